@@ -1,0 +1,20 @@
+import { defineScenario } from '../src/kernel/index.js';
+import { paymentSummary } from '../src/designs/payments/summary.js';
+import { buildPayments, drawPaymentFaults, DURATION, type PaymentsVariant } from '../src/designs/payments/system.js';
+
+const variant: PaymentsVariant = { processor: 'corrected', publishing: 'outbox', dedupe: true, compensation: true };
+
+/**
+ * The corrected design: the key reserved by a unique constraint in the payment's own
+ * transaction, the network called with the same key, a transactional outbox,
+ * de-duplicating consumers, reconciliation and a compensating refund saga.
+ */
+export default defineScenario({
+  description: 'Corrected payments (key reserved in the payment transaction, network de-dupes, outbox, de-duplicating consumers, reconciliation) under crashes, partitions, pauses, lost and duplicated messages',
+  expect: 'safe',
+  duration: DURATION,
+  seeds: 2000,
+  build: (world) => buildPayments(world, variant),
+  faults: (random, world) => drawPaymentFaults(random, world),
+  summary: paymentSummary,
+});

@@ -1,0 +1,20 @@
+import { defineScenario } from '../src/kernel/index.js';
+import { paymentSummary } from '../src/designs/payments/summary.js';
+import { buildPayments, drawPaymentFaults, DURATION, type PaymentsVariant } from '../src/designs/payments/system.js';
+
+const variant: PaymentsVariant = { processor: 'corrected', publishing: 'outbox', dedupe: false, compensation: true };
+
+/**
+ * A transactional outbox delivers at least once, so it delivers some events twice
+ * (a relay crash before it saved its cursor, a lost acknowledgement, a duplicated
+ * message): consumers that do not de-duplicate apply the effect twice.
+ */
+export default defineScenario({
+  description: 'Corrected processor with an outbox, but the ledger and notification consumers do not de-duplicate',
+  expect: { violates: 'effects-once' },
+  duration: DURATION,
+  seeds: 100,
+  build: (world) => buildPayments(world, variant),
+  faults: (random, world) => drawPaymentFaults(random, world),
+  summary: paymentSummary,
+});

@@ -1,0 +1,317 @@
+import chalk from 'chalk';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  describeExpectation, formatDuration, formatTime, judge, paramValues, runScenario,
+  type RunResult, type Scenario, type SearchVerdict,
+} from '../kernel/index.js';
+import { showRun, type ViewOptions } from '../report/index.js';
+import { seedRunner, type SeedRunner } from '../search/pool.js';
+import { checkReplay, readReplayFile } from '../search/replay.js';
+import { searchSeeds } from '../search/search.js';
+import { shrink, type RunSpec, type ShrinkReport } from '../search/shrink.js';
+import { faultList, formatEvent, traceTail } from './format.js';
+import { UsageError, loadScenario, scenarioFiles, type LoadedScenario } from './load.js';
+import { progressLine } from './progress.js';
+
+export interface RunOptions {
+  seed?: number;
+  seeds?: number;
+  seedRange?: [number, number];
+  /** Wall-clock budget in milliseconds. */
+  time?: number;
+  jobs: number;
+  swarm?: boolean;
+  shrink: boolean;
+  tail: number;
+  quiet?: boolean;
+  verbose?: boolean;
+  html?: string;
+  diagram?: boolean;
+}
+
+/**
+ * The run a command shows in full: the single seed, or the search's lowest failing
+ * seed, shrunk when it violated a property. Everything that writes a run out
+ * (--trace, --save, ...) takes this one.
+ */
+export interface ShownRun {
+  /** Where the scenario file is (for replay files). */
+  scenarioPath: string;
+  /** What the run is a function of: a replay file stores exactly this. */
+  spec: RunSpec;
+  /** The run itself, with its trace. */
+  result: RunResult;
+  shrink?: ShrinkReport;
+}
+
+export interface RunOutcome {
+  matches: boolean;
+  shown: ShownRun | undefined;
+}
+
+export async function runCommand(file: string, options: RunOptions): Promise<RunOutcome> {
+  const loaded = await loadScenario(file);
+  const { scenario } = loaded;
+  if (options.seed !== undefined) {
+    const result = runScenario(scenario, options.seed, { swarm: options.swarm });
+    const verdict = judge(scenario, [result]);
+    // One clean seed of a known-unsafe design is not a contradiction: the search is.
+    const matches = verdict.matches || (result.outcome === 'ok' && scenario.expect !== 'safe');
+    const shown = prepareShown(loaded, result, options);
+    printRun(loaded, shown, options);
+    printExpectation(loaded, verdict, matches, true, options);
+    return { matches, shown };
+  }
+  const [from, to] = options.seedRange ?? [1, options.seeds ?? (options.time === undefined ? scenario.seeds : undefined)];
+  if (!options.quiet) {
+    const seeds = to === undefined ? `seeds ${from}.. for ${formatDuration(options.time! * 1000)}` : `seeds ${from}..${to}`;
+    console.log(chalk.bold(`${loaded.name}`) + chalk.dim(` · ${seeds}${options.swarm ? ' · swarm' : ''} · ${options.jobs} job${options.jobs === 1 ? '' : 's'} — ${scenario.description}`));
+  }
+  const runner = seedRunner(options.jobs);
+  const progress = progressLine(options.quiet, options.time);
+  let search;
+  try {
+    search = await searchSeeds(runner, { file: resolve(loaded.path), scenario }, { from, to, budgetMs: options.time, swarm: options.swarm, onProgress: progress?.update });
+  } finally {
+    progress?.clear();
+    await runner.close();
+  }
+  const verdict = judge(scenario, search.results);
+  if (search.outOfTime && !options.quiet) {
+    console.log(chalk.dim(`The time budget ran out after seeds ${from}..${from + search.results.length - 1} (${(search.results.length / (search.elapsedMs / 1000)).toFixed(0)} seeds/s).`));
+  }
+  const shown = verdict.shown && prepareShown(loaded, verdict.shown, options);
+  if (shown) printRun(loaded, shown, options);
+  else if (!options.quiet && search.results[0]?.summary) console.log(`\nSummary of seed ${search.results[0].seed}:\n${search.results[0].summary}`);
+  printExpectation(loaded, verdict, verdict.matches, false, options);
+  return { matches: verdict.matches, shown };
+}
+
+/** Shrinks a violation (unless told not to) and replays the run to show, with its trace. */
+function prepareShown(loaded: LoadedScenario, found: RunResult, options: { shrink: boolean }): ShownRun {
+  const scenarioPath = loaded.path;
+  const report = options.shrink && found.outcome === 'violation' ? shrink(loaded.scenario, found) : undefined;
+  const spec: RunSpec = report?.shrunk ?? { seed: found.seed, faults: found.faults, overrides: {} };
+  const result = runScenario(loaded.scenario, spec.seed, { faults: spec.faults, ...spec.overrides, trace: true });
+  return { scenarioPath, spec, result, shrink: report };
+}
+
+/** Replays a replay file: the run is shown like `sim run` shows one. */
+export async function replayCommand(file: string, options: PrintOptions): Promise<RunOutcome> {
+  const { replay, scenarioPath } = readReplayFile(file);
+  const loaded = await loadScenario(scenarioPath);
+  const verdict = checkReplay(loaded.scenario, replay, { trace: true });
+  const spec: RunSpec = { seed: replay.seed, faults: replay.faults, overrides: replay.overrides };
+  const shown: ShownRun = { scenarioPath: loaded.path, spec, result: verdict.result };
+  printRun(loaded, shown, options);
+  console.log(`\n${verdict.matches ? chalk.green('✓') : chalk.red.bold('✗')} ${file} ${verdict.matches ? verdict.summary : chalk.red.bold(verdict.summary)}`);
+  return { matches: verdict.matches, shown };
+}
+
+/** How the shown run is printed, and which pictures of it are drawn. */
+type PrintOptions = { tail: number; quiet?: boolean; verbose?: boolean } & ViewOptions;
+
+function printRun(loaded: LoadedScenario, shown: ShownRun, options: PrintOptions): void {
+  const { scenario } = loaded;
+  const { result } = shown;
+  const trace = result.trace ?? [];
+  showRun({ scenario: loaded.name, description: scenario.description, expect: describeExpectation(scenario.expect) }, result, options);
+  if (options.quiet) {
+    console.log(headline(loaded, shown));
+    return;
+  }
+  console.log(chalk.bold(`\n${loaded.name} · seed ${result.seed}`) + chalk.dim(` — ${scenario.description}`));
+  console.log(headline(loaded, shown));
+  if (result.violation) console.log(`  ${result.violation.message}`);
+  if (shown.shrink) console.log(shrinkSummary(scenario, shown.shrink));
+  const overridden = Object.entries(shown.spec.overrides.params ?? {}).map(([name, value]) => `${name} = ${value}`);
+  if (overridden.length > 0) console.log(chalk.dim(`  with ${overridden.join(', ')}`));
+  if (result.faults.length > 0) {
+    const before = result.faults.filter((f) => f.at <= result.endTime);
+    console.log(chalk.bold(`\nFaults (true time)${before.length > 12 ? `: the last 12 of ${before.length} before the end` : ''}:`));
+    for (const line of faultList({ ...result, faults: before.slice(-12) })) console.log(line);
+  }
+  if (options.verbose) {
+    console.log(chalk.bold(`\nTrace (${trace.length} events):`));
+    for (const e of trace) console.log('  ' + formatEvent(e));
+  } else if (result.outcome !== 'ok') {
+    const nodes = result.violation?.nodes ?? [];
+    const at = result.violation?.at;
+    const tail = traceTail(trace, nodes, options.tail, at);
+    const upTo = at === undefined ? '' : ` up to ${formatTime(at)}, where it went wrong`;
+    console.log(chalk.bold(`\nWhat led there: the last ${tail.length} events${nodes.length ? ` involving ${nodes.join(', ')}` : ''}${upTo}:`));
+    for (const e of tail) console.log('  ' + formatEvent(e));
+  }
+  console.log(chalk.dim(`\n${result.stats.events} events, ${result.stats.delivered} messages delivered, ${result.stats.dropped} lost, ${result.stats.facts} facts checked.`));
+  if (result.summary) console.log(`Summary: ${result.summary}`);
+}
+
+function shrinkSummary(scenario: Scenario, report: ShrinkReport): string {
+  const { original, shrunk, shrunkResult } = report;
+  const before = paramValues(scenario, report.from.overrides.params);
+  const changes = [
+    `faults ${original.faults.length} → ${shrunk.faults.length}`,
+    `events ${original.stats.events} → ${shrunkResult.stats.events}`,
+    ...Object.entries(shrunk.overrides.params ?? {}).filter(([name, value]) => before[name] !== value).map(([name, value]) => `${name} ${before[name]} → ${value}`),
+  ];
+  if (shrunk.overrides.duration !== undefined) changes.push(`run ends at ${formatTime(shrunk.overrides.duration)}`);
+  return chalk.cyan(`  Shrunk in ${report.runs} replays, keeping only changes under which ${report.property} still fails: ${changes.join(', ')}.`);
+}
+
+function headline(loaded: LoadedScenario, shown: ShownRun): string {
+  const { result } = shown;
+  const which = shown.shrink ? `seed ${result.seed}, shrunk` : `seed ${result.seed}`;
+  if (result.outcome === 'violation') {
+    return chalk.red.bold(`✗ ${result.violation!.property} violated at ${formatTime(result.violation!.t)} (${which})`);
+  }
+  if (result.outcome === 'budget') {
+    return chalk.red.bold(`✗ event budget exhausted at ${formatTime(result.endTime)} after ${result.stats.events} events (${which}): a hang or a livelock`);
+  }
+  return chalk.green(`✓ no property violated in ${formatTime(shown.spec.overrides.duration ?? loaded.scenario.duration)} of simulated time (${which})`);
+}
+
+function printExpectation(loaded: LoadedScenario, verdict: SearchVerdict, matches: boolean, single: boolean, options: RunOptions): void {
+  const expected = describeExpectation(loaded.scenario.expect);
+  const seed = verdict.shown?.seed;
+  if (!single) console.log(`\n${matches ? chalk.green('✓') : chalk.red('✗')} ${verdict.summary}`);
+  if (matches && verdict.shown) console.log(chalk.green(`As expected: this scenario ${expected}.`));
+  else if (matches && single && loaded.scenario.expect !== 'safe') {
+    console.log(chalk.yellow(`This seed does not show the expected violation (${expected}); search for one: npx sim run ${loaded.path} --seeds 500`));
+  } else if (matches) console.log(chalk.green(`As expected: this scenario is ${expected}.`));
+  else if (!verdict.shown) console.log(chalk.red(`Expected: ${expected}, but no seed showed it. Search further (--seed-range, --time) or check the model.`));
+  else console.log(chalk.red(`Not as expected: this scenario should be ${expected}.`));
+  if (seed !== undefined) {
+    console.log(`Reproduce: ${chalk.bold(`npx sim run ${loaded.path} --seed ${seed}${options.swarm ? ' --swarm' : ''}`)}` + chalk.dim(`   (add --verbose for the whole trace, --trace run.jsonl to save it, --save run.json to keep the shrunk run as a replay file)`));
+  }
+}
+
+/** One line of `sim check`: a scenario over its seeds, or a replay file. */
+export interface CheckResult {
+  kind: 'scenario' | 'replay';
+  name: string;
+  path: string;
+  expected: string;
+  matches: boolean;
+  summary: string;
+  seeds: number;
+  /** Seeds (runs) that failed, and the lowest of them. */
+  failures: number;
+  firstFailure: number | undefined;
+  seconds: number;
+}
+
+export interface CheckOptions {
+  seeds?: number;
+  /** Wall-clock budget in milliseconds for the whole suite, shared equally by its scenarios. */
+  time?: number;
+  jobs: number;
+  swarm?: boolean;
+  replays?: string;
+  shard?: [number, number];
+  quiet?: boolean;
+  /** Print only a JSON summary. */
+  json?: boolean;
+}
+
+export async function checkCommand(files: string[], options: CheckOptions): Promise<CheckResult[]> {
+  // Replay files can also be named one by one, beside scenario files.
+  const paths = files.length > 0 ? files.filter((f) => !f.endsWith('.json')) : scenarioFiles('scenarios');
+  const replayPaths = [...files.filter((f) => f.endsWith('.json')), ...(options.replays === undefined ? [] : replayFiles(options.replays))];
+  const [shard, shards] = options.shard ?? [1, 1];
+  const all = shardOf([...paths.map((p) => ({ kind: 'scenario' as const, path: p })), ...replayPaths.map((p) => ({ kind: 'replay' as const, path: p }))], shard, shards);
+  const loaded = new Map<string, LoadedScenario>();
+  for (const entry of all) {
+    if (entry.kind === 'scenario') loaded.set(entry.path, await loadScenario(entry.path));
+  }
+  const say = (line: string) => {
+    if (!options.json) console.log(line);
+  };
+  const names = all.map((e) => loaded.get(e.path)?.name ?? e.path);
+  const width = Math.max(...names.map((n) => n.length), 8) + 2;
+  const expectations = [...loaded.values()].map((l) => describeExpectation(l.scenario.expect));
+  const expectWidth = Math.max(...expectations.map((e) => e.length), 'replay: violates mutual-exclusion'.length) + 2;
+  say(chalk.bold(`${'scenario'.padEnd(width)}${'expected'.padEnd(expectWidth)}${'seeds'.padStart(6)}  result`) + (shards > 1 ? chalk.dim(`   (shard ${shard} of ${shards})`) : ''));
+  const results: CheckResult[] = [];
+  const runner = seedRunner(options.jobs);
+  try {
+    for (const entry of all) {
+      const budgetMs = options.time === undefined ? undefined : options.time / all.filter((e) => e.kind === 'scenario').length;
+      const result = entry.kind === 'scenario' ? await checkScenario(runner, loaded.get(entry.path)!, options, budgetMs) : await checkReplayFile(entry.path);
+      results.push(result);
+      const mark = result.matches ? chalk.green('✓') : chalk.red('✗');
+      say(`${result.name.padEnd(width)}${result.expected.padEnd(expectWidth)}${String(result.seeds).padStart(6)}  ${mark} ${result.summary} ${chalk.dim(`(${result.seconds.toFixed(1)}s)`)}`);
+    }
+  } finally {
+    await runner.close();
+  }
+  const failures = results.filter((r) => !r.matches);
+  const passed = results.length - failures.length;
+  const totalSeconds = results.reduce((sum, r) => sum + r.seconds, 0);
+  if (options.json) {
+    console.log(JSON.stringify({ passed, failed: failures.length, shard: options.shard ? `${shard}/${shards}` : null, seconds: +totalSeconds.toFixed(3), results }, null, 2));
+    return results;
+  }
+  say('');
+  for (const r of failures) {
+    say(chalk.red(`✗ ${r.name}: expected ${r.expected}, but ${r.summary}.`));
+    if (r.kind === 'replay') say(`  See it: npx sim replay ${r.path}`);
+    else if (r.firstFailure !== undefined) say(`  Reproduce: npx sim run ${r.path} --seed ${r.firstFailure}${options.swarm ? ' --swarm' : ''}`);
+    else say(`  Search further: npx sim run ${r.path} --seeds ${r.seeds * 10}`);
+  }
+  say(`${failures.length === 0 ? chalk.green('✓') : chalk.red('✗')} ${passed} of ${results.length} as expected (${totalSeconds.toFixed(1)}s)`);
+  say(`scenarios: ${passed} passed, ${failures.length} failed`);
+  return results;
+}
+
+/** The i-th of n disjoint parts of the suite (counted from 1): every n-th entry, so parts differ by at most one. */
+export function shardOf<T>(entries: readonly T[], i: number, n: number): T[] {
+  return entries.filter((_, index) => index % n === i - 1);
+}
+
+/** A scenario over its seeds (or `--seeds`), or with a time budget over as many seeds as fit in it. */
+async function checkScenario(runner: SeedRunner, l: LoadedScenario, options: CheckOptions, budgetMs: number | undefined): Promise<CheckResult> {
+  const to = budgetMs === undefined ? options.seeds ?? l.scenario.seeds : options.seeds;
+  const progress = progressLine(options.quiet || options.json, budgetMs, `${l.name}: `);
+  let search;
+  try {
+    search = await searchSeeds(runner, { file: resolve(l.path), scenario: l.scenario }, { from: 1, to, budgetMs, swarm: options.swarm, onProgress: progress?.update });
+  } finally {
+    progress?.clear();
+  }
+  const seeds = search.results.length;
+  const verdict = judge(l.scenario, search.results);
+  const failing = search.results.filter((r) => r.outcome !== 'ok');
+  return {
+    kind: 'scenario', name: l.name, path: l.path, expected: describeExpectation(l.scenario.expect), matches: verdict.matches,
+    summary: verdict.summary, seeds, failures: failing.length, firstFailure: verdict.shown?.seed ?? failing[0]?.seed, seconds: search.elapsedMs / 1000,
+  };
+}
+
+async function checkReplayFile(path: string): Promise<CheckResult> {
+  const started = performance.now();
+  const { replay, scenarioPath } = readReplayFile(path);
+  const { scenario } = await loadScenario(scenarioPath);
+  const verdict = checkReplay(scenario, replay);
+  return {
+    kind: 'replay', name: path, path, expected: `replay: ${describeExpectation(replay.expect)}`, matches: verdict.matches, summary: verdict.summary,
+    seeds: 1, failures: verdict.result.outcome === 'ok' ? 0 : 1, firstFailure: verdict.result.outcome === 'ok' ? undefined : replay.seed,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** Every replay file (`*.json`) in a folder, by name. */
+function replayFiles(folder: string): string[] {
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`no folder of replay files at ${folder}`);
+  return readdirSync(folder).filter((f) => f.endsWith('.json')).sort().map((f) => join(folder, f));
+}
+
+export async function listCommand(folder: string): Promise<void> {
+  const loaded: LoadedScenario[] = [];
+  for (const path of scenarioFiles(folder)) loaded.push(await loadScenario(path));
+  const width = Math.max(...loaded.map((l) => l.name.length), 8) + 2;
+  const expectWidth = Math.max(...loaded.map((l) => describeExpectation(l.scenario.expect).length), 8) + 2;
+  for (const l of loaded) {
+    console.log(`${chalk.bold(l.name.padEnd(width))}${describeExpectation(l.scenario.expect).padEnd(expectWidth)}${chalk.dim(l.scenario.description)}`);
+  }
+}

@@ -1,0 +1,41 @@
+import type { NodeModel } from '../../kernel/index.js';
+
+/** A write to the resource the lock protects. `token` is the fencing token, when the lock hands one out. */
+export interface StorageWrite {
+  type: 'write';
+  resource: string;
+  client: string;
+  token: number | undefined;
+}
+
+export type StorageReply = { type: 'write-ok' } | { type: 'write-rejected'; highest: number };
+
+export interface StorageOptions {
+  /** Reject any write whose token is lower than the highest this storage has accepted. */
+  fencing: boolean;
+}
+
+/**
+ * The shared storage a lock protects. With fencing it remembers, durably, the
+ * highest token it accepted per resource and refuses anything older: the check
+ * that makes a lease lock safe even when a paused client wakes up believing it
+ * still holds the lease.
+ */
+export function protectedStorage({ fencing }: StorageOptions): NodeModel<StorageWrite> {
+  return (ctx) => ({
+    onMessage(write, envelope) {
+      const highestKey = `highest:${write.resource}`;
+      const highest = ctx.disk.get<number>(highestKey) ?? -1;
+      if (fencing) {
+        if (write.token === undefined || write.token < highest) {
+          ctx.fact('storage-write', { resource: write.resource, client: write.client, token: write.token ?? null, accepted: false });
+          ctx.reply(envelope, { type: 'write-rejected', highest } satisfies StorageReply);
+          return;
+        }
+        ctx.disk.set(highestKey, write.token);
+      }
+      ctx.fact('storage-write', { resource: write.resource, client: write.client, token: write.token ?? null, accepted: true });
+      ctx.reply(envelope, { type: 'write-ok' } satisfies StorageReply);
+    },
+  });
+}

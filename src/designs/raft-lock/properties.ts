@@ -1,0 +1,99 @@
+import { cutLinks, formatDuration, formatTime, type Fact, type Fault, type Micros, type Property } from '../../kernel/index.js';
+
+const link = (from: string, to: string) => `${from}\u0000${to}`;
+
+/**
+ * No grant from the minority side of a partition. The textbook's claim: "clients on
+ * the minority side can't acquire new locks". Judged on true network state, from
+ * the kernel's `fault`/`recover` facts: a server is on a minority side while it
+ * cannot exchange messages both ways with a majority of the servers (itself
+ * included). It breaches when a server tells a client it holds the lock, and that
+ * server has been on a minority side without a break since before it appended the
+ * granting entry: then no majority can have stored the entry. (A grant committed by
+ * a majority just before the partition, and answered just after, is legitimate.)
+ *
+ * Facts: `fault`/`recover` from the kernel, `log-appended { from, terms }` from the
+ * Raft servers, `lock-granted { resource, client, token }` where the token is the
+ * log index of the granting entry.
+ */
+export function noMinorityGrant(servers: readonly string[]): Property {
+  const cuts = new Map<Fault, Array<[string, string]>>();
+  let blocked = new Set<string>();
+  const minoritySince = new Map<string, Micros>();
+  const appendedAt = new Map<string, Micros>();
+
+  const update = (t: Micros) => {
+    blocked = new Set([...cuts.values()].flatMap((links) => links.map(([a, b]) => link(a, b))));
+    for (const server of servers) {
+      const reachable = servers.filter((other) => other === server || (!blocked.has(link(server, other)) && !blocked.has(link(other, server)))).length;
+      if (reachable * 2 > servers.length) minoritySince.delete(server);
+      else if (!minoritySince.has(server)) minoritySince.set(server, t);
+    }
+  };
+
+  return {
+    name: 'no-minority-grant',
+    observe(fact: Fact) {
+      switch (fact.kind) {
+        case 'fault':
+        case 'recover': {
+          const fault = fact.data.fault as Fault;
+          if (fault.kind !== 'partition' && fault.kind !== 'partition-oneway' && fault.kind !== 'partition-bridge') return undefined;
+          if (fact.kind === 'fault') cuts.set(fault, cutLinks(fault));
+          else cuts.delete(fault);
+          update(fact.t);
+          return undefined;
+        }
+        case 'log-appended': {
+          const from = fact.data.from as number;
+          const count = (fact.data.terms as number[]).length;
+          for (let index = from; index < from + count; index++) appendedAt.set(`${fact.node}/${index}`, fact.t);
+          return undefined;
+        }
+        case 'lock-granted': {
+          const since = minoritySince.get(fact.node);
+          if (since === undefined) return undefined;
+          const token = fact.data.token as number;
+          const appended = appendedAt.get(`${fact.node}/${token}`) ?? fact.t;
+          if (since > appended) return undefined;
+          return {
+            message:
+              `${fact.node} granted '${String(fact.data.resource)}' to ${String(fact.data.client)} (token ${token}) while cut off from a majority ` +
+              `of ${servers.join(', ')} since ${formatTime(since)}, before it appended the grant at ${formatTime(appended)}`,
+            nodes: [fact.node, fact.data.client as string],
+          };
+        }
+        default:
+          return undefined;
+      }
+    },
+  };
+}
+
+/**
+ * Liveness: once the last fault has healed, the service elects a leader and grants
+ * a pending acquire within `bound`. Judged at the end of the run, and only if the
+ * run went on for `bound` after the last fault. Facts: `became-leader`, `lock-granted`.
+ */
+export function grantsAfterHealing(bound: Micros): Property {
+  const grants: Micros[] = [];
+  const elections: Micros[] = [];
+  return {
+    name: 'liveness',
+    observe(fact: Fact) {
+      if (fact.kind === 'lock-granted') grants.push(fact.t);
+      else if (fact.kind === 'became-leader') elections.push(fact.t);
+      return undefined;
+    },
+    finish({ t, faultsOverAt }) {
+      const deadline = faultsOverAt + bound;
+      if (t < deadline || grants.some((g) => g >= faultsOverAt && g <= deadline)) return undefined;
+      const lastElection = elections[elections.length - 1];
+      return {
+        message:
+          `liveness violated: no lock was granted within ${formatDuration(bound)} after the last fault healed at ${formatTime(faultsOverAt)}` +
+          ` (last leader elected ${lastElection === undefined ? 'never' : `at ${formatTime(lastElection)}`})`,
+      };
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { formatTime, type Fact, type Property } from '../../kernel/index.js';
+
+/**
+ * Raft's safety guarantees (the paper's Figure 3), judged on what the servers
+ * really did: the facts `server.ts` reports as it becomes leader, appends,
+ * commits and applies.
+ */
+
+/** Election safety: at most one leader is elected in a term. Facts: `became-leader { term }`. */
+export function electionSafety(): Property {
+  const leaders = new Map<number, { node: string; t: number }>();
+  return {
+    name: 'election-safety',
+    observe(fact: Fact) {
+      if (fact.kind !== 'became-leader') return undefined;
+      const term = fact.data.term as number;
+      const earlier = leaders.get(term);
+      if (earlier && earlier.node !== fact.node) {
+        return { message: `${fact.node} became leader of term ${term}, which ${earlier.node} already leads (since ${formatTime(earlier.t)})`, nodes: [earlier.node, fact.node] };
+      }
+      leaders.set(term, { node: fact.node, t: fact.t });
+      return undefined;
+    },
+  };
+}
+
+/**
+ * Log matching: if two logs hold an entry with the same index and term, they hold
+ * the same entry there and agree on everything before it. Checked inductively on
+ * every entry any server appends: an (index, term) is always the same entry, and is
+ * always preceded by the same term. Facts: `log-appended { from, prevTerm, terms, ids }`.
+ */
+export function logMatching(): Property {
+  const seen = new Map<string, { id: string; prevTerm: number; node: string }>();
+  return {
+    name: 'log-matching',
+    observe(fact: Fact) {
+      if (fact.kind !== 'log-appended') return undefined;
+      const from = fact.data.from as number;
+      const terms = fact.data.terms as number[];
+      const ids = fact.data.ids as string[];
+      for (let k = 0; k < terms.length; k++) {
+        const index = from + k;
+        const term = terms[k]!;
+        const prevTerm = k === 0 ? (fact.data.prevTerm as number) : terms[k - 1]!;
+        const key = `${index}/${term}`;
+        const first = seen.get(key);
+        if (first === undefined) {
+          seen.set(key, { id: ids[k]!, prevTerm, node: fact.node });
+        } else if (first.id !== ids[k] || first.prevTerm !== prevTerm) {
+          return {
+            message:
+              `${fact.node} and ${first.node} both hold an entry of term ${term} at index ${index} but ` +
+              (first.id !== ids[k] ? `they are different entries (${first.id}, ${ids[k]})` : `preceded by terms ${first.prevTerm} and ${prevTerm}`),
+            nodes: [first.node, fact.node],
+          };
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * Leader completeness: an entry committed in a term is in the log of every leader
+ * of every later term. Facts: `committed { index, term, leaderTerm }` from the
+ * committing leader (everything up to `index` is committed), and
+ * `became-leader { term, logTerms }` (the term of each entry in the new leader's log).
+ */
+export function leaderCompleteness(): Property {
+  const committed: Array<{ index: number; term: number; leaderTerm: number; node: string; t: number }> = [];
+  return {
+    name: 'leader-completeness',
+    observe(fact: Fact) {
+      if (fact.kind === 'committed') {
+        committed.push({ index: fact.data.index as number, term: fact.data.term as number, leaderTerm: fact.data.leaderTerm as number, node: fact.node, t: fact.t });
+        return undefined;
+      }
+      if (fact.kind !== 'became-leader') return undefined;
+      const term = fact.data.term as number;
+      const logTerms = fact.data.logTerms as number[];
+      const missing = committed.find((c) => c.leaderTerm < term && logTerms[c.index - 1] !== c.term);
+      if (missing === undefined) return undefined;
+      return {
+        message:
+          `${fact.node} became leader of term ${term} without the entry of term ${missing.term} at index ${missing.index}, ` +
+          `which ${missing.node} committed at ${formatTime(missing.t)} (its log has ${logTerms[missing.index - 1] === undefined ? 'nothing' : `term ${logTerms[missing.index - 1]}`} there)`,
+        nodes: [missing.node, fact.node],
+      };
+    },
+  };
+}
+
+/**
+ * State machine safety: no two servers apply different entries at the same index,
+ * and the same entry gives the same result everywhere. The second half is what the
+ * application relies on: replicas that applied the same commands must be in the same
+ * state, so a result that differs means the state machine read something other than
+ * the log (a local clock, say) and the replicas have diverged.
+ * Facts: `applied { index, id, result }`.
+ */
+export function stateMachineSafety(): Property {
+  const applied = new Map<number, { id: string; result: string; node: string }>();
+  return {
+    name: 'state-machine-safety',
+    observe(fact: Fact) {
+      if (fact.kind !== 'applied') return undefined;
+      const index = fact.data.index as number;
+      const id = fact.data.id as string;
+      const result = JSON.stringify(fact.data.result);
+      const first = applied.get(index);
+      if (first === undefined) {
+        applied.set(index, { id, result, node: fact.node });
+        return undefined;
+      }
+      if (first.id !== id) {
+        return { message: `${fact.node} applied entry ${id} at index ${index}, where ${first.node} applied ${first.id}`, nodes: [first.node, fact.node] };
+      }
+      if (first.result !== result) {
+        return { message: `${fact.node} applied entry ${id} at index ${index} with result ${result}, where ${first.node} got ${first.result}`, nodes: [first.node, fact.node] };
+      }
+      return undefined;
+    },
+  };
+}
+
+/** All four, in the order a failure usually shows itself. */
+export function raftSafety(): Property[] {
+  return [electionSafety(), logMatching(), leaderCompleteness(), stateMachineSafety()];
+}

@@ -1,0 +1,330 @@
+import { ConfigError, type Envelope, type Micros, type NodeContext, type NodeModel, type TimerHandle } from '../../kernel/index.js';
+import {
+  advanceCommitIndex,
+  appendEntries,
+  applyEntry,
+  copyReplica,
+  grantsVote,
+  initialReplica,
+  termAt,
+  type AppendReply,
+  type AppendRequest,
+  type ClientReply,
+  type ClientRequest,
+  type Entry,
+  type Operation,
+  type RaftMessage,
+  type Replica,
+  type StateMachine,
+  type VoteReply,
+  type VoteRequest,
+} from './core.js';
+
+export interface RaftTiming {
+  /** How often a leader sends AppendEntries (empty ones are heartbeats). */
+  heartbeat: Micros;
+  /** A follower that hears from no leader for a time drawn from this range starts an election. */
+  electionTimeout: [Micros, Micros];
+}
+
+/** The classic ways of getting Raft wrong, each a switch on the correct server. */
+export interface RaftVariant {
+  /** Commit by counting replicas of entries from earlier terms (the paper's Figure 8). */
+  commitEarlierTerms?: boolean;
+  /** Answer votes without writing votedFor to disk: a restart forgets whom it voted for. */
+  forgetVotes?: boolean;
+  /** The leader answers clients from its local state as soon as it appends, without a majority confirming it is still leader. */
+  answerFromLocalState?: boolean;
+}
+
+export interface RaftServerOptions<C, S, R> {
+  servers: readonly string[];
+  /** Builds this server's state machine (on start and on every restart). */
+  machine: (ctx: NodeContext) => StateMachine<C, S, R>;
+  timing: RaftTiming;
+  variant?: RaftVariant;
+  /** Called when the leader answers a client: where the service's effects become real for the client. */
+  answered?(ctx: NodeContext, command: C, result: R): void;
+}
+
+/** Most entries an AppendEntries carries: keeps a lagging follower's catch-up in bounded messages. */
+const MAX_BATCH = 64;
+
+/**
+ * A Raft server (leader election, log replication, commitment and application of a
+ * generic state machine). The leader replicates on its heartbeat: everything
+ * appended since the last one goes out in one AppendEntries per follower (only a
+ * refused one is retried at once, walking back to where the logs match). Persistent state (currentTerm, votedFor, the log) is
+ * written to disk as an explicit step before the server answers anyone; the rest
+ * is rebuilt after a restart.
+ *
+ * Facts, for the properties in `properties.ts`: `became-leader { term, logTerms }`,
+ * `log-appended { from, prevTerm, terms, ids }`, `committed { index, term, leaderTerm }`,
+ * `applied { index, id, result }`.
+ */
+export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeModel<RaftMessage<C>> {
+  const { servers, timing } = options;
+  const variant = options.variant ?? {};
+  if (new Set(servers).size !== servers.length || servers.length === 0) throw new ConfigError('raft: servers must be a non-empty list of distinct node ids');
+  const [low, high] = timing.electionTimeout;
+  if (!(timing.heartbeat > 0 && low > timing.heartbeat && high >= low)) {
+    throw new ConfigError('raft: need 0 < heartbeat < electionTimeout[0] <= electionTimeout[1], or followers would start elections under a live leader');
+  }
+  const majority = Math.floor(servers.length / 2) + 1;
+
+  return (ctx) => {
+    if (!servers.includes(ctx.id)) throw new ConfigError(`raft: node ${ctx.id} is not one of the servers ${servers.join(', ')}`);
+    const peers = servers.filter((s) => s !== ctx.id);
+    const machine = options.machine(ctx);
+
+    // Persistent state, read back from disk (after a restart) or fresh.
+    let currentTerm = ctx.disk.get<number>('term') ?? 0;
+    let votedFor = ctx.disk.get<string>('voted-for') ?? null;
+    const log: Entry<C>[] = [];
+    for (let i = 1, n = ctx.disk.get<number>('log-length') ?? 0; i <= n; i++) log.push(ctx.disk.get<Entry<C>>(`log:${i}`)!);
+
+    // Volatile state.
+    let role: 'follower' | 'candidate' | 'leader' = 'follower';
+    let leader: string | undefined;
+    let commitIndex = 0;
+    let lastApplied = 0;
+    const replica: Replica<S, R> = initialReplica(machine);
+    let votes = new Set<string>();
+    const nextIndex = new Map<string, number>();
+    const matchIndex = new Map<string, number>();
+    const waiting = new Map<number, Array<Envelope<ClientRequest<C>>>>();
+    let electionTimer: TimerHandle | undefined;
+    let heartbeatTimer: TimerHandle | undefined;
+
+    const saveTermAndVote = () => {
+      ctx.disk.set('term', currentTerm);
+      if (!variant.forgetVotes) ctx.disk.set('voted-for', votedFor);
+    };
+    const saveLogFrom = (index: number) => {
+      for (let i = index; i <= log.length; i++) ctx.disk.set(`log:${i}`, log[i - 1]);
+      ctx.disk.set('log-length', log.length);
+    };
+
+    const resetElectionTimer = () => {
+      if (electionTimer) ctx.cancelTimer(electionTimer);
+      electionTimer = ctx.setTimer(ctx.random.int(low, high), 'election');
+    };
+
+    const stepDown = (term: number) => {
+      if (term > currentTerm) {
+        currentTerm = term;
+        votedFor = null;
+        saveTermAndVote();
+      }
+      if (role === 'leader') {
+        waiting.clear(); // their clients time out and retry elsewhere
+        resetElectionTimer();
+      }
+      if (heartbeatTimer) ctx.cancelTimer(heartbeatTimer);
+      role = 'follower';
+    };
+
+    const reportAppended = (from: number, added: readonly Entry<C>[]) => {
+      ctx.fact('log-appended', { from, prevTerm: termAt(log, from - 1), terms: added.map((e) => e.term), ids: added.map((e) => e.id) });
+    };
+
+    const applyCommitted = () => {
+      const upTo = Math.min(commitIndex, log.length);
+      while (lastApplied < upTo) {
+        const index = ++lastApplied;
+        const entry = log[index - 1]!;
+        const result = applyEntry(machine, replica, entry, index);
+        ctx.fact('applied', { index, id: entry.id, result: result ?? null });
+        const clients = waiting.get(index);
+        if (clients === undefined) continue;
+        waiting.delete(index);
+        // No result: a stale copy of a request its client has already moved on from.
+        if (result !== undefined) for (const envelope of clients) answer(envelope, result);
+      }
+    };
+
+    const answer = (envelope: Envelope<ClientRequest<C>>, result: R) => {
+      ctx.reply(envelope, { type: 'response', result } satisfies ClientReply<R>);
+      options.answered?.(ctx, envelope.body.command, result);
+    };
+
+    /** What the leader's state machine would answer for the entry at `index` if everything it has appended were committed. */
+    const speculate = (index: number): R | undefined => {
+      const speculative = copyReplica(replica);
+      let result: R | undefined;
+      for (let i = lastApplied + 1; i <= index; i++) result = applyEntry(machine, speculative, log[i - 1]!, i);
+      return result;
+    };
+
+    const sendAppend = (peer: string) => {
+      const prevIndex = nextIndex.get(peer)! - 1;
+      const request: AppendRequest<C> = {
+        type: 'append', term: currentTerm, leader: ctx.id, prevIndex, prevTerm: termAt(log, prevIndex),
+        entries: log.slice(prevIndex, prevIndex + MAX_BATCH), leaderCommit: commitIndex,
+      };
+      ctx.send(peer, request);
+    };
+
+    const advanceCommit = () => {
+      const matches = [log.length, ...peers.map((p) => matchIndex.get(p)!)];
+      const next = advanceCommitIndex(log, matches, currentTerm, commitIndex, variant.commitEarlierTerms);
+      if (next === commitIndex) return;
+      commitIndex = next;
+      ctx.fact('committed', { index: next, term: termAt(log, next), leaderTerm: currentTerm });
+      applyCommitted();
+    };
+
+    const propose = (op: Operation<C>): number => {
+      const index = log.length + 1;
+      const entry: Entry<C> = { term: currentTerm, id: `${ctx.id}:${currentTerm}:${index}`, op };
+      log.push(entry);
+      saveLogFrom(index);
+      reportAppended(index, [entry]);
+      return index;
+    };
+
+    const broadcast = () => {
+      for (const peer of peers) sendAppend(peer);
+      if (peers.length === 0) advanceCommit();
+    };
+
+    const becomeLeader = () => {
+      role = 'leader';
+      leader = ctx.id;
+      if (electionTimer) ctx.cancelTimer(electionTimer);
+      ctx.fact('became-leader', { term: currentTerm, logTerms: log.map((e) => e.term) });
+      for (const peer of peers) {
+        nextIndex.set(peer, log.length + 1);
+        matchIndex.set(peer, 0);
+      }
+      machine.elected?.();
+      broadcast();
+      if (heartbeatTimer) ctx.cancelTimer(heartbeatTimer);
+      heartbeatTimer = ctx.setTimer(timing.heartbeat, 'heartbeat');
+    };
+
+    const startElection = () => {
+      role = 'candidate';
+      currentTerm++;
+      votedFor = ctx.id;
+      saveTermAndVote();
+      votes = new Set([ctx.id]);
+      leader = undefined;
+      resetElectionTimer();
+      if (votes.size >= majority) return becomeLeader();
+      requestVotes();
+      if (heartbeatTimer) ctx.cancelTimer(heartbeatTimer);
+      heartbeatTimer = ctx.setTimer(timing.heartbeat, 'heartbeat');
+    };
+
+    /** To every server that has not granted its vote yet: sent again on each heartbeat, as requests get lost. */
+    const requestVotes = () => {
+      const request: VoteRequest = { type: 'vote', term: currentTerm, candidate: ctx.id, lastIndex: log.length, lastTerm: termAt(log, log.length) };
+      for (const peer of peers) if (!votes.has(peer)) ctx.send(peer, request);
+    };
+
+    const onVote = (request: VoteRequest, from: string) => {
+      if (request.term > currentTerm) stepDown(request.term);
+      const granted = grantsVote(currentTerm, votedFor, log, request);
+      if (granted) {
+        votedFor = request.candidate;
+        saveTermAndVote();
+        resetElectionTimer();
+      }
+      ctx.send(from, { type: 'vote-reply', term: currentTerm, granted } satisfies VoteReply);
+    };
+
+    const onVoteReply = (reply: VoteReply, from: string) => {
+      if (reply.term > currentTerm) return stepDown(reply.term);
+      if (role !== 'candidate' || reply.term !== currentTerm || !reply.granted) return;
+      votes.add(from);
+      if (votes.size >= majority) becomeLeader();
+    };
+
+    const onAppend = (request: AppendRequest<C>, from: string) => {
+      if (request.term < currentTerm) {
+        ctx.send(from, { type: 'append-reply', term: currentTerm, success: false, matchIndex: 0 } satisfies AppendReply);
+        return;
+      }
+      stepDown(request.term);
+      leader = request.leader;
+      resetElectionTimer();
+      const outcome = appendEntries(log, request);
+      if (!outcome.success) {
+        ctx.send(from, { type: 'append-reply', term: currentTerm, success: false, matchIndex: outcome.hint } satisfies AppendReply);
+        return;
+      }
+      if (outcome.added.length > 0) {
+        log.length = outcome.keep;
+        log.push(...outcome.added);
+        saveLogFrom(outcome.keep + 1);
+        reportAppended(outcome.keep + 1, outcome.added);
+      }
+      commitIndex = Math.max(commitIndex, Math.min(request.leaderCommit, outcome.matchIndex));
+      applyCommitted();
+      ctx.send(from, { type: 'append-reply', term: currentTerm, success: true, matchIndex: outcome.matchIndex } satisfies AppendReply);
+    };
+
+    const onAppendReply = (reply: AppendReply, from: string) => {
+      if (reply.term > currentTerm) return stepDown(reply.term);
+      if (role !== 'leader' || reply.term !== currentTerm) return;
+      if (reply.success) {
+        matchIndex.set(from, Math.max(matchIndex.get(from)!, reply.matchIndex));
+        nextIndex.set(from, Math.max(nextIndex.get(from)!, matchIndex.get(from)! + 1));
+        advanceCommit();
+        return;
+      }
+      nextIndex.set(from, Math.max(matchIndex.get(from)! + 1, Math.min(nextIndex.get(from)! - 1, reply.matchIndex + 1)));
+      sendAppend(from);
+    };
+
+    const onClientRequest = (envelope: Envelope<ClientRequest<C>>) => {
+      const request = envelope.body;
+      if (role !== 'leader') {
+        ctx.reply(envelope, { type: 'redirect', leader } satisfies ClientReply<R>);
+        return;
+      }
+      const done = replica.sessions.get(request.session);
+      if (done?.seq === request.seq) return answer(envelope, done.result);
+      const index = propose({ type: 'client', session: request.session, seq: request.seq, command: request.command });
+      if (!variant.answerFromLocalState) {
+        waiting.set(index, [...(waiting.get(index) ?? []), envelope]);
+        return;
+      }
+      const result = speculate(index);
+      if (result !== undefined) answer(envelope, result);
+    };
+
+    resetElectionTimer();
+
+    return {
+      onMessage(message, envelope) {
+        switch (message.type) {
+          case 'vote':
+            return onVote(message, envelope.from);
+          case 'vote-reply':
+            return onVoteReply(message, envelope.from);
+          case 'append':
+            return onAppend(message, envelope.from);
+          case 'append-reply':
+            return onAppendReply(message, envelope.from);
+          case 'request':
+            return onClientRequest(envelope as Envelope<ClientRequest<C>>);
+        }
+      },
+      onTimer(tag: 'election' | 'heartbeat') {
+        if (tag === 'election') {
+          if (role !== 'leader') startElection();
+          return;
+        }
+        if (role === 'follower') return;
+        if (role === 'candidate') requestVotes();
+        else {
+          for (const command of machine.leaderTick?.(replica.state) ?? []) propose({ type: 'machine', command });
+          broadcast();
+        }
+        heartbeatTimer = ctx.setTimer(timing.heartbeat, 'heartbeat');
+      },
+    };
+  };
+}

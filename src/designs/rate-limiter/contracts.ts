@@ -1,0 +1,185 @@
+import { formatDuration, formatTime, type Micros } from '../../kernel/index.js';
+import { emissionInterval, type AlgorithmName, type Limit } from './algorithms.js';
+
+/**
+ * What each algorithm promises about the requests it admits, judged on true times:
+ * - `sliding-window`: in every window of length W, at most L (sliding window log);
+ * - `fixed-window`: at most L in each aligned window (fixed window, sliding window counter);
+ * - `token-bucket`: in every interval of length T, at most B + r·T (r = L/W);
+ * - `leaky-bucket`: served requests at least W/L apart (B + r·T with B = 1).
+ */
+export type ContractName = 'sliding-window' | 'fixed-window' | 'token-bucket' | 'leaky-bucket';
+
+export const CONTRACT_OF: Record<AlgorithmName, ContractName> = {
+  'fixed-window': 'fixed-window',
+  'sliding-log': 'sliding-window',
+  'sliding-counter': 'fixed-window',
+  'token-bucket': 'token-bucket',
+  'leaky-bucket': 'leaky-bucket',
+};
+
+/** A running judge of one contract over every user's admitted requests. */
+export interface ContractMeter {
+  readonly contract: ContractName;
+  /** Records an admission at true time `t`; returns why it breaks the contract, or undefined. */
+  admit(user: string, t: Micros, limit: Limit): string | undefined;
+  /** Whether one more admission at `t` would keep the contract: the request was a good one. */
+  conforms(user: string, t: Micros, limit: Limit): boolean;
+}
+
+/**
+ * `slack` narrows the sliding window to W − slack: for limiters whose timestamps are
+ * only as good as a millisecond clock and one network hop, so that the checker
+ * reports what they get wrong beyond that precision.
+ */
+export function contractMeter(contract: ContractName, slack: Micros = 0): ContractMeter {
+  switch (contract) {
+    case 'sliding-window':
+      return new SlidingWindowMeter(slack);
+    case 'fixed-window':
+      return new AlignedWindowMeter();
+    case 'token-bucket':
+      return new BucketMeter('token-bucket', (limit) => limit);
+    case 'leaky-bucket':
+      return new BucketMeter('leaky-bucket', (limit) => ({ limit: 1, window: emissionInterval(limit), burst: 1 }));
+  }
+}
+
+/**
+ * Admission times per user over the last two windows, kept sorted. Admissions arrive
+ * in time order except where several deciders (servers, queues) interleave; those are
+ * inserted in place, and every window containing them is counted.
+ */
+export class SlidingWindowMeter implements ContractMeter {
+  readonly contract = 'sliding-window';
+  private readonly logs = new Map<string, { times: Micros[]; head: number }>();
+  /** The most admissions seen in any window of length W, as a multiple of L. */
+  worst = 0;
+
+  constructor(private readonly slack: Micros = 0) {}
+
+  admit(user: string, t: Micros, tier: Limit): string | undefined {
+    const limit = this.narrowed(tier);
+    let log = this.logs.get(user);
+    if (log === undefined) this.logs.set(user, (log = { times: [], head: 0 }));
+    const times = log.times;
+    if (times.length === log.head || times[times.length - 1]! <= t) times.push(t);
+    else times.splice(firstAbove(times, log.head, t), 0, t);
+    const newest = times[times.length - 1]!;
+    while (times[log.head]! <= newest - 2 * limit.window) log.head++;
+    if (log.head > 64 && log.head * 2 > times.length) {
+      times.splice(0, log.head);
+      log.head = 0;
+    }
+    const most = newest === t ? { count: times.length - firstAbove(times, log.head, t - limit.window), from: t } : mostInAWindowWith(times, log.head, t, limit.window);
+    if (most.count / limit.limit > this.worst) this.worst = most.count / limit.limit;
+    if (most.count <= limit.limit) return undefined;
+    const from = newest === t ? times[times.length - most.count]! : most.from;
+    return `${most.count} requests admitted for ${user} in the ${formatDuration(limit.window)} window from ${formatTime(from)} (limit ${limit.limit})`;
+  }
+
+  conforms(user: string, t: Micros, tier: Limit): boolean {
+    const limit = this.narrowed(tier);
+    const log = this.logs.get(user);
+    if (!log) return limit.limit >= 1;
+    const atOrBefore = firstAbove(log.times, log.head, t);
+    const inWindowEndingAtT = atOrBefore - firstAbove(log.times, log.head, t - limit.window);
+    // Later admissions (from interleaved deciders) count too: the window starting at t holds them.
+    const inWindowStartingAtT = firstAbove(log.times, log.head, t + limit.window - 1) - firstAbove(log.times, log.head, t - 1);
+    return Math.max(inWindowEndingAtT, inWindowStartingAtT) + 1 <= limit.limit;
+  }
+
+  private narrowed(limit: Limit): Limit {
+    return this.slack === 0 ? limit : { ...limit, window: limit.window - this.slack };
+  }
+}
+
+/** The first index at or after `from` whose time is above `t` (binary search). */
+function firstAbove(times: readonly Micros[], from: number, t: Micros): number {
+  let lo = from;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The fullest window [a, a + W) that contains t. */
+function mostInAWindowWith(times: readonly Micros[], head: number, t: Micros, window: Micros): { count: number; from: Micros } {
+  let best = { count: 0, from: t };
+  let end = head;
+  for (let start = firstAbove(times, head, t - window); start < times.length && times[start]! <= t; start++) {
+    if (end < start) end = start;
+    while (end < times.length && times[end]! - times[start]! < window) end++;
+    if (end - start > best.count) best = { count: end - start, from: times[start]! };
+  }
+  return best;
+}
+
+/** Counts per aligned window [kW, (k+1)W) of true time. */
+export class AlignedWindowMeter implements ContractMeter {
+  readonly contract = 'fixed-window';
+  private readonly counts = new Map<string, { index: number; count: number }>();
+
+  admit(user: string, t: Micros, limit: Limit): string | undefined {
+    const index = Math.floor(t / limit.window);
+    const current = this.counts.get(user);
+    // An admission for a window already left behind (interleaved deciders) is not re-opened.
+    if (current && current.index > index) return undefined;
+    const count = current?.index === index ? current.count + 1 : 1;
+    this.counts.set(user, { index, count });
+    if (count <= limit.limit) return undefined;
+    return `${count} requests admitted for ${user} in the aligned window from ${formatTime(index * limit.window)} (limit ${limit.limit})`;
+  }
+
+  conforms(user: string, t: Micros, limit: Limit): boolean {
+    const current = this.counts.get(user);
+    return current?.index !== Math.floor(t / limit.window) || current.count + 1 <= limit.limit;
+  }
+}
+
+/**
+ * A virtual token bucket that starts full: a sequence of admissions fits "at most
+ * B + r·T in every interval of length T" exactly when this bucket never goes below
+ * zero. Tokens are in units of 1/W, as in the algorithm, so the check is exact. It
+ * remembers since when it was last full, to name the interval that broke the contract.
+ */
+export class BucketMeter implements ContractMeter {
+  private readonly buckets = new Map<string, { tokens: number; at: Micros; fullAt: Micros; sinceFull: number }>();
+
+  constructor(
+    readonly contract: ContractName,
+    private readonly envelope: (limit: Limit) => Limit,
+  ) {}
+
+  admit(user: string, t: Micros, tier: Limit): string | undefined {
+    const limit = this.envelope(tier);
+    const bucket = this.refill(user, t, limit);
+    bucket.tokens -= limit.window;
+    bucket.sinceFull++;
+    this.buckets.set(user, bucket);
+    if (bucket.tokens >= 0) return undefined;
+    const burst = limit.burst ?? limit.limit;
+    const span = t - bucket.fullAt;
+    return (
+      `${bucket.sinceFull} requests admitted for ${user} in the ${formatDuration(span)} from ${formatTime(bucket.fullAt)}; ` +
+      `the contract allows ${burst} + ${limit.limit}/${formatDuration(limit.window)} × ${formatDuration(span)} = ${(burst + (limit.limit * span) / limit.window).toFixed(2)}`
+    );
+  }
+
+  conforms(user: string, t: Micros, tier: Limit): boolean {
+    const limit = this.envelope(tier);
+    return this.refill(user, t, limit).tokens >= limit.window;
+  }
+
+  private refill(user: string, t: Micros, limit: Limit): { tokens: number; at: Micros; fullAt: Micros; sinceFull: number } {
+    const capacity = (limit.burst ?? limit.limit) * limit.window;
+    const bucket = this.buckets.get(user);
+    if (!bucket) return { tokens: capacity, at: t, fullAt: t, sinceFull: 0 };
+    const refilled = bucket.tokens + Math.max(0, t - bucket.at) * limit.limit;
+    if (refilled >= capacity) return { tokens: capacity, at: Math.max(t, bucket.at), fullAt: t, sinceFull: 0 };
+    return { tokens: refilled, at: Math.max(t, bucket.at), fullAt: bucket.fullAt, sinceFull: bucket.sinceFull };
+  }
+}

@@ -1,0 +1,88 @@
+import { formatTime, type Fact, type Micros, type Property } from '../../kernel/index.js';
+import type { Limit } from './algorithms.js';
+import { contractMeter, type ContractName } from './contracts.js';
+
+/**
+ * A limiter's decision about one request, as a fact, recorded where the decision is
+ * committed (the store's script, or the API server for local, read-then-write,
+ * fail-open and fail-closed decisions), at that true time.
+ *   `decided { user, tier, request, allowed, delay, cause }`
+ * `delay` is how long the request waits before it is served (the leaky bucket's
+ * queue): the request counts as admitted at t + delay. `cause` is `limit` (the
+ * algorithm decided), `fail-open` or `fail-closed` (the store did not answer in time).
+ */
+export interface DecidedFact {
+  user: string;
+  tier: string;
+  request: string;
+  allowed: boolean;
+  delay: Micros;
+  cause: 'limit' | 'fail-open' | 'fail-closed';
+}
+
+export const contractPropertyName = (contract: ContractName) => `${contract}-limit`;
+
+export interface ContractOptions {
+  /** Only this system's decisions (where several run side by side). */
+  system?: string;
+  /** Judge the sliding window as W − slack (see `contractMeter`). */
+  slack?: Micros;
+}
+
+/** The contract, judged on what was really admitted at true times: the first admission that breaks it. */
+export function contractHolds(contract: ContractName, tiers: Record<string, Limit>, { system, slack }: ContractOptions = {}): Property {
+  const meter = contractMeter(contract, slack);
+  return {
+    name: contractPropertyName(contract),
+    observe(fact: Fact) {
+      if (fact.kind !== 'decided' || fact.data.allowed !== true) return undefined;
+      if (system !== undefined && fact.data.system !== system) return undefined;
+      const d = fact.data as unknown as DecidedFact;
+      const broken = meter.admit(d.user, fact.t + d.delay, tiers[d.tier]!);
+      if (broken === undefined) return undefined;
+      const via = d.cause === 'fail-open' ? ` (admitted by ${fact.node} failing open)` : ` (last one admitted by ${fact.node})`;
+      return { message: broken + via, nodes: [fact.node] };
+    },
+  };
+}
+
+/**
+ * Availability: a user under its limit, in the design's own words (fewer than L
+ * admitted in the last W of true time), is never denied by the limiter itself; that
+ * fails at once. Every contract above admits such a request (a token bucket with B = L
+ * allows at least L per any W), so only an algorithm that is stricter than its promise
+ * fails here. Requests a fail-closed server denies because the store did not answer in
+ * time are counted, and reported at the end of the run with their number.
+ */
+export function availability(tiers: Record<string, Limit>): Property {
+  const meter = contractMeter('sliding-window');
+  let failClosedDenials = 0;
+  let first: { t: Micros; user: string; node: string } | undefined;
+  return {
+    name: 'availability',
+    observe(fact: Fact) {
+      if (fact.kind !== 'decided') return undefined;
+      const d = fact.data as unknown as DecidedFact;
+      const limit = tiers[d.tier]!;
+      if (d.allowed) {
+        meter.admit(d.user, fact.t + d.delay, limit);
+        return undefined;
+      }
+      if (!meter.conforms(d.user, fact.t, limit)) return undefined;
+      if (d.cause === 'limit') {
+        return { message: `${fact.node} denied request ${d.request} of ${d.user}, which was under its limit of ${limit.limit}`, nodes: [fact.node] };
+      }
+      failClosedDenials++;
+      first ??= { t: fact.t, user: d.user, node: fact.node };
+      return undefined;
+    },
+    finish() {
+      if (failClosedDenials === 0) return undefined;
+      return {
+        message: `${failClosedDenials} requests under their user's limit were denied by servers failing closed ` +
+          `while the store did not answer in time; the first at ${formatTime(first!.t)} (${first!.user} on ${first!.node})`,
+        nodes: [first!.node],
+      };
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { minutes, ms, type Micros, type NodeOptions, type World } from '../../kernel/index.js';
+import { redisServer, type RedisOptions } from '../redis/server.js';
+import { sentinel } from '../redis/sentinel.js';
+import type { AlgorithmName, Limit } from './algorithms.js';
+import { apiServer, type Deployment } from './api-server.js';
+import { limiterScripts } from './scripts.js';
+import { drawTraffic, trafficSource, type TierShare, type TrafficMix } from './traffic.js';
+
+/** The design's tiers: free users get the textbook's 100 per minute, pro users 1,000. */
+export const TIERS: TierShare[] = [
+  { name: 'free', limit: { limit: 100, window: minutes(1) }, share: 0.9 },
+  { name: 'pro', limit: { limit: 1_000, window: minutes(1) }, share: 0.1 },
+];
+
+export const tierLimits = (tiers: TierShare[]): Record<string, Limit> => Object.fromEntries(tiers.map((t) => [t.name, t.limit]));
+
+/**
+ * How far the seed script's own timestamps are from its decisions, with perfect clocks:
+ * ARGV[3] is read to the millisecond on the API server, one network hop (up to 2 ms)
+ * before the script runs. Its scenarios judge the sliding window as W minus this, so
+ * that what they catch is skew and repetition, not this imprecision (which the strict
+ * checker also catches, by one request: see the tests).
+ */
+export const SEED_SCRIPT_PRECISION: Micros = ms(5);
+
+/** The latency budget the design allows the limiter (< 5 ms): past it a server stops waiting for the store. */
+export const STORE_TIMEOUT: Micros = ms(5);
+
+export interface LimiterSystemOptions {
+  /** Prefix of every node id, and the `system` named in facts. */
+  system: string;
+  algorithm: AlgorithmName;
+  deployment: Deployment;
+  servers: number;
+  tiers: TierShare[];
+  /** Clock of API server i (skew, drift). */
+  serverClock?: (i: number) => NodeOptions;
+  /** The store's options; with `replicationInterval`, a replica and a Sentinel are added for failover. */
+  store?: Omit<RedisOptions, 'replica' | 'replicas' | 'scripts'> & { failover?: { pingInterval: Micros; missedPings: number } };
+}
+
+export interface LimiterSystem {
+  servers: string[];
+  store: string | undefined;
+  replica: string | undefined;
+  /** Nodes that hold the limiter's state: the store, or the servers when they limit locally. */
+  memoryOf: string[];
+  /** Servers that cache state beside the store (hybrid). */
+  caches: string[];
+}
+
+/** Adds API servers and, unless they limit locally, the Redis store (with replica and Sentinel for failover). */
+export function addLimiterSystem(world: World, options: LimiterSystemOptions): LimiterSystem {
+  const id = (name: string) => (options.system === '' ? name : `${options.system}/${name}`);
+  const servers = Array.from({ length: options.servers }, (_, i) => id(`api-${i + 1}`));
+  const local = options.deployment.kind === 'local';
+  const store = local ? undefined : id('redis');
+  const failover = options.store?.failover;
+  const replica = failover ? id('redis-replica') : undefined;
+  const sentinelId = failover ? id('sentinel') : undefined;
+  if (store) {
+    const { failover: _failover, ...redis } = options.store ?? {};
+    world.node(store, redisServer({ ...redis, scripts: limiterScripts(), replicas: replica ? [replica] : undefined }));
+    if (replica) world.node(replica, redisServer({ ...redis, scripts: limiterScripts(), replica: true }));
+    if (sentinelId) world.node(sentinelId, sentinel({ primary: store, replica: replica!, ...failover! }));
+  }
+  servers.forEach((server, i) => {
+    world.node(
+      server,
+      apiServer({ system: options.system, algorithm: options.algorithm, tiers: tierLimits(options.tiers), deployment: options.deployment, store, sentinel: sentinelId }),
+      options.serverClock?.(i),
+    );
+  });
+  return { servers, store, replica, memoryOf: local ? servers : [store!], caches: options.deployment.kind === 'hybrid' ? servers : [] };
+}
+
+export interface LimiterScenarioOptions extends Omit<LimiterSystemOptions, 'system' | 'tiers'> {
+  users: number;
+  kinds: TrafficMix['kinds'];
+  /** How long users send requests. */
+  trafficFor: Micros;
+}
+
+/** One limiter system (no prefix) and its seeded traffic, as the scenarios use them. */
+export function addLimiterScenario(world: World, options: LimiterScenarioOptions): LimiterSystem {
+  const { users, kinds, trafficFor, ...system } = options;
+  const traffic = drawTraffic(world.stream('traffic'), { users, servers: options.servers, duration: trafficFor, resolution: 1, tiers: TIERS, kinds });
+  const built = addLimiterSystem(world, { ...system, system: '', tiers: TIERS });
+  world.node('clients', trafficSource(traffic, [{ system: '', start: ms(1), servers: built.servers }]));
+  return built;
+}

@@ -1,0 +1,142 @@
+import type { Fault } from './fault.js';
+import { Random, RandomSource } from './random.js';
+import type { Micros } from './time.js';
+
+/** How one direction of a link behaves. Probabilities are per message. */
+export interface LinkProfile {
+  /** One-way latency, drawn uniformly from [min, max]. A spread already reorders messages. */
+  latency: { min: Micros; max: Micros };
+  loss: number;
+  duplicate: number;
+  /** Chance that a message is held back by up to ten times the maximum latency. */
+  reorder: number;
+}
+
+export const DEFAULT_LINK: LinkProfile = {
+  latency: { min: 500, max: 2_000 },
+  loss: 0,
+  duplicate: 0,
+  reorder: 0,
+};
+
+/** What the network decided for one message: when each copy arrives, or why it is lost. */
+export type Routing = { lost: 'partition' | 'loss' } | { lost: false; delays: Micros[] };
+
+/** One direction of a link: its profile, its own random stream, and how many partitions cut it now. */
+interface Link {
+  profile: LinkProfile;
+  random: Random | undefined;
+  cuts: number;
+}
+
+/**
+ * The simulated network: per-link latency, loss, duplication and reordering, and
+ * the partitions in force. Each link draws from its own random stream, so a change
+ * in traffic on one link does not reshuffle deliveries on any other.
+ */
+export class Network {
+  /** from → to → link: nested maps, so the hot path builds no string keys. */
+  private readonly links = new Map<string, Map<string, Link>>();
+  private readonly cutsById = new Map<number, Link[]>();
+  private degradation: Omit<LinkProfile, 'latency'> | undefined;
+
+  constructor(
+    private readonly random: RandomSource,
+    private readonly defaults: LinkProfile = DEFAULT_LINK,
+  ) {}
+
+  /** Sets the profile of the link from → to (one direction). */
+  setLink(from: string, to: string, profile: Partial<LinkProfile>): void {
+    const link = this.link(from, to);
+    link.profile = { ...link.profile, ...profile };
+  }
+
+  profileOf(from: string, to: string): LinkProfile {
+    return this.link(from, to).profile;
+  }
+
+  isBlocked(from: string, to: string): boolean {
+    return this.cutsById.size > 0 && this.link(from, to).cuts > 0;
+  }
+
+  route(from: string, to: string): Routing {
+    const link = this.link(from, to);
+    if (link.cuts > 0) return LOST_TO_PARTITION;
+    const profile = link.profile;
+    const rng = (link.random ??= this.random.stream(`link:${from}->${to}`));
+    const degradation = this.degradation;
+    const loss = degradation ? Math.max(profile.loss, degradation.loss) : profile.loss;
+    const duplicate = degradation ? Math.max(profile.duplicate, degradation.duplicate) : profile.duplicate;
+    const reorder = degradation ? Math.max(profile.reorder, degradation.reorder) : profile.reorder;
+    // Every message draws the same number of values, whatever the outcome, so one
+    // more lost message does not change the latency of the next.
+    const lossDraw = rng.float();
+    const first = this.delay(profile, reorder, rng);
+    const dupDraw = rng.float();
+    const second = this.delay(profile, reorder, rng);
+    if (lossDraw < loss) return LOST_TO_LOSS;
+    return { lost: false, delays: dupDraw < duplicate ? [first, second] : [first] };
+  }
+
+  /** Cuts every listed directed link until `heal(id)` is called. */
+  cut(id: number, links: Array<[string, string]>): void {
+    const cut = links.map(([from, to]) => this.link(from, to));
+    for (const link of cut) link.cuts++;
+    this.cutsById.set(id, cut);
+  }
+
+  heal(id: number): void {
+    for (const link of this.cutsById.get(id) ?? []) link.cuts--;
+    this.cutsById.delete(id);
+  }
+
+  degrade(profile: Omit<LinkProfile, 'latency'> | undefined): void {
+    this.degradation = profile;
+  }
+
+  private link(from: string, to: string): Link {
+    let row = this.links.get(from);
+    if (row === undefined) this.links.set(from, (row = new Map()));
+    let link = row.get(to);
+    if (link === undefined) row.set(to, (link = { profile: this.defaults, random: undefined, cuts: 0 }));
+    return link;
+  }
+
+  private delay(profile: LinkProfile, reorder: number, rng: Random): Micros {
+    const { min, max } = profile.latency;
+    const base = min + Math.floor(rng.float() * (max - min + 1));
+    const held = rng.float() < reorder ? Math.floor(rng.float() * 10 * max) : (rng.float(), 0);
+    return base + held;
+  }
+}
+
+const LOST_TO_PARTITION: Routing = { lost: 'partition' };
+const LOST_TO_LOSS: Routing = { lost: 'loss' };
+
+/** The directed links a full split into groups cuts (nodes not listed are untouched). */
+export function splitLinks(groups: string[][]): Array<[string, string]> {
+  const links: Array<[string, string]> = [];
+  groups.forEach((group, i) =>
+    groups.forEach((other, j) => {
+      if (i === j) return;
+      for (const a of group) for (const b of other) links.push([a, b]);
+    }),
+  );
+  return links;
+}
+
+export function oneWayLinks(from: string[], to: string[]): Array<[string, string]> {
+  return from.flatMap((a) => to.map((b): [string, string] => [a, b]));
+}
+
+/** The directed links a partition fault cuts while it lasts. */
+export function cutLinks(fault: Extract<Fault, { kind: 'partition' | 'partition-oneway' | 'partition-bridge' }>): Array<[string, string]> {
+  switch (fault.kind) {
+    case 'partition':
+      return splitLinks(fault.groups);
+    case 'partition-oneway':
+      return oneWayLinks(fault.from, fault.to);
+    case 'partition-bridge':
+      return splitLinks([fault.left, fault.right]);
+  }
+}

@@ -1,0 +1,111 @@
+import type { Random } from './random.js';
+import type { Micros } from './time.js';
+
+/** A message as the network carries it. Replies name the request they answer. */
+export interface Envelope<B = unknown> {
+  id: number;
+  from: string;
+  to: string;
+  body: B;
+  inReplyTo: number | undefined;
+  sentAt: Micros;
+}
+
+/** A pending timer; pass it to `cancelTimer`. */
+export interface TimerHandle {
+  readonly tag: unknown;
+  cancelled: boolean;
+}
+
+/**
+ * Durable storage: what survives a crash. Writing is an explicit step, so a model
+ * that forgets to persist (or persists too late) loses the state, as a real one
+ * would. Store immutable values: a later mutation of a stored object would be a
+ * write the model never made.
+ */
+export interface Disk {
+  get<T>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+}
+
+/**
+ * All a node sees of the world: its own clock, its own random stream, its disk,
+ * and the network. It never sees true time.
+ */
+export interface NodeContext {
+  readonly id: string;
+  /** This node's wall clock, in microseconds (skewed, drifting, jumping). */
+  now(): Micros;
+  send(to: string, body: unknown): void;
+  reply(request: Envelope, body: unknown): void;
+  /** Fires after `delay` on this node's monotonic clock (drift stretches it, jumps do not). */
+  setTimer(delay: Micros, tag?: unknown): TimerHandle;
+  cancelTimer(timer: TimerHandle): void;
+  /** Runs a workflow (a generator of effects) on the event loop, starting now. */
+  spawn(workflow: Workflow): void;
+  readonly random: Random;
+  readonly disk: Disk;
+  /** Records something that really happened, for the properties and the trace. */
+  fact(kind: string, data: Record<string, unknown>): void;
+  /** A line for the human-readable trace. */
+  log(text: string): void;
+  /**
+   * What this node believes now, for the trace and its diagram (who holds a lock, a
+   * term, a role): each field keeps its value until annotated again; null clears it.
+   * Not a fact: properties never see it, and it costs nothing when not tracing.
+   */
+  annotate(fields: Record<string, unknown>): void;
+}
+
+/** A node is small state machine: handlers for messages and timers. */
+export interface NodeHandlers<M = any> {
+  onMessage?(msg: M, envelope: Envelope<M>): void;
+  onTimer?(tag: any): void;
+}
+
+/**
+ * A model builds a node's volatile state and handlers. It runs at start and again
+ * on every restart, so everything it does not read back from `ctx.disk` is lost
+ * in a crash.
+ */
+export type NodeModel<M = any> = (ctx: NodeContext) => NodeHandlers<M> | void;
+
+export interface NodeOptions {
+  /** Initial wall-clock offset from true time. */
+  clockOffset?: Micros;
+  /** Initial clock drift in parts per million. */
+  clockDriftPpm?: number;
+}
+
+export type Reply<R = any> = { ok: true; from: string; body: R } | { ok: false; from: string };
+
+/**
+ * What a workflow yields to the kernel. Client code that reads best as a sequence
+ * of steps (the textbook's async code) is written as a generator of these, run on
+ * the same deterministic event loop: no promise runs at a time the kernel does not know.
+ */
+export type Effect =
+  | { kind: 'sleep'; duration: Micros }
+  | { kind: 'call'; requests: Array<{ to: string; body: unknown }>; timeout: Micros };
+
+export type Workflow = Generator<Effect, void, any>;
+
+/** `yield* sleep(d)`: waits `d` on this node's monotonic clock. */
+export function* sleep(duration: Micros): Generator<Effect, void, any> {
+  yield { kind: 'sleep', duration };
+}
+
+/** `const r = yield* call(to, body, timeout)`: sends a request and waits for its reply or the timeout. */
+export function* call<R = any>(to: string, body: unknown, timeout: Micros): Generator<Effect, Reply<R>, any> {
+  const replies: Reply<R>[] = yield { kind: 'call', requests: [{ to, body }], timeout };
+  return replies[0]!;
+}
+
+/** Sends every request at once and waits until all have replied or the timeout passes. */
+export function* callAll<R = any>(
+  requests: Array<{ to: string; body: unknown }>,
+  timeout: Micros,
+): Generator<Effect, Reply<R>[], any> {
+  return yield { kind: 'call', requests, timeout };
+}

@@ -1,0 +1,146 @@
+import {
+  ConfigError, ModelError, paramValues, runScenario,
+  type Fault, type Micros, type Overrides, type RunResult, type Scenario,
+} from '../kernel/index.js';
+import { ddmin } from './ddmin.js';
+
+/** Everything a run is a function of, besides the scenario: what a replay file stores. */
+export interface RunSpec {
+  seed: number;
+  faults: Fault[];
+  overrides: Overrides;
+}
+
+export interface ShrinkReport {
+  property: string;
+  /** The run shrinking started from, and its result. */
+  from: RunSpec;
+  original: RunResult;
+  /** The smallest run found that still violates `property`. */
+  shrunk: RunSpec;
+  shrunkResult: RunResult;
+  /** Replays it took. */
+  runs: number;
+}
+
+export interface ShrinkOptions {
+  /** Give up refining after this many replays (each one is a whole run). */
+  maxRuns?: number;
+}
+
+/**
+ * Shrinks a failing run to the few faults and the small system that still break
+ * the same property, by replaying edited versions of it. Every edit is kept only
+ * when the replay still violates that property (any other outcome, including a
+ * different property, a throw or an event budget, counts as "no longer fails"):
+ * 1. delta debugging over the fault list (which faults matter);
+ * 2. narrowing each remaining fault: shorter pauses, partitions and downtimes,
+ *    smaller clock jumps and drifts, no loss, duplication or reordering;
+ * 3. the smallest value of each param the scenario marks shrinkable (clients,
+ *    operations), then 1 and 2 again while anything still shrinks;
+ * 4. ending the run just after the violation.
+ */
+export function shrink(scenario: Scenario, original: RunResult, start: Omit<RunSpec, 'seed' | 'faults'> = { overrides: {} }, options: ShrinkOptions = {}): ShrinkReport {
+  if (original.outcome !== 'violation') throw new Error('shrink: the run to shrink must violate a property');
+  const property = original.violation!.property;
+  const maxRuns = options.maxRuns ?? 3000;
+  let runs = 0;
+  let best: RunSpec = { seed: original.seed, faults: original.faults, overrides: start.overrides };
+  let bestResult = original;
+  const attempt = (candidate: RunSpec): boolean => {
+    if (runs >= maxRuns) return false;
+    runs++;
+    const result = replay(scenario, candidate);
+    if (result?.violation?.property !== property) return false;
+    best = candidate;
+    bestResult = result;
+    return true;
+  };
+  // Faults after the violation never ran: dropping them should change nothing, but it is checked like any edit.
+  const ran = original.faults.filter((f) => f.at <= original.violation!.t);
+  if (ran.length < original.faults.length) attempt({ ...best, faults: ran });
+
+  for (let round = 0; round < 4; round++) {
+    const before = JSON.stringify(best);
+    // Each subset that still fails becomes `best`, and ddmin's answer is the last of them.
+    ddmin(best.faults, (faults) => attempt({ ...best, faults }));
+    for (let i = 0; i < best.faults.length; i++) narrowFault(i, () => best, attempt);
+    shrinkParams(scenario, () => best, attempt);
+    if (JSON.stringify(best) === before) break;
+  }
+  const cut = bestResult.violation!.t + 1;
+  if (cut < (best.overrides.duration ?? scenario.duration)) attempt({ ...best, overrides: { ...best.overrides, duration: cut } });
+  return { property, from: { seed: original.seed, faults: original.faults, overrides: start.overrides }, original, shrunk: best, shrunkResult: bestResult, runs };
+}
+
+/** One replay of a run spec, or undefined when it throws (it then does not count as failing). */
+function replay(scenario: Scenario, spec: RunSpec): RunResult | undefined {
+  try {
+    return runScenario(scenario, spec.seed, { faults: spec.faults, ...spec.overrides });
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof ModelError) return undefined;
+    throw error;
+  }
+}
+
+type Attempt = (candidate: RunSpec) => boolean;
+
+/** Tries milder versions of the fault at `index`, keeping the mildest that still fails. */
+function narrowFault(index: number, best: () => RunSpec, attempt: Attempt): void {
+  const current = () => best().faults[index]!;
+  const withFault = (fault: Fault): RunSpec => ({ ...best(), faults: best().faults.map((f, i) => (i === index ? fault : f)) });
+  const fault = current();
+  switch (fault.kind) {
+    case 'partition':
+    case 'partition-oneway':
+    case 'partition-bridge':
+    case 'pause':
+      return smallest(fault.duration, 1, (duration) => attempt(withFault({ ...(current() as typeof fault), duration })));
+    case 'degrade':
+      for (const field of ['loss', 'duplicate', 'reorder'] as const) {
+        if (fault[field] > 0) attempt(withFault({ ...(current() as typeof fault), [field]: 0 }));
+      }
+      return smallest(fault.duration, 1, (duration) => attempt(withFault({ ...(current() as typeof fault), duration })));
+    case 'crash':
+      if (fault.restartAfter === undefined) return;
+      return smallest(fault.restartAfter, 1, (restartAfter) => attempt(withFault({ ...(current() as typeof fault), restartAfter })));
+    case 'clock-jump': {
+      const sign = Math.sign(fault.delta);
+      return smallest(Math.abs(fault.delta), 1, (size) => attempt(withFault({ ...(current() as typeof fault), delta: sign * size })));
+    }
+    case 'clock-drift': {
+      const sign = Math.sign(fault.ppm);
+      return smallest(Math.abs(fault.ppm), 1, (size) => attempt(withFault({ ...(current() as typeof fault), ppm: sign * size })));
+    }
+  }
+}
+
+/** For each shrinkable param, the smallest value (down to its `shrinkTo`) that still fails. */
+function shrinkParams(scenario: Scenario, best: () => RunSpec, attempt: Attempt): void {
+  const values = paramValues(scenario, best().overrides.params);
+  for (const [name, param] of Object.entries(scenario.params ?? {})) {
+    if (param.shrinkTo === undefined) continue;
+    const withValue = (value: number): RunSpec => {
+      const { overrides } = best();
+      return { ...best(), overrides: { ...overrides, params: { ...overrides.params, [name]: value } } };
+    };
+    smallest(values[name]!, param.shrinkTo, (value) => attempt(withValue(value)));
+  }
+}
+
+/**
+ * Binary search for the smallest value in [floor, value) for which `fails` holds,
+ * assuming that milder is less likely to fail; to a precision of 1/64 of the value
+ * (times in microseconds need no more), and exactly for small counts.
+ */
+function smallest(value: Micros, floor: number, fails: (value: number) => boolean): void {
+  if (value <= floor || fails(floor)) return;
+  let failing = value;
+  let passing = floor;
+  const precision = Math.max(1, Math.floor(value / 64));
+  while (failing - passing > precision) {
+    const middle = Math.floor((failing + passing) / 2);
+    if (fails(middle)) failing = middle;
+    else passing = middle;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * A search worker: imports scenario files (once each) and runs the chunks of
+ * seeds the main thread hands it, answering with their results in seed order.
+ */
+import { parentPort } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, ModelError, type Scenario } from '../kernel/index.js';
+import { runChunk, type ChunkRequest, type ChunkReply, type WorkerFailure } from './chunk.js';
+
+const scenarios = new Map<string, Promise<Scenario>>();
+
+function scenarioAt(file: string): Promise<Scenario> {
+  let loading = scenarios.get(file);
+  if (loading === undefined) {
+    loading = import(pathToFileURL(file).href).then((module: { default: Scenario }) => module.default);
+    scenarios.set(file, loading);
+  }
+  return loading;
+}
+
+parentPort!.on('message', async (request: ChunkRequest) => {
+  let reply: ChunkReply;
+  try {
+    reply = { id: request.id, results: runChunk(await scenarioAt(request.file), request) };
+  } catch (error) {
+    reply = { id: request.id, failure: describeFailure(error) };
+  }
+  parentPort!.postMessage(reply);
+});
+
+function describeFailure(error: unknown): WorkerFailure {
+  if (error instanceof ModelError) {
+    const cause = error.error instanceof Error ? error.error.stack : undefined;
+    return { kind: 'model', message: error.message, t: error.t, seed: error.seed, stack: cause };
+  }
+  if (error instanceof ConfigError) return { kind: 'config', message: error.message };
+  return { kind: 'other', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined };
+}

@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+/** The CLI as a user runs it (each spawn costs about half a second: keep them few). */
+function sim(...args: string[]) {
+  const run = spawnSync(process.execPath, ['bin/sim.js', ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+const folder = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+const fixture = 'test/fixtures/heartbeat.ts';
+
+describe('sim run --save and sim replay', () => {
+  const saved = join(folder, 'heartbeat.json');
+  const run = sim('run', fixture, '--seed', '1', '--save', saved);
+
+  test('run shows the shrunk run: how much it shrank, its faults with true times, the trace tail', () => {
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/steady-heartbeat violated at .* \(seed 1, shrunk\)/);
+    expect(run.out).toMatch(/Shrunk in \d+ replays.*faults 7 → 1, events \d+ → \d+, clients 4 → 1, run ends at/);
+    expect(run.out).toMatch(/Faults \(true time\):\n\s+6\.000000s\s+pause client-1 for/);
+    expect(run.out).toMatch(/What led there/);
+    expect(run.out).toContain(`Saved the shrunk run to ${saved}`);
+  });
+
+  test('replay reproduces it (exit 0), and fails loudly (exit 1) once the run no longer shows it', () => {
+    const replay = sim('replay', saved, '--quiet');
+    expect(replay.code).toBe(0);
+    expect(replay.out).toMatch(/reproduces: violates steady-heartbeat/);
+    const edited = join(folder, 'edited.json');
+    // The scenario (here: its fault schedule) changed since the file was saved.
+    writeFileSync(edited, JSON.stringify({ ...JSON.parse(readFileSync(saved, 'utf8')), faults: [] }));
+    const broken = sim('replay', edited, '--quiet');
+    expect(broken.code).toBe(1);
+    expect(broken.out).toMatch(/does NOT reproduce: the file expects it to violates steady-heartbeat, but now it violates nothing/);
+  });
+});
+
+describe('bad input: one clear line, exit 2', () => {
+  const notJson = join(folder, 'broken.json');
+  writeFileSync(notJson, '{ "format": ');
+  test.each([
+    [['replay', notJson], /^sim: .*broken\.json is not JSON/],
+    [['replay', join(folder, 'none.json')], /^sim: cannot read the replay file/],
+    [['run', fixture, '--jobs', '0'], /--jobs must be an integer of at least 1/],
+    [['run', fixture, '--time', '5x'], /the time budget must look like 30s, 2m/],
+    [['run', fixture, '--seed', '1', '--time', '2s'], /^sim: --time budgets a search/],
+    [['run', fixture, '--seed', '1', '--save', join(folder, 'no-such-folder', 'x.json')], /^sim: cannot write .*x\.json: ENOENT/],
+    [['check', fixture, '--shard', '3/2'], /the shard must look like i\/n with 1 <= i <= n/],
+    [['check', fixture, '--replays', join(folder, 'nowhere')], /^sim: no folder of replay files at/],
+  ])('sim %j', (args, message) => {
+    const result = sim(...args);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(message);
+    expect(result.err).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe('sim check', () => {
+  const xml = join(folder, 'junit.xml');
+  const one = sim('check', fixture, 'scenarios/gc-pause-no-fencing.ts', '--jobs', '1', '--json', '--junit', xml);
+  const two = sim('check', fixture, 'scenarios/gc-pause-no-fencing.ts', '--jobs', '2', '--json');
+  const verdicts = (out: string) => (JSON.parse(out) as { results: Array<{ seconds: number }> }).results.map(({ seconds: _, ...rest }) => rest);
+
+  test('--jobs 1 and --jobs 2 give the same verdicts, failure counts and lowest failing seeds', () => {
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    expect(verdicts(two.out)).toEqual(verdicts(one.out));
+    expect(JSON.parse(one.out)).toMatchObject({ passed: 2, failed: 0, shard: null });
+    expect(verdicts(one.out)[1]).toMatchObject({ name: 'gc-pause-no-fencing', matches: true, firstFailure: 1 });
+  });
+
+  test('--time searches each scenario for its share of the budget, beyond its own seeds', () => {
+    const timed = sim('check', fixture, '--time', '600ms', '--json');
+    expect(timed.code).toBe(0);
+    const [entry] = JSON.parse(timed.out).results;
+    expect(entry).toMatchObject({ name: 'heartbeat', matches: true, firstFailure: 1 });
+    expect(entry.seeds).toBeGreaterThan(4); // the fixture's own seeds
+  });
+
+  test('--junit writes one testcase per scenario', () => {
+    const text = readFileSync(xml, 'utf8');
+    expect(text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="sim check" tests="2" failures="0"/);
+    expect(text.match(/<testcase /g)).toHaveLength(2);
+    expect(text).toContain('name="gc-pause-no-fencing" file="scenarios/gc-pause-no-fencing.ts"');
+  });
+});

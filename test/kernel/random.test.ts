@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { RandomSource } from '../../src/kernel/index.js';
+
+const draws = (source: RandomSource, name: string, n: number) => {
+  const stream = source.stream(name);
+  return Array.from({ length: n }, () => stream.float());
+};
+
+describe('seeded random streams', () => {
+  it('give the same numbers for the same seed and name', () => {
+    expect(draws(new RandomSource(7), 'workload', 5)).toEqual(draws(new RandomSource(7), 'workload', 5));
+  });
+
+  it('differ between seeds and between names', () => {
+    expect(draws(new RandomSource(7), 'workload', 5)).not.toEqual(draws(new RandomSource(8), 'workload', 5));
+    expect(draws(new RandomSource(7), 'workload', 5)).not.toEqual(draws(new RandomSource(7), 'faults', 5));
+  });
+
+  it('do not shift when another stream draws more', () => {
+    const source = new RandomSource(7);
+    const other = source.stream('node:a');
+    for (let i = 0; i < 1000; i++) other.float();
+    expect(draws(source, 'node:b', 5)).toEqual(draws(new RandomSource(7), 'node:b', 5));
+  });
+
+  it('draw integers within both bounds', () => {
+    const stream = new RandomSource(1).stream('x');
+    const seen = new Set(Array.from({ length: 2000 }, () => stream.int(3, 6)));
+    expect([...seen].sort()).toEqual([3, 4, 5, 6]);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { Fact, Property } from '../../src/kernel/index.js';
+import { mutualExclusion, noDoubleWrite } from '../../src/designs/locking/properties.js';
+
+const fact = (t: number, node: string, kind: string, data: Record<string, unknown> = {}): Fact => ({ t, node, kind, data });
+
+/** Feeds a hand-built history to a fresh property; returns the first breach and when. */
+function judge(property: Property, history: Fact[]) {
+  for (const f of history) {
+    const breach = property.observe?.(f);
+    if (breach) return { t: f.t, ...breach };
+  }
+  return undefined;
+}
+
+describe('mutual exclusion', () => {
+  const enter = (t: number, client: string) => fact(t, client, 'cs-enter', { resource: 'r' });
+  const exit = (t: number, client: string) => fact(t, client, 'cs-exit', { resource: 'r' });
+
+  it('holds when critical sections follow one another', () => {
+    expect(judge(mutualExclusion(), [enter(1, 'a'), exit(2, 'a'), enter(3, 'b'), exit(4, 'b'), enter(5, 'a')])).toBeUndefined();
+  });
+
+  it('is violated when a second client enters before the first has left, naming both', () => {
+    const breach = judge(mutualExclusion(), [enter(1, 'a'), enter(3, 'b')]);
+    expect(breach).toMatchObject({ t: 3, nodes: ['a', 'b'] });
+    expect(breach!.message).toContain('b entered');
+  });
+
+  it('lets a crash end the crashed client\'s critical section', () => {
+    expect(judge(mutualExclusion(), [enter(1, 'a'), fact(2, 'a', 'crash'), enter(3, 'b')])).toBeUndefined();
+  });
+
+  it('keeps resources apart', () => {
+    expect(judge(mutualExclusion(), [enter(1, 'a'), fact(2, 'b', 'cs-enter', { resource: 'other' })])).toBeUndefined();
+  });
+});
+
+describe('no double write', () => {
+  const grant = (t: number, client: string, token: number) => fact(t, 'lock', 'lock-granted', { resource: 'r', client, token });
+  const write = (t: number, client: string, token: number | null, accepted = true) =>
+    fact(t, 'storage', 'storage-write', { resource: 'r', client, token, accepted });
+
+  it('holds when accepted writes follow the order of the grants', () => {
+    expect(judge(noDoubleWrite(), [grant(1, 'a', 1), write(2, 'a', 1), grant(3, 'b', 2), write(4, 'b', 2)])).toBeUndefined();
+  });
+
+  it('holds when a stale write arrives before the new holder has written (fencing cannot tell, and nothing was overwritten)', () => {
+    expect(judge(noDoubleWrite(), [grant(1, 'a', 1), grant(3, 'b', 2), write(4, 'a', 1), write(5, 'b', 2)])).toBeUndefined();
+  });
+
+  it('is violated when the storage accepts an earlier holder\'s write after a later holder\'s', () => {
+    const breach = judge(noDoubleWrite(), [grant(1, 'a', 34), grant(3, 'b', 35), write(4, 'b', 35), write(6, 'a', 34)]);
+    expect(breach).toMatchObject({ t: 6, nodes: ['a', 'b', 'storage'] });
+    expect(breach!.message).toContain('token 34');
+  });
+
+  it('does not count writes the storage refused', () => {
+    expect(judge(noDoubleWrite(), [grant(1, 'a', 34), grant(3, 'b', 35), write(4, 'b', 35), write(6, 'a', 34, false)])).toBeUndefined();
+  });
+
+  it('is violated by a write from a client that was never granted the lock', () => {
+    expect(judge(noDoubleWrite(), [write(1, 'intruder', null)])?.message).toContain('never granted');
+  });
+});

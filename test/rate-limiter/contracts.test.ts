@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { Fact } from '../../src/kernel/index.js';
+import { contractMeter } from '../../src/designs/rate-limiter/contracts.js';
+import { availability, contractHolds } from '../../src/designs/rate-limiter/properties.js';
+
+const limit = { limit: 3, window: 1_000 };
+const tiers = { free: limit };
+
+function admitAll(contract: Parameters<typeof contractMeter>[0], times: number[]) {
+  const meter = contractMeter(contract);
+  return times.map((t) => meter.admit('u', t, limit));
+}
+const firstBreach = (results: Array<string | undefined>) => results.findIndex((r) => r !== undefined);
+
+describe('contract meters', () => {
+  it('sliding window: L in any window of W holds, L + 1 within W breaks it', () => {
+    expect(firstBreach(admitAll('sliding-window', [0, 500, 999, 1_000, 1_500, 1_999]))).toBe(-1);
+    expect(firstBreach(admitAll('sliding-window', [0, 500, 999, 999]))).toBe(3);
+    // 2L across an aligned edge breaks it.
+    expect(firstBreach(admitAll('sliding-window', [997, 998, 999, 1_000]))).toBe(3);
+  });
+  it('sliding window: counts admissions that arrive out of order into every window holding them', () => {
+    expect(firstBreach(admitAll('sliding-window', [100, 200, 1_150, 1_050]))).toBe(-1);
+    expect(firstBreach(admitAll('sliding-window', [100, 200, 1_050, 900]))).toBe(3);
+  });
+  it('fixed window: 2L across an edge holds, L + 1 in one aligned window breaks it', () => {
+    expect(firstBreach(admitAll('fixed-window', [997, 998, 999, 1_000, 1_001, 1_002]))).toBe(-1);
+    expect(firstBreach(admitAll('fixed-window', [1_000, 1_001, 1_002, 1_999]))).toBe(3);
+  });
+  it('token bucket: B at once then r per unit of time holds; one more breaks it', () => {
+    // B = L = 3, r = 3 per 1000: one token per 333.3.
+    expect(firstBreach(admitAll('token-bucket', [0, 0, 0, 334, 667, 1_000]))).toBe(-1);
+    expect(firstBreach(admitAll('token-bucket', [0, 0, 0, 333]))).toBe(3);
+  });
+  it('leaky bucket: served requests at least W/L apart hold; closer breaks it', () => {
+    expect(firstBreach(admitAll('leaky-bucket', [0, 334, 668, 1_002]))).toBe(-1);
+    expect(firstBreach(admitAll('leaky-bucket', [0, 334, 667]))).toBe(2);
+  });
+  it('says whether one more request would have kept the contract', () => {
+    const meter = contractMeter('sliding-window');
+    for (const t of [0, 10, 20]) meter.admit('u', t, limit);
+    expect(meter.conforms('u', 999, limit)).toBe(false);
+    expect(meter.conforms('u', 1_000, limit)).toBe(true);
+    expect(meter.conforms('someone-else', 5, limit)).toBe(true);
+  });
+});
+
+const decided = (t: number, allowed: boolean, cause = 'limit', node = 'redis'): Fact => ({
+  t, node, kind: 'decided', data: { user: 'u', tier: 'free', request: String(t), allowed, delay: 0, cause },
+});
+
+describe('contract property', () => {
+  it('passes a history within the limit and fails the admission that breaks it', () => {
+    const ok = contractHolds('sliding-window', tiers);
+    expect([0, 1, 2, 1_000].map((t) => ok.observe!(decided(t, true)))).toEqual([undefined, undefined, undefined, undefined]);
+    const broken = contractHolds('sliding-window', tiers);
+    const breaches = [0, 1, 2, 3].map((t) => broken.observe!(decided(t, true)));
+    expect(breaches[3]?.message).toMatch(/4 requests admitted for u in the 1ms window/);
+  });
+  it('ignores denials', () => {
+    const p = contractHolds('sliding-window', tiers);
+    expect([0, 1, 2, 3, 4].map((t) => p.observe!(decided(t, t < 3)))).toEqual(Array(5).fill(undefined));
+  });
+  it('counts a leaky bucket request at the time it is served (t + delay)', () => {
+    const p = contractHolds('leaky-bucket', tiers);
+    const queued = (t: number, delay: number): Fact => ({ t, node: 'redis', kind: 'decided', data: { user: 'u', tier: 'free', request: String(t), allowed: true, delay, cause: 'limit' } });
+    expect(p.observe!(queued(0, 0))).toBeUndefined();
+    expect(p.observe!(queued(1, 333))).toBeUndefined();
+    expect(p.observe!(queued(2, 400))).toBeDefined();
+  });
+});
+
+describe('availability property', () => {
+  it('fails at once when the limiter denies a user under its limit', () => {
+    const p = availability(tiers);
+    p.observe!(decided(0, true));
+    expect(p.observe!(decided(10, false))?.message).toMatch(/under its limit/);
+  });
+  it('accepts denying a user at its limit', () => {
+    const p = availability(tiers);
+    const results = [0, 1, 2, 3].map((t) => p.observe!(decided(t, t < 3)));
+    expect(results).toEqual(Array(4).fill(undefined));
+    expect(p.finish!({ t: 10, faultsOverAt: 0 })).toBeUndefined();
+  });
+  it('counts fail-closed denials of good requests and reports them at the end', () => {
+    const p = availability(tiers);
+    expect(p.observe!(decided(0, false, 'fail-closed', 'api-1'))).toBeUndefined();
+    expect(p.observe!(decided(1, false, 'fail-closed', 'api-2'))).toBeUndefined();
+    expect(p.finish!({ t: 10, faultsOverAt: 0 })?.message).toMatch(/^2 requests under their user's limit were denied by servers failing closed/);
+  });
+});

@@ -1,0 +1,74 @@
+import { resolve } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { judge } from '../../src/kernel/index.js';
+import { seedRunner } from '../../src/search/pool.js';
+import { searchSeeds } from '../../src/search/search.js';
+import { seedsToViolation } from '../../src/search/seeds-to-violation.js';
+import gcPauseNoFencing from '../../scenarios/gc-pause-no-fencing.js';
+import throwsSometimes from '../fixtures/throws-sometimes.js';
+import { ModelError } from '../../src/kernel/index.js';
+
+const located = { file: resolve('scenarios/gc-pause-no-fencing.ts'), scenario: gcPauseNoFencing };
+const inThisThread = seedRunner(1);
+const onTwoWorkers = seedRunner(2);
+afterAll(() => onTwoWorkers.close());
+
+const essentials = (results: Array<{ seed: number; outcome: string; violation: unknown; stats: unknown }>) =>
+  results.map(({ seed, outcome, violation, stats }) => ({ seed, outcome, violation, stats }));
+
+describe('parallel seed search', () => {
+  test('gives the same runs, verdict and lowest failing seed with 1 job and with 2 worker threads', async () => {
+    // Start the workers first, so the search really uses them rather than running a short search here.
+    await onTwoWorkers.run(located, { from: 1, to: 1, swarm: false });
+    const plan = { from: 7, to: 66 };
+    const one = await searchSeeds(inThisThread, located, plan);
+    const two = await searchSeeds(onTwoWorkers, located, plan);
+    expect(two.results.map((r) => r.seed)).toEqual(Array.from({ length: 60 }, (_, i) => i + 7));
+    expect(essentials(two.results)).toEqual(essentials(one.results));
+    const [v1, v2] = [judge(gcPauseNoFencing, one.results), judge(gcPauseNoFencing, two.results)];
+    expect(v2.summary).toBe(v1.summary);
+    expect(v2.shown?.seed).toBe(v1.shown?.seed);
+  });
+
+  test('with swarm on, too', async () => {
+    const plan = { from: 1, to: 40, swarm: true };
+    const one = await searchSeeds(inThisThread, located, plan);
+    const two = await searchSeeds(onTwoWorkers, located, plan);
+    expect(essentials(two.results)).toEqual(essentials(one.results));
+  });
+
+  test('a time budget stops handing out seeds but still returns an unbroken range from the first seed', async () => {
+    const search = await searchSeeds(onTwoWorkers, located, { from: 1, budgetMs: 300 });
+    expect(search.outOfTime).toBe(true);
+    expect(search.results.length).toBeGreaterThan(0);
+    expect(search.results.map((r) => r.seed)).toEqual(Array.from({ length: search.results.length }, (_, i) => i + 1));
+  });
+
+  test('a model that throws is reported at its lowest throwing seed, whatever the number of jobs', async () => {
+    const buggy = { file: resolve('test/fixtures/throws-sometimes.ts'), scenario: throwsSometimes };
+    const thrownAt = async (runner: typeof inThisThread) => {
+      const error = await searchSeeds(runner, buggy, { from: 1, to: 400 }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(ModelError);
+      return (error as ModelError).seed;
+    };
+    const seed = await thrownAt(inThisThread);
+    expect(await thrownAt(onTwoWorkers)).toBe(seed);
+    expect(seed).toBeGreaterThan(1);
+  });
+
+  test('reports progress as chunks finish', async () => {
+    const seen: number[] = [];
+    await searchSeeds(inThisThread, located, { from: 1, to: 30, onProgress: (p) => seen.push(p.done) });
+    expect(seen.at(-1)).toBe(30);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
+
+  test('seeds to first violation: counted per range, the same on workers as here', async () => {
+    const plan = { property: 'no-double-write', ranges: 5, cap: 50 };
+    const here = await seedsToViolation(inThisThread, located, plan);
+    const there = await seedsToViolation(onTwoWorkers, located, plan);
+    expect(there).toEqual(here);
+    expect(here.found).toBe(5);
+    expect(here.counts.every((c) => c !== undefined && c >= 1 && c <= 50)).toBe(true);
+  });
+});
