@@ -20,8 +20,8 @@ export interface TimerHandle {
 /**
  * Durable storage: what survives a crash. Writing is an explicit step, so a model
  * that forgets to persist (or persists too late) loses the state, as a real one
- * would. Store immutable values: a later mutation of a stored object would be a
- * write the model never made.
+ * would. What is written is deep-frozen (immer's `freeze`): changing it in place
+ * later would be a write the model never made, so it throws instead.
  */
 export interface Disk {
   get<T>(key: string): T | undefined;

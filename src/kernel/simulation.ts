@@ -1,3 +1,4 @@
+import { freeze } from 'immer';
 import { LocalClock } from './clock.js';
 import { faultEnd, faultNodes, type Fault } from './fault.js';
 import { cutLinks, DEFAULT_LINK, Network, type LinkProfile } from './network.js';
@@ -357,7 +358,7 @@ export class Simulation implements World {
     const sim = this;
     const disk: Disk = {
       get: <T>(key: string) => node.disk.get(key) as T | undefined,
-      set: (key, value) => void node.disk.set(key, value),
+      set: (key, value) => void node.disk.set(key, freeze(value, true)),
       delete: (key) => void node.disk.delete(key),
     };
     return {

@@ -1,3 +1,4 @@
+import type { Micros } from '../kernel/index.js';
 import type { LocatedScenario, SeedRunner } from './pool.js';
 
 export interface SeedsToViolationPlan {
@@ -16,7 +17,11 @@ export interface SeedsToViolation {
   counts: Array<number | undefined>;
   /** The median over ranges, counting a range that found none as more than the cap; undefined if that is the median. */
   median: number | undefined;
+  min: number | undefined;
+  max: number | undefined;
   found: number;
+  /** The failing run that broke the property earliest in simulated time. */
+  shortest: { seed: number; t: Micros } | undefined;
 }
 
 /**
@@ -26,14 +31,25 @@ export interface SeedsToViolation {
  */
 export async function seedsToViolation(runner: SeedRunner, located: LocatedScenario, plan: SeedsToViolationPlan): Promise<SeedsToViolation> {
   const stride = plan.stride ?? 1_000_000;
-  const counts = await Promise.all(
+  const firsts = await Promise.all(
     Array.from({ length: plan.ranges }, async (_, r) => {
       const from = r * stride + 1;
       const results = await runner.run(located, { from, to: from + plan.cap - 1, swarm: plan.swarm ?? false, stopAt: plan.property });
-      return results.at(-1)?.violation?.property === plan.property ? results.length : undefined;
+      const last = results.at(-1);
+      return last?.violation?.property === plan.property ? { count: results.length, seed: last.seed, t: last.violation.t } : undefined;
     }),
   );
+  const counts = firsts.map((f) => f?.count);
   const sorted = counts.map((c) => c ?? Infinity).sort((a, b) => a - b);
   const middle = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-  return { counts, median: Number.isFinite(middle) ? middle : undefined, found: counts.filter((c) => c !== undefined).length };
+  const finite = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? n : undefined);
+  const shortest = firsts.filter((f) => f !== undefined).sort((a, b) => a.t - b.t)[0];
+  return {
+    counts,
+    median: finite(middle),
+    min: finite(sorted[0]),
+    max: finite(sorted.at(-1)),
+    found: counts.filter((c) => c !== undefined).length,
+    shortest: shortest && { seed: shortest.seed, t: shortest.t },
+  };
 }

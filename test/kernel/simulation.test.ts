@@ -92,6 +92,17 @@ describe('the simulation kernel', () => {
     expect(fired).toEqual([seconds(3.5)]); // only the timer of the new incarnation
   });
 
+  it('refuses a change to persisted state that is not written to disk again (it would survive a crash without a write)', () => {
+    const sim = new Simulation({ seed: 1 });
+    sim.node('n', (ctx) => {
+      const log = [{ term: 1 }];
+      ctx.disk.set('log', log);
+      ctx.setTimer(ms(1));
+      return { onTimer: () => void (ctx.disk.get<Array<{ term: number }>>('log')![0]!.term = 2) };
+    });
+    expect(() => sim.run(seconds(1))).toThrow(ModelError);
+  });
+
   it('drops messages to a crashed node', () => {
     const sim = new Simulation({ seed: 1, network: fixedLatency, trace: true });
     const log: Array<{ t: number; msg: unknown }> = [];
