@@ -74,6 +74,27 @@ function writeShown(outcome: RunOutcome, options: { trace?: string; save?: strin
   }
 }
 
+/**
+ * A command that ends by showing one run: its story on the terminal, and, if asked,
+ * its trace, its pictures and its replay file. `show` runs it and says whether it is
+ * what the scenario expects.
+ */
+function showingOneRun(command: Command, show: (file: string, options: any) => Promise<RunOutcome>): void {
+  command
+    .option('--trace <file.jsonl>', 'write the trace of the run shown as JSON Lines')
+    .option('--tail <n>', 'how many events of the trace tail to print', integer('--tail', 1), 30)
+    .option('-q, --quiet', 'print only the verdict')
+    .option('-v, --verbose', 'print the whole trace of the run shown')
+    .option('--html <file.html>', 'write a self-contained HTML space-time diagram of the run shown')
+    .option('--diagram', 'print a text space-time diagram of the run shown (one row per event)')
+    .action(async (file: string, options) => {
+      if (options.quiet && options.verbose) throw new UsageError('--quiet and --verbose contradict each other');
+      const outcome = await show(file, options);
+      writeShown(outcome, options);
+      process.exitCode = outcome.matches ? EXIT.ok : EXIT.mismatch;
+    });
+}
+
 const program = new Command()
   .name('sim')
   .description('A deterministic simulator for distributed-systems designs: see a design fail, reproduce it from a seed.')
@@ -81,7 +102,7 @@ const program = new Command()
   .configureOutput({ outputError: (text, write) => write(chalk.red(text.replace(/^error: /, 'sim: '))) })
   .showHelpAfterError(chalk.dim('(sim --help shows the commands and options)'));
 
-program
+const run = program
   .command('run')
   .description('run a scenario on one seed, or search many seeds for a violation')
   .argument('<scenario>', 'a scenario file, for example scenarios/redlock-skew.ts')
@@ -92,39 +113,21 @@ program
   .option(...jobsOption, defaultJobs())
   .option('--swarm', 'swarm testing: each seed draws which kinds of fault occur and how intensely')
   .option('--no-shrink', 'show a failing run as found, without shrinking it')
-  .option('--save <file.json>', 'write the run shown (shrunk) as a replay file')
-  .option('--trace <file.jsonl>', 'write the trace of the run shown as JSON Lines')
-  .option('--tail <n>', 'how many events of the trace tail to print', integer('--tail', 1), 30)
-  .option('-q, --quiet', 'print only the verdict')
-  .option('-v, --verbose', 'print the whole trace of the run shown')
-  .option('--html <file.html>', 'write a self-contained HTML space-time diagram of the run shown')
-  .option('--diagram', 'print a text space-time diagram of the run shown (one row per event)')
-  .action(async (file: string, options) => {
-    const chosen = ['seed', 'seeds', 'seedRange'].filter((k) => options[k] !== undefined);
-    if (chosen.length > 1) throw new UsageError('give at most one of --seed, --seeds and --seed-range');
-    if (options.quiet && options.verbose) throw new UsageError('--quiet and --verbose contradict each other');
-    if (options.time !== undefined && options.seed !== undefined) throw new UsageError('--time budgets a search: give it with --seeds, --seed-range or alone, not with --seed');
-    const outcome = await runCommand(file, options);
-    writeShown(outcome, options);
-    process.exitCode = outcome.matches ? EXIT.ok : EXIT.mismatch;
-  });
+  .option('--save <file.json>', 'write the run shown (shrunk) as a replay file');
+showingOneRun(run, (file, options) => {
+  const chosen = ['seed', 'seeds', 'seedRange'].filter((k) => options[k] !== undefined);
+  if (chosen.length > 1) throw new UsageError('give at most one of --seed, --seeds and --seed-range');
+  if (options.time !== undefined && options.seed !== undefined) throw new UsageError('--time budgets a search: give it with --seeds, --seed-range or alone, not with --seed');
+  return runCommand(file, options);
+});
 
-program
-  .command('replay')
-  .description('replay a saved run (a replay file from --save) and check it still shows what the file expects')
-  .argument('<file.json>', 'a replay file, for example replays/redlock-skew.json')
-  .option('--trace <file.jsonl>', 'write the trace of the replayed run as JSON Lines')
-  .option('--tail <n>', 'how many events of the trace tail to print', integer('--tail', 1), 30)
-  .option('-q, --quiet', 'print only the verdict')
-  .option('-v, --verbose', 'print the whole trace')
-  .option('--html <file.html>', 'write a self-contained HTML space-time diagram of the replayed run')
-  .option('--diagram', 'print a text space-time diagram of the replayed run (one row per event)')
-  .action(async (file: string, options) => {
-    if (options.quiet && options.verbose) throw new UsageError('--quiet and --verbose contradict each other');
-    const outcome = await replayCommand(file, options);
-    writeShown(outcome, options);
-    process.exitCode = outcome.matches ? EXIT.ok : EXIT.mismatch;
-  });
+showingOneRun(
+  program
+    .command('replay')
+    .description('replay a saved run (a replay file from --save) and check it still shows what the file expects')
+    .argument('<file.json>', 'a replay file, for example replays/redlock-skew.json'),
+  (file, options) => replayCommand(file, options),
+);
 
 program
   .command('check')
