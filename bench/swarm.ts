@@ -24,6 +24,7 @@ const files = positionals.length > 0 ? positionals : scenarioFiles('scenarios');
 console.log(`node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown cpu'}); ${ranges} disjoint seed ranges per scenario, each searched up to ${values.cap ?? "the scenario's own seeds"}\n`);
 console.log('| scenario | violates | faults | cap | fixed: median (min–max) | swarm: median (min–max) | fixed ÷ swarm | shortest failing run |');
 console.log('|---|---|---|---:|---:|---:|---:|---:|');
+const unexpected: string[] = [];
 const shown = (s: SeedsToViolation, cap: number) =>
   s.found === 0 ? `> ${cap} (found in 0/${ranges})` : `${s.median ?? `> ${cap}`} (${s.min}–${s.max ?? `> ${cap}`})${s.found < ranges ? `, found in ${s.found}/${ranges}` : ''}`;
 try {
@@ -39,7 +40,12 @@ try {
     const faults = scenario.faultMix ? 'mix' : 'scripted';
     const shortest = fixed.shortest ? `${formatTime(fixed.shortest.t)} (seed ${fixed.shortest.seed})` : '–';
     console.log(`| ${name} | ${plan.property} | ${faults} | ${cap} | ${shown(fixed, cap)} | ${shown(swarm, cap)} | ${ratio} | ${shortest} |`);
+    for (const [mix, s] of [['fixed', fixed], ['swarm', swarm]] as const) {
+      for (const u of s.unexpected) unexpected.push(`${name} (${mix}): seed ${u.seed} ${u.what}`);
+    }
   }
 } finally {
   await runner.close();
 }
+// A run that fails in another way is a finding of its own: `sim check` would fail on it.
+console.log(unexpected.length === 0 ? '\nNo run in any range failed in another way.' : `\nRuns that failed in another way:\n${unexpected.map((u) => `- ${u}`).join('\n')}`);

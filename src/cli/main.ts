@@ -126,7 +126,7 @@ showingOneRun(
     .command('replay')
     .description('replay a saved run (a replay file from --save) and check it still shows what the file expects')
     .argument('<file.json>', 'a replay file, for example replays/redlock-skew.json'),
-  (file, options) => replayCommand(file, options),
+  replayCommand,
 );
 
 program

@@ -22,6 +22,8 @@ export interface SeedsToViolation {
   found: number;
   /** The failing run that broke the property earliest in simulated time. */
   shortest: { seed: number; t: Micros } | undefined;
+  /** Runs met on the way that failed some other way: `sim check` would fail on each. */
+  unexpected: Array<{ seed: number; what: string }>;
 }
 
 /**
@@ -31,10 +33,15 @@ export interface SeedsToViolation {
  */
 export async function seedsToViolation(runner: SeedRunner, located: LocatedScenario, plan: SeedsToViolationPlan): Promise<SeedsToViolation> {
   const stride = plan.stride ?? 1_000_000;
+  const unexpected: SeedsToViolation['unexpected'] = [];
   const firsts = await Promise.all(
     Array.from({ length: plan.ranges }, async (_, r) => {
       const from = r * stride + 1;
       const results = await runner.run(located, { from, to: from + plan.cap - 1, swarm: plan.swarm ?? false, stopAt: plan.property });
+      for (const result of results) {
+        if (result.outcome === 'budget') unexpected.push({ seed: result.seed, what: 'ran out of its event budget' });
+        else if (result.violation && result.violation.property !== plan.property) unexpected.push({ seed: result.seed, what: `violates ${result.violation.property}` });
+      }
       const last = results.at(-1);
       return last?.violation?.property === plan.property ? { count: results.length, seed: last.seed, t: last.violation.t } : undefined;
     }),
@@ -43,13 +50,15 @@ export async function seedsToViolation(runner: SeedRunner, located: LocatedScena
   const sorted = counts.map((c) => c ?? Infinity).sort((a, b) => a - b);
   const middle = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
   const finite = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? n : undefined);
-  const shortest = firsts.filter((f) => f !== undefined).sort((a, b) => a.t - b.t)[0];
+  const found = firsts.filter((f) => f !== undefined);
+  const shortest = found.sort((a, b) => a.t - b.t)[0];
   return {
     counts,
     median: finite(middle),
     min: finite(sorted[0]),
     max: finite(sorted.at(-1)),
-    found: counts.filter((c) => c !== undefined).length,
+    found: found.length,
     shortest: shortest && { seed: shortest.seed, t: shortest.t },
+    unexpected: unexpected.sort((a, b) => a.seed - b.seed),
   };
 }
