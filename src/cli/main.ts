@@ -3,9 +3,10 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { ConfigError, ModelError, formatTime, toJsonLines } from '../kernel/index.js';
 import { defaultJobs } from '../search/pool.js';
+import { GoldenFileError } from '../search/golden.js';
 import { ReplayFileError, formatReplayFile, replayFileFor } from '../search/replay.js';
 import { UsageError, firstLines } from './load.js';
-import { checkCommand, listCommand, replayCommand, runCommand, type RunOutcome } from './commands.js';
+import { checkCommand, goldenCommand, listCommand, replayCommand, runCommand, type RunOutcome } from './commands.js';
 import { junitXml } from './junit.js';
 import { lincheckCommand } from './lincheck.js';
 
@@ -141,11 +142,26 @@ program
   .option('--shard <i/n>', 'run only the i-th of n disjoint parts of the suite (for parallel CI jobs)', shard)
   .option('--junit <file.xml>', 'also write the results as JUnit XML, one testcase per scenario or replay file')
   .option('--json', 'print a machine-readable JSON summary instead of the table')
+  .option('--golden <file.json>', 'also compare the traces of every scenario\'s first seeds with this golden file of hashes (run by shard 1 of n)')
   .option('-q, --quiet', 'no progress line')
   .action(async (files: string[], options) => {
     const results = await checkCommand(files, options);
     if (options.junit) writeOutput(options.junit, junitXml(results));
     process.exitCode = results.every((r) => r.matches) ? EXIT.ok : EXIT.mismatch;
+  });
+
+program
+  .command('golden')
+  .description('compare the traces of every scenario\'s first seeds with the golden file of hashes, or rewrite it (--update) after a deliberate change')
+  .argument('[scenarios...]', 'scenario files (default: every scenario in ./scenarios)')
+  .option('--file <file.json>', 'the golden file', 'test/golden/traces.json')
+  .option('--update', 'rewrite the golden file from the runs of today\'s code')
+  .option('--seeds <n>', 'seeds 1..n of each scenario (default: as the file says, 3 for a new file)', integer('--seeds', 1))
+  .action(async (files: string[], options: { file: string; update?: boolean; seeds?: number }) => {
+    const { result, write } = await goldenCommand(options.file, files, options);
+    if (write !== undefined) writeOutput(options.file, write);
+    else console.log(`${result.matches ? chalk.green('✓') : chalk.red('✗')} ${result.summary}`);
+    process.exitCode = result.matches ? EXIT.ok : EXIT.mismatch;
   });
 
 program
@@ -189,7 +205,7 @@ function report(error: unknown): number {
   if (error instanceof CommanderError) {
     return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
   }
-  if (error instanceof UsageError || error instanceof ConfigError || error instanceof ReplayFileError) {
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof ReplayFileError || error instanceof GoldenFileError) {
     console.error(chalk.red(`sim: ${error.message}`));
     return EXIT.usage;
   }
