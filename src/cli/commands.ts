@@ -358,7 +358,7 @@ export async function goldenCommand(goldenPath: string, files: string[], options
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  const name = `golden ${goldenPath}`;
+  const name = 'golden traces';
   if (options.update) {
     const kept = recorded.entries.filter((e) => !entries.some((n) => n.scenario === e.scenario));
     const all = files.length > 0 ? [...kept, ...entries].sort((a, b) => a.scenario.localeCompare(b.scenario) || a.seed - b.seed) : entries;

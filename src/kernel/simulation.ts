@@ -100,6 +100,8 @@ export interface RunResult {
   stats: RunStats;
   faults: Fault[];
   trace: TraceEvent[] | undefined;
+  /** How many facts each property (by name) was handed: one never handed any judged nothing. */
+  factsSeen: Record<string, number>;
   /** The scenario's one-line summary of the run, when it has one (set by `runScenario`). */
   summary: string | undefined;
 }
@@ -107,7 +109,7 @@ export interface RunResult {
 /** What a scenario uses to build its system: nodes, properties, named random streams. */
 export interface World {
   node(id: string, model: NodeModel, options?: NodeOptions): void;
-  property(property: Property): void;
+  property(property: Property<any>): void;
   /** A named random stream for the scenario's own draws (workload, configuration). */
   stream(name: string): Random;
   link(from: string, to: string, profile: Partial<LinkProfile>): void;
@@ -125,6 +127,9 @@ export class Simulation implements World {
   private readonly queue = new EventQueue<SimEvent>();
   private readonly nodes = new Map<string, NodeRuntime>();
   private readonly properties: Property[] = [];
+  /** For each fact kind, the properties that watch it, in the order they were added. */
+  private readonly watchers = new Map<string, Property[]>();
+  private readonly factsSeen = new Map<Property, number>();
   private readonly faults: Fault[] = [];
   private readonly maxEvents: number;
   private readonly trace: TraceEvent[] | undefined;
@@ -160,7 +165,8 @@ export class Simulation implements World {
     this.nodes.set(id, new NodeRuntime(id, model, clock, this.random.stream(`node:${id}`)));
   }
 
-  property(property: Property): void {
+  property(property: Property<any>): void {
+    if (this.started) throw new ConfigError(`property ${property.name}: properties must be added before the run starts`);
     this.properties.push(property);
   }
 
@@ -201,6 +207,8 @@ export class Simulation implements World {
       this.finish();
     }
     this.record({ t: this.now, kind: 'end', reason: this.stopReason });
+    const factsSeen: Record<string, number> = {};
+    for (const property of this.properties) factsSeen[property.name] = (factsSeen[property.name] ?? 0) + (this.factsSeen.get(property) ?? 0);
     return {
       seed: this.options.seed,
       outcome: this.violation ? 'violation' : this.stopReason === 'budget' ? 'budget' : 'ok',
@@ -209,6 +217,7 @@ export class Simulation implements World {
       stats: this.stats,
       faults: this.faults,
       trace: this.trace,
+      factsSeen,
       summary: undefined,
     };
   }
@@ -395,8 +404,14 @@ export class Simulation implements World {
 
   private observe(fact: Fact): void {
     if (this.violation) return;
-    for (const property of this.properties) {
-      const breach = property.observe?.(fact);
+    let watching = this.watchers.get(fact.kind);
+    if (watching === undefined) {
+      watching = this.properties.filter((p) => p.observe !== undefined && (p.watches === undefined || p.watches.includes(fact.kind)));
+      this.watchers.set(fact.kind, watching);
+    }
+    for (const property of watching) {
+      this.factsSeen.set(property, (this.factsSeen.get(property) ?? 0) + 1);
+      const breach = property.observe!(fact);
       if (breach) return this.breached(property, breach);
     }
   }
