@@ -203,6 +203,8 @@ export interface CheckResult {
   failures: number;
   firstFailure: number | undefined;
   seconds: number;
+  /** Scenarios: how many facts each property was handed over all the seeds. */
+  factsSeen?: Record<string, number>;
 }
 
 export interface CheckOptions {
@@ -218,6 +220,8 @@ export interface CheckOptions {
   json?: boolean;
   /** Also compare every scenario's first seeds with this golden file of trace hashes. */
   golden?: string;
+  /** Also print how many facts each property was handed. */
+  verbose?: boolean;
 }
 
 export async function checkCommand(files: string[], options: CheckOptions): Promise<CheckResult[]> {
@@ -247,6 +251,7 @@ export async function checkCommand(files: string[], options: CheckOptions): Prom
       results.push(result);
       const mark = result.matches ? chalk.green('✓') : chalk.red('✗');
       say(`${result.name.padEnd(width)}${result.expected.padEnd(expectWidth)}${String(result.seeds).padStart(6)}  ${mark} ${result.summary} ${chalk.dim(`(${result.seconds.toFixed(1)}s)`)}`);
+      for (const line of propertyLines(result, options.verbose === true)) say(`${' '.repeat(width)}${line}`);
     }
   } finally {
     await runner.close();
@@ -277,6 +282,22 @@ export async function checkCommand(files: string[], options: CheckOptions): Prom
   return results;
 }
 
+/**
+ * How many facts each property of a scenario was handed over its seeds (with
+ * --verbose), and always a warning for a property handed none: it judged nothing,
+ * so its scenario's verdict says nothing about it (a renamed fact, a model that no
+ * longer emits it, a workload that never reaches it).
+ */
+function propertyLines(result: CheckResult, verbose: boolean): string[] {
+  const seen = Object.entries(result.factsSeen ?? {});
+  const lines: string[] = [];
+  if (verbose && seen.length > 0) lines.push(chalk.dim(`facts handed to each property: ${seen.map(([name, n]) => `${name} ${n.toLocaleString('en-US')}`).join(', ')}`));
+  for (const [name] of seen.filter(([, n]) => n === 0)) {
+    lines.push(chalk.yellow(`! ${name} was handed no fact in ${result.seeds} seeds: it judged nothing here. Check that the model still emits the facts it watches.`));
+  }
+  return lines;
+}
+
 /** The i-th of n disjoint parts of the suite (counted from 1): every n-th entry, so parts differ by at most one. */
 export function shardOf<T>(entries: readonly T[], i: number, n: number): T[] {
   return entries.filter((_, index) => index % n === i - 1);
@@ -294,10 +315,12 @@ async function checkScenario(runner: SeedRunner, l: LoadedScenario, options: Che
   }
   const seeds = search.results.length;
   const verdict = judge(l.scenario, search.results);
+  const factsSeen: Record<string, number> = {};
+  for (const run of search.results) for (const [name, n] of Object.entries(run.factsSeen)) factsSeen[name] = (factsSeen[name] ?? 0) + n;
   const failing = search.results.filter((r) => r.outcome !== 'ok');
   return {
     kind: 'scenario', name: l.name, path: l.path, expected: describeExpectation(l.scenario.expect), matches: verdict.matches,
-    summary: verdict.summary, seeds, failures: failing.length, firstFailure: verdict.shown?.seed ?? failing[0]?.seed, seconds: search.elapsedMs / 1000,
+    summary: verdict.summary, seeds, failures: failing.length, firstFailure: verdict.shown?.seed ?? failing[0]?.seed, seconds: search.elapsedMs / 1000, factsSeen,
   };
 }
 

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { ConfigError, ModelError, formatTime, toJsonLines } from '../kernel/index.js';
 import { defaultJobs } from '../search/pool.js';
 import { GoldenFileError } from '../search/golden.js';
-import { ReplayFileError, formatReplayFile, replayFileFor } from '../search/replay.js';
+import { ReplayFileError, formatReplayFile, replayFileFor, toolVersion } from '../search/replay.js';
 import { UsageError, firstLines } from './load.js';
 import { checkCommand, goldenCommand, listCommand, replayCommand, runCommand, type RunOutcome } from './commands.js';
 import { junitXml } from './junit.js';
@@ -99,6 +99,7 @@ function showingOneRun(command: Command, show: (file: string, options: any) => P
 const program = new Command()
   .name('sim')
   .description('A deterministic simulator for distributed-systems designs: see a design fail, reproduce it from a seed.')
+  .version(toolVersion(), '-V, --version', 'print the version of sim')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(chalk.red(text.replace(/^error: /, 'sim: '))) })
   .showHelpAfterError(chalk.dim('(sim --help shows the commands and options)'));
@@ -142,6 +143,7 @@ program
   .option('--shard <i/n>', 'run only the i-th of n disjoint parts of the suite (for parallel CI jobs)', shard)
   .option('--junit <file.xml>', 'also write the results as JUnit XML, one testcase per scenario or replay file')
   .option('--json', 'print a machine-readable JSON summary instead of the table')
+  .option('-v, --verbose', 'also print how many facts each property was handed over the seeds')
   .option('--golden <file.json>', 'also compare the traces of every scenario\'s first seeds with this golden file of hashes (run by shard 1 of n)')
   .option('-q, --quiet', 'no progress line')
   .action(async (files: string[], options) => {

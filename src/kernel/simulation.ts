@@ -208,7 +208,9 @@ export class Simulation implements World {
     }
     this.record({ t: this.now, kind: 'end', reason: this.stopReason });
     const factsSeen: Record<string, number> = {};
-    for (const property of this.properties) factsSeen[property.name] = (factsSeen[property.name] ?? 0) + (this.factsSeen.get(property) ?? 0);
+    for (const property of this.properties) {
+      if (property.observe) factsSeen[property.name] = (factsSeen[property.name] ?? 0) + (this.factsSeen.get(property) ?? 0);
+    }
     return {
       seed: this.options.seed,
       outcome: this.violation ? 'violation' : this.stopReason === 'budget' ? 'budget' : 'ok',
