@@ -8,7 +8,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { loadScenario } from '../src/cli/load.js';
+import { loadScenario } from '../src/search/scenario-file.js';
 import { seedRunner, type SeedRunner } from '../src/search/pool.js';
 import { searchSeeds } from '../src/search/search.js';
 

@@ -9,7 +9,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTime } from '../src/kernel/index.js';
-import { loadScenario, scenarioFiles } from '../src/cli/load.js';
+import { loadScenario, scenarioFiles } from '../src/search/scenario-file.js';
 import { seedRunner } from '../src/search/pool.js';
 import { seedsToViolation, type SeedsToViolation } from '../src/search/seeds-to-violation.js';
 

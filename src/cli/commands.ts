@@ -15,10 +15,11 @@ import { checkReplay, readReplayFile } from '../search/replay.js';
 import { searchSeeds } from '../search/search.js';
 import { shrink, type RunSpec, type ShrinkReport } from '../search/shrink.js';
 import { faultList, formatEvent, traceTail } from './format.js';
-import { UsageError, firstLines, loadScenario, scenarioFiles, type LoadedScenario } from './load.js';
+import { firstLines, loadScenario, scenarioFiles, type LoadedScenario } from '../search/scenario-file.js';
+import { UsageError } from './load.js';
 import { progressLine } from './progress.js';
 
-export interface RunOptions {
+export interface RunCommandOptions {
   seed?: number;
   seeds?: number;
   seedRange?: [number, number];
@@ -54,7 +55,7 @@ export interface RunOutcome {
   shown: ShownRun | undefined;
 }
 
-export async function runCommand(file: string, options: RunOptions): Promise<RunOutcome> {
+export async function runCommand(file: string, options: RunCommandOptions): Promise<RunOutcome> {
   const loaded = await loadScenario(file);
   const { scenario } = loaded;
   if (options.seed !== undefined) {
@@ -175,7 +176,7 @@ function headline(loaded: LoadedScenario, shown: ShownRun): string {
   return chalk.green(`✓ no property violated in ${formatTime(shown.spec.overrides.duration ?? loaded.scenario.duration)} of simulated time (${which})`);
 }
 
-function printExpectation(loaded: LoadedScenario, verdict: SearchVerdict, matches: boolean, single: boolean, options: RunOptions): void {
+function printExpectation(loaded: LoadedScenario, verdict: SearchVerdict, matches: boolean, single: boolean, options: RunCommandOptions): void {
   const expected = describeExpectation(loaded.scenario.expect);
   const seed = verdict.shown?.seed;
   if (!single) console.log(`\n${matches ? chalk.green('✓') : chalk.red('✗')} ${verdict.summary}`);
@@ -191,7 +192,7 @@ function printExpectation(loaded: LoadedScenario, verdict: SearchVerdict, matche
 }
 
 /** One line of `sim check`: a scenario over its seeds, or a replay file. */
-export interface CheckResult {
+export interface CheckEntry {
   kind: 'scenario' | 'replay' | 'golden';
   name: string;
   path: string;
@@ -207,7 +208,7 @@ export interface CheckResult {
   factsSeen?: Record<string, number>;
 }
 
-export interface CheckOptions {
+export interface CheckCommandOptions {
   seeds?: number;
   /** Wall-clock budget in milliseconds for the whole suite, shared equally by its scenarios. */
   time?: number;
@@ -224,7 +225,7 @@ export interface CheckOptions {
   verbose?: boolean;
 }
 
-export async function checkCommand(files: string[], options: CheckOptions): Promise<CheckResult[]> {
+export async function checkCommand(files: string[], options: CheckCommandOptions): Promise<CheckEntry[]> {
   // Replay files can also be named one by one, beside scenario files.
   const paths = files.length > 0 ? files.filter((f) => !f.endsWith('.json')) : scenarioFiles('scenarios');
   const replayPaths = [...files.filter((f) => f.endsWith('.json')), ...(options.replays === undefined ? [] : replayFiles(options.replays))];
@@ -242,7 +243,7 @@ export async function checkCommand(files: string[], options: CheckOptions): Prom
   const expectations = [...loaded.values()].map((l) => describeExpectation(l.scenario.expect));
   const expectWidth = Math.max(...expectations.map((e) => e.length), 'replay: violates mutual-exclusion'.length) + 2;
   say(chalk.bold(`${'scenario'.padEnd(width)}${'expected'.padEnd(expectWidth)}${'seeds'.padStart(6)}  result`) + (shards > 1 ? chalk.dim(`   (shard ${shard} of ${shards})`) : ''));
-  const results: CheckResult[] = [];
+  const results: CheckEntry[] = [];
   const runner = seedRunner(options.jobs);
   try {
     for (const entry of all) {
@@ -288,7 +289,7 @@ export async function checkCommand(files: string[], options: CheckOptions): Prom
  * so its scenario's verdict says nothing about it (a renamed fact, a model that no
  * longer emits it, a workload that never reaches it).
  */
-function propertyLines(result: CheckResult, verbose: boolean): string[] {
+function propertyLines(result: CheckEntry, verbose: boolean): string[] {
   const seen = Object.entries(result.factsSeen ?? {});
   const lines: string[] = [];
   if (verbose && seen.length > 0) lines.push(chalk.dim(`facts handed to each property: ${seen.map(([name, n]) => `${name} ${n.toLocaleString('en-US')}`).join(', ')}`));
@@ -304,7 +305,7 @@ export function shardOf<T>(entries: readonly T[], i: number, n: number): T[] {
 }
 
 /** A scenario over its seeds (or `--seeds`), or with a time budget over as many seeds as fit in it. */
-async function checkScenario(runner: SeedRunner, l: LoadedScenario, options: CheckOptions, budgetMs: number | undefined): Promise<CheckResult> {
+async function checkScenario(runner: SeedRunner, l: LoadedScenario, options: CheckCommandOptions, budgetMs: number | undefined): Promise<CheckEntry> {
   const to = budgetMs === undefined ? options.seeds ?? l.scenario.seeds : options.seeds;
   const progress = progressLine(options.quiet || options.json, budgetMs, `${l.name}: `);
   let search;
@@ -324,7 +325,7 @@ async function checkScenario(runner: SeedRunner, l: LoadedScenario, options: Che
   };
 }
 
-async function checkReplayFile(path: string): Promise<CheckResult> {
+async function checkReplayFile(path: string): Promise<CheckEntry> {
   const started = performance.now();
   const { replay, scenarioPath } = readReplayFile(path);
   const { scenario } = await loadScenario(scenarioPath);
@@ -358,7 +359,7 @@ export async function listCommand(folder: string): Promise<void> {
  * `update`). A difference names the scenario, the seed and the first event that
  * differs, recorded and now, one above the other.
  */
-export async function goldenCommand(goldenPath: string, files: string[], options: { update?: boolean; quiet?: boolean; seeds?: number }): Promise<{ result: CheckResult; write?: string }> {
+export async function goldenCommand(goldenPath: string, files: string[], options: { update?: boolean; quiet?: boolean; seeds?: number }): Promise<{ result: CheckEntry; write?: string }> {
   const started = performance.now();
   const recorded = existsSync(goldenPath) || !options.update ? readGoldenFile(goldenPath) : emptyGoldenFile(options.seeds ?? 3);
   const golden: GoldenFile = { ...recorded, about: emptyGoldenFile(1).about, seeds: options.seeds ?? recorded.seeds };
@@ -387,7 +388,7 @@ export async function goldenCommand(goldenPath: string, files: string[], options
     const all = files.length > 0 ? [...kept, ...entries].sort((a, b) => a.scenario.localeCompare(b.scenario) || a.seed - b.seed) : entries;
     const summary = `${entries.length} traces recorded, ${differences.length} of them changed`;
     if (!options.quiet) console.log(`${chalk.green('✓')} ${goldenPath}: ${summary}${differences.length > 0 ? ': say in the commit why' : ''}.`);
-    const result: CheckResult = { kind: 'golden', name, path: goldenPath, expected: 'golden: traces recorded', matches: true, summary, seeds: entries.length, failures: 0, firstFailure: undefined, seconds };
+    const result: CheckEntry = { kind: 'golden', name, path: goldenPath, expected: 'golden: traces recorded', matches: true, summary, seeds: entries.length, failures: 0, firstFailure: undefined, seconds };
     return { result, write: formatGoldenFile({ ...golden, entries: all }) };
   }
   for (const difference of differences.slice(0, 3)) explainDifference(goldenPath, difference, nowTraces.get(difference)!, golden.overrides);

@@ -1,16 +1,16 @@
-import type { CheckResult } from './commands.js';
+import type { CheckEntry } from './commands.js';
 
 /**
  * JUnit XML as CI systems read it (Jenkins, GitLab, GitHub test reporters): one
  * testsuite per kind (scenarios, replay files), one testcase per entry, and a
  * <failure> for each entry whose verdict contradicts its expectation.
  */
-export function junitXml(results: readonly CheckResult[]): string {
+export function junitXml(results: readonly CheckEntry[]): string {
   const suites = (['scenario', 'replay'] as const)
     .map((kind) => ({ kind, cases: results.filter((r) => r.kind === kind) }))
     .filter((s) => s.cases.length > 0);
-  const seconds = (rs: readonly CheckResult[]) => rs.reduce((sum, r) => sum + r.seconds, 0).toFixed(3);
-  const failed = (rs: readonly CheckResult[]) => rs.filter((r) => !r.matches).length;
+  const seconds = (rs: readonly CheckEntry[]) => rs.reduce((sum, r) => sum + r.seconds, 0).toFixed(3);
+  const failed = (rs: readonly CheckEntry[]) => rs.filter((r) => !r.matches).length;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="sim check" tests="${results.length}" failures="${failed(results)}" errors="0" time="${seconds(results)}">`,

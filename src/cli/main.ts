@@ -5,7 +5,8 @@ import { ConfigError, ModelError, formatTime, toJsonLines } from '../kernel/inde
 import { defaultJobs } from '../search/pool.js';
 import { GoldenFileError } from '../search/golden.js';
 import { ReplayFileError, formatReplayFile, replayFileFor, toolVersion } from '../search/replay.js';
-import { UsageError, firstLines } from './load.js';
+import { ScenarioFileError, firstLines } from '../search/scenario-file.js';
+import { UsageError } from './load.js';
 import { checkCommand, goldenCommand, listCommand, replayCommand, runCommand, type RunOutcome } from './commands.js';
 import { junitXml } from './junit.js';
 import { lincheckCommand } from './lincheck.js';
@@ -207,7 +208,7 @@ function report(error: unknown): number {
   if (error instanceof CommanderError) {
     return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
   }
-  if (error instanceof UsageError || error instanceof ConfigError || error instanceof ReplayFileError || error instanceof GoldenFileError) {
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof ReplayFileError || error instanceof GoldenFileError || error instanceof ScenarioFileError) {
     console.error(chalk.red(`sim: ${error.message}`));
     return EXIT.usage;
   }

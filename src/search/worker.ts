@@ -3,16 +3,16 @@
  * seeds the main thread hands it, answering with their results in seed order.
  */
 import { parentPort } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
 import { ConfigError, ModelError, type Scenario } from '../kernel/index.js';
 import { runChunk, type ChunkRequest, type ChunkReply, type WorkerFailure } from './chunk.js';
+import { ScenarioFileError, loadScenario } from './scenario-file.js';
 
 const scenarios = new Map<string, Promise<Scenario>>();
 
 function scenarioAt(file: string): Promise<Scenario> {
   let loading = scenarios.get(file);
   if (loading === undefined) {
-    loading = import(pathToFileURL(file).href).then((module: { default: Scenario }) => module.default);
+    loading = loadScenario(file).then((loaded) => loaded.scenario);
     scenarios.set(file, loading);
   }
   return loading;
@@ -33,6 +33,6 @@ function describeFailure(error: unknown): WorkerFailure {
     const cause = error.error instanceof Error ? error.error.stack : undefined;
     return { kind: 'model', message: error.message, t: error.t, seed: error.seed, stack: cause };
   }
-  if (error instanceof ConfigError) return { kind: 'config', message: error.message };
+  if (error instanceof ConfigError || error instanceof ScenarioFileError) return { kind: 'config', message: error.message };
   return { kind: 'other', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined };
 }

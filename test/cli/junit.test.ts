@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { shardOf, type CheckResult } from '../../src/cli/commands.js';
+import { shardOf, type CheckEntry } from '../../src/cli/commands.js';
 import { junitXml } from '../../src/cli/junit.js';
 
-const result = (over: Partial<CheckResult>): CheckResult => ({
+const result = (over: Partial<CheckEntry>): CheckEntry => ({
   kind: 'scenario', name: 'redlock-skew', path: 'scenarios/redlock-skew.ts', expected: 'violates mutual-exclusion', matches: true,
   summary: '77 of 100 seeds violate mutual-exclusion; first: seed 1', seeds: 100, failures: 77, firstFailure: 1, seconds: 1.25, ...over,
 });

@@ -2,7 +2,7 @@ import { formatTime, type Fact, type NodeContext, type Property } from '../../ke
 import { pairOperations, type EventType, type HistoryEvent } from './history.js';
 import type { Model } from './models.js';
 import { describeCounterexample } from './report.js';
-import { checkLinearizability, type CheckOptions } from './search.js';
+import { checkLinearizability, type LinearizabilityOptions } from './search.js';
 
 const FACT_TYPES: Readonly<Record<string, EventType>> = { 'op-invoke': 'invoke', 'op-ok': 'ok', 'op-fail': 'fail', 'op-info': 'info' };
 
@@ -82,7 +82,7 @@ export function historyFromFacts(facts: Iterable<Fact>): HistoryEvent[] {
  * The recorded client history is linearizable with respect to `model`: judged at
  * the end of the run, where operations still pending count as unknown outcome.
  */
-export function linearizable(model: Model, options: CheckOptions = {}): Property {
+export function linearizable(model: Model, options: LinearizabilityOptions = {}): Property {
   const facts: Fact[] = [];
   const nodeOf = new Map<string, string>();
   return {

@@ -1,5 +1,5 @@
 import type { Operation } from './history.js';
-import type { CheckResult, Counterexample } from './search.js';
+import type { LinearizabilityResult, Counterexample } from './search.js';
 
 export type TimeFormat = (t: number) => string;
 
@@ -29,7 +29,7 @@ export function describeCounterexample(c: Counterexample, time: TimeFormat = Str
   return lines;
 }
 
-export function describeResult(result: CheckResult, time: TimeFormat = String): string[] {
+export function describeResult(result: LinearizabilityResult, time: TimeFormat = String): string[] {
   const scope = `${result.operations} operations in ${result.partitions} part${result.partitions === 1 ? '' : 's'}, ${result.steps} search steps`;
   switch (result.verdict) {
     case 'linearizable':

@@ -19,13 +19,13 @@ export interface Counterexample {
   pending: Operation[];
 }
 
-export type CheckResult =
+export type LinearizabilityResult =
   | { verdict: 'linearizable'; operations: number; partitions: number; steps: number }
   | { verdict: 'not-linearizable'; operations: number; partitions: number; steps: number; counterexample: Counterexample }
   /** The step budget ran out first (the search is exponential in the worst case). */
   | { verdict: 'undecided'; operations: number; partitions: number; steps: number };
 
-export interface CheckOptions {
+export interface LinearizabilityOptions {
   /** Search steps before giving up with `undecided`. */
   maxSteps?: number;
 }
@@ -47,7 +47,7 @@ const PENDING = 10;
  * cannot change the state are dropped, and those with a `lastUse` (model) are
  * retired past it. Keyed models are split into independent sub-histories first.
  */
-export function checkLinearizability<S>(model: Model<S>, operations: readonly Operation[], options: CheckOptions = {}): CheckResult {
+export function checkLinearizability<S>(model: Model<S>, operations: readonly Operation[], options: LinearizabilityOptions = {}): LinearizabilityResult {
   const lastUse = model.lastUse?.(operations) ?? new Map<Operation, number>();
   const relevant = operations.filter((op) => op.known || (!model.readOnly.has(op.f) && lastUse.get(op) !== -Infinity));
   const parts = partitionOf(model, relevant);
