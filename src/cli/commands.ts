@@ -2,7 +2,7 @@ import chalk from 'chalk';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import {
-  describeExpectation, formatDuration, formatTime, judge, paramValues, runScenario, toJsonLines,
+  describeExpectation, formatDuration, formatTime, judge, paramValues, runMatches, runScenario, toJsonLines,
   type Overrides, type RunResult, type Scenario, type SearchVerdict,
 } from '../kernel/index.js';
 import { showRun, type ViewOptions } from '../report/index.js';
@@ -53,6 +53,35 @@ export interface ShownRun {
 export interface RunOutcome {
   matches: boolean;
   shown: ShownRun | undefined;
+  /** The user stopped the search (Ctrl-C): exit 130. */
+  interrupted?: boolean;
+}
+
+/**
+ * Ctrl-C during a search: the first one aborts it (what was found so far is
+ * printed), a second one quits at once, as a user pressing it twice expects.
+ */
+export function onInterrupt(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const handler = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(chalk.yellow('\nInterrupted: stopping the search and printing what it found (Ctrl-C again quits at once).\n'));
+    controller.abort();
+  };
+  process.on('SIGINT', handler);
+  return { signal: controller.signal, dispose: () => void process.off('SIGINT', handler) };
+}
+
+/** What an interrupted search found: seeds done, failures, and the lowest failing seed as it was found. */
+function printInterrupted(loaded: LoadedScenario, verdict: SearchVerdict, done: number, options: { swarm?: boolean }): void {
+  console.log(`\nInterrupted after ${done} seeds: ${verdict.failures} failing.`);
+  const seed = verdict.shown?.seed;
+  if (seed === undefined) {
+    console.log('No failing seed found so far.');
+    return;
+  }
+  console.log(`Lowest failing seed so far: ${seed} (${verdict.shown!.violation ? `violates ${verdict.shown!.violation.property}` : 'ran out of its event budget'}); not shrunk, since the search was interrupted.`);
+  console.log(`Reproduce: ${chalk.bold(`npx sim run ${loaded.path} --seed ${seed}${options.swarm ? ' --swarm' : ''}`)}`);
 }
 
 export async function runCommand(file: string, options: RunCommandOptions): Promise<RunOutcome> {
@@ -61,8 +90,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   if (options.seed !== undefined) {
     const result = runScenario(scenario, options.seed, { swarm: options.swarm });
     const verdict = judge(scenario, [result]);
-    // One clean seed of a known-unsafe design is not a contradiction: the search is.
-    const matches = verdict.matches || (result.outcome === 'ok' && scenario.expect !== 'safe');
+    const matches = runMatches(scenario.expect, result, true);
     const shown = prepareShown(loaded, result, options);
     printRun(loaded, shown, options);
     printExpectation(loaded, verdict, matches, true, options);
@@ -75,20 +103,29 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   }
   const runner = seedRunner(options.jobs);
   const progress = progressLine(options.quiet, options.time);
+  const interrupt = onInterrupt();
   let search;
   try {
-    search = await searchSeeds(runner, { file: resolve(loaded.path), scenario }, { from, to, budgetMs: options.time, swarm: options.swarm, onProgress: progress?.update });
+    search = await searchSeeds(runner, { file: resolve(loaded.path), scenario }, {
+      from, to, budgetMs: options.time, swarm: options.swarm, onProgress: progress?.update, signal: interrupt.signal,
+    });
   } finally {
+    interrupt.dispose();
     progress?.clear();
     await runner.close();
   }
-  const verdict = judge(scenario, search.results);
+  const verdict = search.tally.verdict();
+  if (search.interrupted) {
+    printInterrupted(loaded, verdict, search.tally.runs, options);
+    return { matches: false, shown: undefined, interrupted: true };
+  }
   if (search.outOfTime && !options.quiet) {
-    console.log(chalk.dim(`The time budget ran out after seeds ${from}..${from + search.results.length - 1} (${(search.results.length / (search.elapsedMs / 1000)).toFixed(0)} seeds/s).`));
+    console.log(chalk.dim(`The time budget ran out after seeds ${from}..${search.lastSeed} (${(search.tally.runs / (search.elapsedMs / 1000)).toFixed(0)} seeds/s).`));
   }
   const shown = verdict.shown && prepareShown(loaded, verdict.shown, options);
+  const first = search.tally.first;
   if (shown) printRun(loaded, shown, options);
-  else if (!options.quiet && search.results[0]?.summary) console.log(`\nSummary of seed ${search.results[0].seed}:\n${search.results[0].summary}`);
+  else if (!options.quiet && first?.summary) console.log(`\nSummary of seed ${first.seed}:\n${first.summary}`);
   printExpectation(loaded, verdict, verdict.matches, false, options);
   return { matches: verdict.matches, shown };
 }
@@ -206,6 +243,8 @@ export interface CheckEntry {
   seconds: number;
   /** Scenarios: how many facts each property was handed over all the seeds. */
   factsSeen?: Record<string, number>;
+  /** The user stopped the check (Ctrl-C) during this entry. */
+  interrupted?: boolean;
 }
 
 export interface CheckCommandOptions {
@@ -245,16 +284,24 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
   say(chalk.bold(`${'scenario'.padEnd(width)}${'expected'.padEnd(expectWidth)}${'seeds'.padStart(6)}  result`) + (shards > 1 ? chalk.dim(`   (shard ${shard} of ${shards})`) : ''));
   const results: CheckEntry[] = [];
   const runner = seedRunner(options.jobs);
+  const interrupt = onInterrupt();
   try {
     for (const entry of all) {
       const budgetMs = options.time === undefined ? undefined : options.time / all.filter((e) => e.kind === 'scenario').length;
-      const result = entry.kind === 'scenario' ? await checkScenario(runner, loaded.get(entry.path)!, options, budgetMs) : await checkReplayFile(entry.path);
+      const result = entry.kind === 'scenario' ? await checkScenario(runner, loaded.get(entry.path)!, options, budgetMs, interrupt.signal) : await checkReplayFile(entry.path);
+      if (result.interrupted) {
+        say(chalk.yellow(`${result.name}: interrupted after ${result.seeds} seeds, ${result.failures} failing${result.firstFailure === undefined ? '' : `; lowest failing seed so far ${result.firstFailure} (not shrunk): npx sim run ${result.path} --seed ${result.firstFailure}`}`));
+        say(`Interrupted: ${results.length} of ${all.length} entries checked before it (${results.filter((r) => r.matches).length} as expected).`);
+        results.push(result);
+        return results;
+      }
       results.push(result);
       const mark = result.matches ? chalk.green('✓') : chalk.red('✗');
       say(`${result.name.padEnd(width)}${result.expected.padEnd(expectWidth)}${String(result.seeds).padStart(6)}  ${mark} ${result.summary} ${chalk.dim(`(${result.seconds.toFixed(1)}s)`)}`);
       for (const line of propertyLines(result, options.verbose === true)) say(`${' '.repeat(width)}${line}`);
     }
   } finally {
+    interrupt.dispose();
     await runner.close();
   }
   if (options.golden !== undefined && shard === 1) {
@@ -305,23 +352,20 @@ export function shardOf<T>(entries: readonly T[], i: number, n: number): T[] {
 }
 
 /** A scenario over its seeds (or `--seeds`), or with a time budget over as many seeds as fit in it. */
-async function checkScenario(runner: SeedRunner, l: LoadedScenario, options: CheckCommandOptions, budgetMs: number | undefined): Promise<CheckEntry> {
+async function checkScenario(runner: SeedRunner, l: LoadedScenario, options: CheckCommandOptions, budgetMs: number | undefined, signal: AbortSignal): Promise<CheckEntry> {
   const to = budgetMs === undefined ? options.seeds ?? l.scenario.seeds : options.seeds;
   const progress = progressLine(options.quiet || options.json, budgetMs, `${l.name}: `);
   let search;
   try {
-    search = await searchSeeds(runner, { file: resolve(l.path), scenario: l.scenario }, { from: 1, to, budgetMs, swarm: options.swarm, onProgress: progress?.update });
+    search = await searchSeeds(runner, { file: resolve(l.path), scenario: l.scenario }, { from: 1, to, budgetMs, swarm: options.swarm, onProgress: progress?.update, signal });
   } finally {
     progress?.clear();
   }
-  const seeds = search.results.length;
-  const verdict = judge(l.scenario, search.results);
-  const factsSeen: Record<string, number> = {};
-  for (const run of search.results) for (const [name, n] of Object.entries(run.factsSeen)) factsSeen[name] = (factsSeen[name] ?? 0) + n;
-  const failing = search.results.filter((r) => r.outcome !== 'ok');
+  const verdict = search.tally.verdict();
   return {
     kind: 'scenario', name: l.name, path: l.path, expected: describeExpectation(l.scenario.expect), matches: verdict.matches,
-    summary: verdict.summary, seeds, failures: failing.length, firstFailure: verdict.shown?.seed ?? failing[0]?.seed, seconds: search.elapsedMs / 1000, factsSeen,
+    summary: verdict.summary, seeds: search.tally.runs, failures: verdict.failures, firstFailure: verdict.shown?.seed, seconds: search.elapsedMs / 1000,
+    factsSeen: search.tally.factsSeen, interrupted: search.interrupted,
   };
 }
 

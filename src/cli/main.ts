@@ -11,8 +11,8 @@ import { checkCommand, goldenCommand, listCommand, replayCommand, runCommand, ty
 import { junitXml } from './junit.js';
 import { lincheckCommand } from './lincheck.js';
 
-/** Exit codes: 0 as expected, 1 a verdict that contradicts the scenario, 2 bad input, 3 a model threw. */
-export const EXIT = { ok: 0, mismatch: 1, usage: 2, modelError: 3 } as const;
+/** Exit codes: 0 as expected, 1 a verdict that contradicts the scenario, 2 bad input, 3 a model threw, 130 Ctrl-C. */
+export const EXIT = { ok: 0, mismatch: 1, usage: 2, modelError: 3, interrupted: 130 } as const;
 
 function integer(name: string, min: number) {
   return (text: string): number => {
@@ -47,7 +47,17 @@ function shard(text: string): [number, number] {
   return [i, n];
 }
 
-const jobsOption = ['--jobs <n>', 'worker threads searching seeds (one per core unless given)', integer('--jobs', 1)] as const;
+/**
+ * Worker threads beyond the cores only compete for them, and each costs tens of
+ * megabytes: more than the machine has is refused, with the number it does have.
+ */
+function jobs(text: string): number {
+  const n = integer('--jobs', 1)(text);
+  if (n > defaultJobs()) throw new InvalidArgumentError(`--jobs ${n} is more than this machine's ${defaultJobs()} cores: give at most ${defaultJobs()}`);
+  return n;
+}
+
+const jobsOption = ['--jobs <n>', 'worker threads searching seeds (one per core unless given, at most one per core)', jobs] as const;
 
 /** Writes an output file the user named; a path that cannot be written is bad input. */
 function writeOutput(path: string, text: string): void {
@@ -92,6 +102,7 @@ function showingOneRun(command: Command, show: (file: string, options: any) => P
     .action(async (file: string, options) => {
       if (options.quiet && options.verbose) throw new UsageError('--quiet and --verbose contradict each other');
       const outcome = await show(file, options);
+      if (outcome.interrupted) return void (process.exitCode = EXIT.interrupted);
       writeShown(outcome, options);
       process.exitCode = outcome.matches ? EXIT.ok : EXIT.mismatch;
     });
@@ -150,7 +161,7 @@ program
   .action(async (files: string[], options) => {
     const results = await checkCommand(files, options);
     if (options.junit) writeOutput(options.junit, junitXml(results));
-    process.exitCode = results.every((r) => r.matches) ? EXIT.ok : EXIT.mismatch;
+    process.exitCode = results.some((r) => r.interrupted) ? EXIT.interrupted : results.every((r) => r.matches) ? EXIT.ok : EXIT.mismatch;
   });
 
 program
@@ -189,7 +200,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 try {
-  await program.parseAsync(process.argv);
+  // `sim` alone is a newcomer asking what it can do: the help, on stdout, exit 0.
+  if (process.argv.length <= 2) program.outputHelp();
+  else await program.parseAsync(process.argv);
 } catch (error) {
   process.exitCode = report(error);
 }

@@ -10,3 +10,4 @@ export * from './node.js';
 export * from './simulation.js';
 export * from './scenario.js';
 export * from './swarm.js';
+export * from './verdict.js';

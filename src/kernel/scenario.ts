@@ -151,37 +151,3 @@ function drawSchedule(scenario: Scenario, sim: Simulation, params: Params, swarm
   const scripted = scenario.faults?.(random, sim, params) ?? [];
   return swarm ? swarmThin(sim.random.stream('swarm'), scripted) : scripted;
 }
-
-/** How a set of runs compares with what the scenario expects. */
-export interface SearchVerdict {
-  matches: boolean;
-  runs: number;
-  /** Runs that violated some property, lowest seed first. */
-  violations: RunResult[];
-  /** Runs that ran out of their event budget. */
-  budgetExceeded: RunResult[];
-  /** The run to show: the first unexpected one, else the first violation. */
-  shown: RunResult | undefined;
-  summary: string;
-}
-
-/**
- * A safe scenario matches when no run fails. A known-unsafe one matches when the
- * checker finds its violation in at least one run and no run fails any other way.
- */
-export function judge(scenario: Scenario, results: readonly RunResult[]): SearchVerdict {
-  const sorted = [...results].sort((a, b) => a.seed - b.seed);
-  const violations = sorted.filter((r) => r.outcome === 'violation');
-  const budgetExceeded = sorted.filter((r) => r.outcome === 'budget');
-  const expected = scenario.expect === 'safe' ? undefined : scenario.expect.violates;
-  const unexpected = sorted.find((r) => r.outcome === 'budget' || (r.outcome === 'violation' && r.violation!.property !== expected));
-  const found = violations.find((r) => r.violation!.property === expected);
-  const matches = unexpected === undefined && (expected === undefined || found !== undefined);
-  let summary: string;
-  if (unexpected?.outcome === 'budget') summary = `seed ${unexpected.seed} ran out of its event budget (${unexpected.stats.events} events): a hang or livelock`;
-  else if (unexpected) summary = `seed ${unexpected.seed} violates ${unexpected.violation!.property}`;
-  else if (found) summary = `${violations.length} of ${results.length} seeds violate ${expected}; first: seed ${found.seed}`;
-  else if (expected) summary = `no violation of ${expected} in ${results.length} seeds`;
-  else summary = `safe over ${results.length} seeds`;
-  return { matches, runs: results.length, violations, budgetExceeded, shown: unexpected ?? found, summary };
-}

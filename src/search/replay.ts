@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import {
-  FAULT_KINDS, describeExpectation, formatTime, runScenario,
+  FAULT_KINDS, describeExpectation, formatTime, runMatches, runScenario,
   type Expectation, type Fault, type Overrides, type RunResult, type Scenario,
 } from '../kernel/index.js';
 import type { RunSpec } from './shrink.js';
@@ -97,7 +97,7 @@ export function checkReplay(scenario: Scenario, replay: ReplayFile, options: { t
   const result = runScenario(scenario, spec.seed, { faults: spec.faults, ...spec.overrides, trace: options.trace });
   const got = result.violation ? `violates ${result.violation.property} at ${formatTime(result.violation.t)}` : result.outcome === 'budget' ? 'runs out of its event budget' : 'violates nothing';
   const expected = replay.expect === 'safe' ? undefined : replay.expect.violates;
-  const matches = expected === undefined ? result.outcome === 'ok' : result.violation?.property === expected;
+  const matches = runMatches(replay.expect, result, false);
   if (!matches) {
     const version = replay.tool === toolVersion() ? '' : ` (the file was written by sim ${replay.tool}; this is ${toolVersion()})`;
     return {

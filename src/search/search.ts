@@ -1,4 +1,4 @@
-import type { RunResult } from '../kernel/index.js';
+import { Tally, type Expectation, type RunResult } from '../kernel/index.js';
 import { runChunk } from './chunk.js';
 import { inlineRunner, type LocatedScenario, type SeedRunner } from './pool.js';
 
@@ -10,6 +10,10 @@ export interface SearchPlan {
   budgetMs?: number;
   swarm?: boolean;
   onProgress?(progress: SearchProgress): void;
+  /** Every run, as its chunk finishes (not in seed order): for tests and measurements. */
+  onResult?(result: RunResult): void;
+  /** Aborting stops the search at once (Ctrl-C): runs already finished are tallied, the rest dropped. */
+  signal?: AbortSignal;
 }
 
 export interface SearchProgress {
@@ -21,32 +25,44 @@ export interface SearchProgress {
 }
 
 export interface SearchOutcome {
-  /** Every seed from `from` to the last one run, in seed order, with no gap. */
-  results: RunResult[];
+  /** The runs, folded: counts, the lowest failing seeds, facts per property. */
+  tally: Tally;
+  /**
+   * The seeds run: `from` to `lastSeed` with no gap, unless the search was
+   * interrupted (then `tally.runs` seeds of that range finished, not all).
+   */
+  lastSeed: number;
   /** Whether the wall-clock budget ended the search before its last seed. */
   outOfTime: boolean;
+  /** Whether the search was aborted (Ctrl-C) before it finished. */
+  interrupted: boolean;
   elapsedMs: number;
 }
 
 /**
- * Runs seeds in chunks on the runner and returns them in seed order, so the
- * verdict and the lowest failing seed are the same whatever the number of jobs.
+ * Runs seeds in chunks on the runner and folds them into a tally that keeps the
+ * lowest seeds, so the verdict and the lowest failing seed are the same whatever
+ * the number of jobs, and memory stays flat however many seeds run.
  * With a time budget, chunks stop being handed out when it is spent and those
  * already out are finished: the seeds run are still one unbroken range.
  */
 export async function searchSeeds(pool: SeedRunner, located: LocatedScenario, plan: SearchPlan): Promise<SearchOutcome> {
+  const tally = new Tally(located.scenario.expect satisfies Expectation);
   const started = performance.now(); // real time ok: the --time budget of a search, never inside a simulation
   const elapsed = () => performance.now() - started; // real time ok
   const last = plan.to ?? Number.MAX_SAFE_INTEGER;
   const size = chunkSize(plan.to === undefined ? undefined : plan.to - plan.from + 1, pool.jobs);
-  const chunks: RunResult[][] = [];
   let next = plan.from;
   let done = 0;
   let failures = 0;
   let outOfTime = false;
   const timeUp = () => plan.budgetMs !== undefined && elapsed() >= plan.budgetMs;
-  const finished = (index: number, results: RunResult[]) => {
-    chunks[index] = results;
+  const finished = (results: RunResult[]) => {
+    if (plan.signal?.aborted) return;
+    for (const result of results) {
+      tally.add(result);
+      plan.onResult?.(result);
+    }
     done += results.length;
     failures += results.filter((r) => r.outcome !== 'ok').length;
     plan.onProgress?.({ done, total: plan.to === undefined ? undefined : plan.to - plan.from + 1, failures, elapsedMs: elapsed() });
@@ -56,23 +72,25 @@ export async function searchSeeds(pool: SeedRunner, located: LocatedScenario, pl
     // Starting threads costs about WORKER_START_MS: run the first chunk here, and
     // start them only if the rest of the search would take long enough to repay it.
     const to = Math.min(last, next + size - 1);
-    finished(0, runChunk(located.scenario, { from: next, to, swarm: plan.swarm ?? false }));
+    finished(runChunk(located.scenario, { from: next, to, swarm: plan.swarm ?? false }));
     next = to + 1;
     const left = plan.to === undefined ? (plan.budgetMs ?? 0) - elapsed() : ((last - to) * elapsed()) / done;
     if (left < WORKER_START_MS * 2) runner = inlineRunner;
   }
   const running = new Set<Promise<unknown>>();
+  const aborted = new Promise<void>((resolve) => plan.signal?.addEventListener('abort', () => resolve(), { once: true }));
   // A chunk whose run threw (a bug in the model): no new chunks start, those out finish,
   // and the throw of the lowest chunk is reported, so the seed named does not depend on --jobs.
   const thrown: unknown[] = [];
+  let chunkIndex = 1; // chunk 0 ran here, if threads were starting
   // Two chunks per job, so a worker never waits for the main thread to hand it the next.
   while (next <= last || running.size > 0) {
+    if (plan.signal?.aborted) break;
     while (next <= last && running.size < runner.jobs * 2 && thrown.length === 0 && !(outOfTime ||= timeUp())) {
-      const index = chunks.length;
+      const index = chunkIndex++;
       const to = Math.min(last, next + size - 1);
-      chunks.push([]);
       const task = runner.run(located, { from: next, to, swarm: plan.swarm ?? false }).then(
-        (results) => finished(index, results),
+        (results) => finished(results),
         (error: unknown) => void (thrown[index] = error),
       );
       const tracked: Promise<unknown> = task.finally(() => running.delete(tracked));
@@ -80,11 +98,15 @@ export async function searchSeeds(pool: SeedRunner, located: LocatedScenario, pl
       next = to + 1;
     }
     if (running.size === 0) break;
-    await Promise.race(running);
+    await Promise.race([...running, aborted]);
+    // Chunks run in this thread finish without ever leaving it: let the event loop
+    // take its turn between them, or Ctrl-C would wait for the whole search.
+    await new Promise((resolve) => setImmediate(resolve)); // allowed: the search's own loop, outside any simulation
   }
+  const interrupted = plan.signal?.aborted === true;
   const firstThrow = thrown.findIndex((error) => error !== undefined);
-  if (firstThrow >= 0) throw thrown[firstThrow];
-  return { results: chunks.flat(), outOfTime: outOfTime && next <= last, elapsedMs: elapsed() };
+  if (firstThrow >= 0 && !interrupted) throw thrown[firstThrow];
+  return { tally, lastSeed: next - 1, outOfTime: outOfTime && next <= last, interrupted, elapsedMs: elapsed() };
 }
 
 /** About what starting worker threads costs (each compiles the scenario and kernel with tsx). */

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,5 +86,38 @@ describe('sim check', () => {
     expect(text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="sim check" tests="2" failures="0"/);
     expect(text.match(/<testcase /g)).toHaveLength(2);
     expect(text).toContain('name="gc-pause-no-fencing" file="scenarios/gc-pause-no-fencing.ts"');
+  });
+});
+
+const root = new URL('../../', import.meta.url).pathname;
+
+describe('Ctrl-C during a search', () => {
+  /** Starts a search, sends SIGINT once it has run for a while, and collects what it printed. */
+  const interrupted = (args: string[], afterMs: number, signals = 1) =>
+    new Promise<{ code: number | null; out: string; ms: number }>((done) => {
+      const child = spawn(process.execPath, ['bin/sim.js', ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      let sentAt = 0;
+      setTimeout(() => {
+        sentAt = performance.now();
+        for (let i = 0; i < signals; i++) child.kill('SIGINT');
+      }, afterMs);
+      child.on('close', (code) => done({ code, out, ms: performance.now() - sentAt }));
+    });
+
+  test('stops the workers, prints the seeds done, the failures and the lowest failing seed with its command, and exits 130', async () => {
+    const { code, out, ms } = await interrupted(['run', 'scenarios/redlock-skew.ts', '--seeds', '1000000', '--jobs', '2'], 2_500);
+    expect(code).toBe(130);
+    expect(out).toMatch(/Interrupted after \d+ seeds: \d+ failing\./);
+    expect(out).toContain('Lowest failing seed so far: 1 (violates mutual-exclusion); not shrunk');
+    expect(out).toContain('Reproduce: npx sim run scenarios/redlock-skew.ts --seed 1');
+    expect(ms).toBeLessThan(2_000);
+  });
+
+  test('says so when nothing failed yet', async () => {
+    const { code, out } = await interrupted(['run', 'scenarios/gc-pause-fencing.ts', '--seeds', '1000000', '--jobs', '1'], 2_000);
+    expect(code).toBe(130);
+    expect(out).toContain('No failing seed found so far.');
   });
 });

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { judge } from '../../src/kernel/index.js';
-import { seedRunner } from '../../src/search/pool.js';
-import { searchSeeds } from '../../src/search/search.js';
+import type { RunResult } from '../../src/kernel/index.js';
+import { seedRunner, type SeedRunner } from '../../src/search/pool.js';
+import { searchSeeds, type SearchPlan } from '../../src/search/search.js';
 import { seedsToViolation } from '../../src/search/seeds-to-violation.js';
 import gcPauseNoFencing from '../../scenarios/gc-pause-no-fencing.js';
 import throwsSometimes from '../fixtures/throws-sometimes.js';
@@ -13,35 +13,61 @@ const inThisThread = seedRunner(1);
 const onTwoWorkers = seedRunner(2);
 afterAll(() => onTwoWorkers.close());
 
-const essentials = (results: Array<{ seed: number; outcome: string; violation: unknown; stats: unknown }>) =>
-  results.map(({ seed, outcome, violation, stats }) => ({ seed, outcome, violation, stats }));
+const essentials = (results: RunResult[]) =>
+  [...results].sort((a, b) => a.seed - b.seed).map(({ seed, outcome, violation, stats }) => ({ seed, outcome, violation, stats }));
+
+/** A search, with every run it made (they arrive as chunks finish, in no set order). */
+async function search(runner: SeedRunner, plan: SearchPlan) {
+  const results: RunResult[] = [];
+  const outcome = await searchSeeds(runner, located, { ...plan, onResult: (r) => results.push(r) });
+  return { ...outcome, results: essentials(results) };
+}
 
 describe('parallel seed search', () => {
   test('gives the same runs, verdict and lowest failing seed with 1 job and with 2 worker threads', async () => {
     // Start the workers first, so the search really uses them rather than running a short search here.
     await onTwoWorkers.run(located, { from: 1, to: 1, swarm: false });
     const plan = { from: 7, to: 66 };
-    const one = await searchSeeds(inThisThread, located, plan);
-    const two = await searchSeeds(onTwoWorkers, located, plan);
+    const one = await search(inThisThread, plan);
+    const two = await search(onTwoWorkers, plan);
     expect(two.results.map((r) => r.seed)).toEqual(Array.from({ length: 60 }, (_, i) => i + 7));
-    expect(essentials(two.results)).toEqual(essentials(one.results));
-    const [v1, v2] = [judge(gcPauseNoFencing, one.results), judge(gcPauseNoFencing, two.results)];
+    expect(two.results).toEqual(one.results);
+    const [v1, v2] = [one.tally.verdict(), two.tally.verdict()];
     expect(v2.summary).toBe(v1.summary);
     expect(v2.shown?.seed).toBe(v1.shown?.seed);
+    expect(v2.violations.map((r) => r.seed)).toEqual(v1.violations.map((r) => r.seed));
   });
 
   test('with swarm on, too', async () => {
     const plan = { from: 1, to: 40, swarm: true };
-    const one = await searchSeeds(inThisThread, located, plan);
-    const two = await searchSeeds(onTwoWorkers, located, plan);
-    expect(essentials(two.results)).toEqual(essentials(one.results));
+    const one = await search(inThisThread, plan);
+    const two = await search(onTwoWorkers, plan);
+    expect(two.results).toEqual(one.results);
   });
 
   test('a time budget stops handing out seeds but still returns an unbroken range from the first seed', async () => {
-    const search = await searchSeeds(onTwoWorkers, located, { from: 1, budgetMs: 300 });
-    expect(search.outOfTime).toBe(true);
-    expect(search.results.length).toBeGreaterThan(0);
-    expect(search.results.map((r) => r.seed)).toEqual(Array.from({ length: search.results.length }, (_, i) => i + 1));
+    const timed = await search(onTwoWorkers, { from: 1, budgetMs: 300 });
+    expect(timed.outOfTime).toBe(true);
+    expect(timed.results.length).toBeGreaterThan(0);
+    expect(timed.results.map((r) => r.seed)).toEqual(Array.from({ length: timed.results.length }, (_, i) => i + 1));
+    expect(timed.lastSeed).toBe(timed.results.length);
+    expect(timed.tally.runs).toBe(timed.results.length);
+  });
+
+  test('an aborted search (Ctrl-C) stops at once and keeps the lowest failing seed found so far', async () => {
+    const controller = new AbortController();
+    let seen = 0;
+    const stopped = await search(onTwoWorkers, {
+      from: 1, to: 100_000, signal: controller.signal,
+      onProgress: (p) => {
+        seen = p.done;
+        if (p.failures > 0) controller.abort();
+      },
+    });
+    expect(stopped.interrupted).toBe(true);
+    expect(stopped.tally.runs).toBe(seen);
+    expect(stopped.tally.runs).toBeLessThan(1_000);
+    expect(stopped.tally.verdict().shown?.seed).toBe(stopped.results.find((r) => r.outcome !== 'ok')?.seed);
   });
 
   test('a model that throws is reported at its lowest throwing seed, whatever the number of jobs', async () => {

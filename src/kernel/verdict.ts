@@ -1,0 +1,97 @@
+import type { Expectation, Scenario } from './scenario.js';
+import type { RunResult } from './simulation.js';
+
+/**
+ * The one place that decides whether runs show what a scenario (or a replay file)
+ * expects. A safe scenario matches when no run fails. A known-unsafe one matches
+ * when the checker finds its violation in at least one run and no run fails any
+ * other way (another property, or the event budget: a hang is a finding too).
+ */
+
+/** How a set of runs compares with what is expected. */
+export interface SearchVerdict {
+  matches: boolean;
+  runs: number;
+  /** Runs that violated some property, lowest seed first (a search keeps only the lowest few; `failures` counts them all). */
+  violations: RunResult[];
+  /** How many runs violated a property or ran out of their event budget. */
+  failures: number;
+  /** The run to show: the first unexpected one, else the first violation. */
+  shown: RunResult | undefined;
+  summary: string;
+}
+
+/**
+ * Runs folded one at a time, in any order, keeping only what a verdict needs: the
+ * counts, the lowest-seeded runs that matter, and how many facts each property was
+ * handed. A search of 100,000 seeds therefore holds a few runs, not 100,000.
+ */
+export class Tally {
+  runs = 0;
+  failures = 0;
+  private violationCount = 0;
+  private readonly lowestViolations: RunResult[] = [];
+  private firstUnexpected: RunResult | undefined;
+  private firstFound: RunResult | undefined;
+  /** The lowest-seeded run of all (its summary is shown for a safe search). */
+  first: RunResult | undefined;
+  readonly factsSeen: Record<string, number> = {};
+
+  constructor(
+    readonly expect: Expectation,
+    /** How many of the lowest violating runs to keep. */
+    private readonly keep = 10,
+  ) {}
+
+  add(result: RunResult): void {
+    this.runs++;
+    for (const [name, n] of Object.entries(result.factsSeen)) this.factsSeen[name] = (this.factsSeen[name] ?? 0) + n;
+    if (this.first === undefined || result.seed < this.first.seed) this.first = result;
+    if (result.outcome === 'ok') return;
+    this.failures++;
+    const expected = this.expect === 'safe' ? undefined : this.expect.violates;
+    const lower = (held: RunResult | undefined) => held === undefined || result.seed < held.seed;
+    if (result.outcome === 'budget' || result.violation!.property !== expected) {
+      if (lower(this.firstUnexpected)) this.firstUnexpected = result;
+    } else if (lower(this.firstFound)) this.firstFound = result;
+    if (result.outcome === 'violation') {
+      this.violationCount++;
+      const kept = this.lowestViolations;
+      const at = kept.findIndex((r) => r.seed > result.seed);
+      kept.splice(at === -1 ? kept.length : at, 0, result);
+      if (kept.length > this.keep) kept.pop();
+    }
+  }
+
+  verdict(): SearchVerdict {
+    const expected = this.expect === 'safe' ? undefined : this.expect.violates;
+    const unexpected = this.firstUnexpected;
+    const found = this.firstFound;
+    const matches = unexpected === undefined && (expected === undefined || found !== undefined);
+    let summary: string;
+    if (unexpected?.outcome === 'budget') summary = `seed ${unexpected.seed} ran out of its event budget (${unexpected.stats.events} events): a hang or livelock`;
+    else if (unexpected) summary = `seed ${unexpected.seed} violates ${unexpected.violation!.property}`;
+    else if (found) summary = `${this.violationCount} of ${this.runs} seeds violate ${expected}; first: seed ${found.seed}`;
+    else if (expected) summary = `no violation of ${expected} in ${this.runs} seeds`;
+    else summary = `safe over ${this.runs} seeds`;
+    return { matches, runs: this.runs, violations: [...this.lowestViolations], failures: this.failures, shown: unexpected ?? found, summary };
+  }
+}
+
+/** The verdict on a set of runs of a scenario (every violation kept). */
+export function judge(scenario: Scenario, results: readonly RunResult[]): SearchVerdict {
+  const tally = new Tally(scenario.expect, Infinity);
+  for (const result of results) tally.add(result);
+  return tally.verdict();
+}
+
+/**
+ * Whether one run shows what is expected of it. A replay file expects exactly the
+ * verdict it recorded. One seed of a known-unsafe scenario that violates nothing is
+ * no contradiction (finding the violation is the search's job): `oneOfMany` says so.
+ */
+export function runMatches(expect: Expectation, result: RunResult, oneOfMany: boolean): boolean {
+  if (expect === 'safe') return result.outcome === 'ok';
+  if (result.outcome === 'ok') return oneOfMany;
+  return result.violation?.property === expect.violates;
+}
