@@ -2,7 +2,7 @@ import chalk from 'chalk';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import {
-  describeExpectation, formatDuration, formatTime, judge, paramValues, runMatches, runScenario, toJsonLines,
+  ConfigError, describeExpectation, formatDuration, formatTime, judge, paramValues, runMatches, runScenario, toJsonLines,
   type Overrides, type RunResult, type Scenario, type SearchVerdict,
 } from '../kernel/index.js';
 import { showRun, type ViewOptions } from '../report/index.js';
@@ -84,8 +84,26 @@ function printInterrupted(loaded: LoadedScenario, verdict: SearchVerdict, done: 
   console.log(`Reproduce: ${chalk.bold(`npx sim run ${loaded.path} --seed ${seed}${options.swarm ? ' --swarm' : ''}`)}`);
 }
 
+/**
+ * Runs `body` for a scenario file: a ConfigError (a bad field, a fault naming a node
+ * the scenario lacks, a build that throws for every seed) is the file's to fix, so
+ * it is reported as bad input naming the file.
+ */
+async function forScenarioFile<T>(path: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`${path}: ${error.message}`);
+    throw error;
+  }
+}
+
 export async function runCommand(file: string, options: RunCommandOptions): Promise<RunOutcome> {
   const loaded = await loadScenario(file);
+  return forScenarioFile(loaded.path, () => runLoaded(loaded, options));
+}
+
+async function runLoaded(loaded: LoadedScenario, options: RunCommandOptions): Promise<RunOutcome> {
   const { scenario } = loaded;
   if (options.seed !== undefined) {
     const result = runScenario(scenario, options.seed, { swarm: options.swarm });
@@ -143,7 +161,7 @@ function prepareShown(loaded: LoadedScenario, found: RunResult, options: { shrin
 export async function replayCommand(file: string, options: PrintOptions): Promise<RunOutcome> {
   const { replay, scenarioPath } = readReplayFile(file);
   const loaded = await loadScenario(scenarioPath);
-  const verdict = checkReplay(loaded.scenario, replay, { trace: true });
+  const verdict = await forScenarioFile(file, async () => checkReplay(loaded.scenario, replay, { trace: true }));
   const spec: RunSpec = { seed: replay.seed, faults: replay.faults, overrides: replay.overrides };
   const shown: ShownRun = { scenarioPath: loaded.path, spec, result: verdict.result };
   printRun(loaded, shown, options);
@@ -288,7 +306,8 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
   try {
     for (const entry of all) {
       const budgetMs = options.time === undefined ? undefined : options.time / all.filter((e) => e.kind === 'scenario').length;
-      const result = entry.kind === 'scenario' ? await checkScenario(runner, loaded.get(entry.path)!, options, budgetMs, interrupt.signal) : await checkReplayFile(entry.path);
+      const result = await forScenarioFile(entry.path, () =>
+        entry.kind === 'scenario' ? checkScenario(runner, loaded.get(entry.path)!, options, budgetMs, interrupt.signal) : checkReplayFile(entry.path));
       if (result.interrupted) {
         say(chalk.yellow(`${result.name}: interrupted after ${result.seeds} seeds, ${result.failures} failing${result.firstFailure === undefined ? '' : `; lowest failing seed so far ${result.firstFailure} (not shrunk): npx sim run ${result.path} --seed ${result.firstFailure}`}`));
         say(`Interrupted: ${results.length} of ${all.length} entries checked before it (${results.filter((r) => r.matches).length} as expected).`);

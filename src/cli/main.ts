@@ -1,7 +1,7 @@
 import chalk from 'chalk';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { ConfigError, ModelError, formatTime, toJsonLines } from '../kernel/index.js';
+import { ConfigError, ModelError, ScenarioBuildError, formatTime, toJsonLines } from '../kernel/index.js';
 import { defaultJobs } from '../search/pool.js';
 import { GoldenFileError } from '../search/golden.js';
 import { ReplayFileError, formatReplayFile, replayFileFor, toolVersion } from '../search/replay.js';
@@ -224,6 +224,11 @@ function report(error: unknown): number {
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof ReplayFileError || error instanceof GoldenFileError || error instanceof ScenarioFileError) {
     console.error(chalk.red(`sim: ${error.message}`));
     return EXIT.usage;
+  }
+  if (error instanceof ScenarioBuildError) {
+    console.error(chalk.red(`sim: ${error.message}`));
+    console.error(`This is a bug in the scenario file's build, for this seed: ${reproduce(process.argv.slice(2), error.seed)} reproduces it.`);
+    return EXIT.modelError;
   }
   if (error instanceof ModelError) {
     console.error(chalk.red(`sim: the model threw at true time ${formatTime(error.t)} (seed ${error.seed}): ${error.message}`));

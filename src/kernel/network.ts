@@ -140,3 +140,24 @@ export function cutLinks(fault: Extract<Fault, { kind: 'partition' | 'partition-
       return splitLinks([fault.left, fault.right]);
   }
 }
+
+/**
+ * What is wrong with a link profile a scenario gives, if anything: a negative
+ * latency would deliver messages before they were sent, and a probability outside
+ * [0, 1] means nothing.
+ */
+export function linkProfileProblems(profile: unknown): string[] {
+  if (typeof profile !== 'object' || profile === null) return ['must be an object like { latency: { min, max }, loss, duplicate, reorder }'];
+  const { latency, loss, duplicate, reorder, ...rest } = profile as Record<string, unknown>;
+  const problems = Object.keys(rest).map((field) => `has no field '${field}' (it has latency, loss, duplicate, reorder)`);
+  if (latency !== undefined) {
+    const { min, max } = (latency ?? {}) as { min?: unknown; max?: unknown };
+    const micros = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+    if (!micros(min) || !micros(max)) problems.push(`latency.min and latency.max must be integers >= 0 (microseconds), not ${JSON.stringify(latency)}`);
+    else if ((min as number) > (max as number)) problems.push(`latency.min (${min}µs) must not exceed latency.max (${max}µs)`);
+  }
+  for (const [name, value] of Object.entries({ loss, duplicate, reorder })) {
+    if (value !== undefined && !(typeof value === 'number' && value >= 0 && value <= 1)) problems.push(`${name} must be a probability between 0 and 1, not ${JSON.stringify(value)}`);
+  }
+  return problems;
+}

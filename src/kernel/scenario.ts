@@ -1,8 +1,8 @@
 import { drawFaults, type Fault, type FaultMix } from './fault.js';
-import type { LinkProfile } from './network.js';
+import { linkProfileProblems, type LinkProfile } from './network.js';
 import type { Fact } from './property.js';
 import type { Random } from './random.js';
-import { ConfigError, Simulation, type RunResult, type World } from './simulation.js';
+import { ConfigError, ModelError, Simulation, type RunResult, type World } from './simulation.js';
 import { swarmMix, swarmThin } from './swarm.js';
 import type { Micros } from './time.js';
 
@@ -17,8 +17,17 @@ export type Expectation = 'safe' | { violates: string };
 export interface ScenarioParam {
   default: number;
   shrinkTo?: number;
+  /**
+   * The largest value a replay file or an override may give (default: ten times
+   * the default, at least 10): a typo of 100,000,000 clients is refused rather
+   * than running out of memory minutes later.
+   */
+  max?: number;
   description?: string;
 }
+
+/** The largest value a param accepts. */
+export const paramMax = (param: ScenarioParam): number => param.max ?? Math.max(10, param.default * 10);
 
 /** The values of a scenario's params for one run: defaults, then overrides. */
 export type Params<K extends string = string> = Readonly<Record<K, number>>;
@@ -57,25 +66,56 @@ export interface Scenario extends ScenarioSpec {
   readonly seeds: number;
 }
 
+const SPEC_FIELDS = ['description', 'expect', 'duration', 'seeds', 'maxEvents', 'network', 'params', 'build', 'faults', 'faultMix', 'summary'];
+
 export function defineScenario<K extends string = string>(spec: ScenarioSpec<K>): Scenario {
   const problems: string[] = [];
+  if (typeof spec !== 'object' || spec === null) throw new ConfigError('invalid scenario: defineScenario takes an object: { description, expect, duration, build, ... }');
+  for (const field of Object.keys(spec).filter((f) => !SPEC_FIELDS.includes(f))) {
+    const near = closest(field, SPEC_FIELDS);
+    problems.push(`unknown field '${field}'${near ? ` (did you mean '${near}'?)` : ` (fields: ${SPEC_FIELDS.join(', ')})`}`);
+  }
   if (typeof spec.description !== 'string' || spec.description === '') problems.push('description must be a non-empty string');
   if (!isExpectation(spec.expect)) problems.push(`expect must be 'safe' or { violates: '<property>' }`);
-  if (!Number.isInteger(spec.duration) || spec.duration <= 0) problems.push('duration must be a positive integer number of microseconds');
-  if (spec.seeds !== undefined && (!Number.isInteger(spec.seeds) || spec.seeds <= 0)) problems.push('seeds must be a positive integer');
+  if (!Number.isSafeInteger(spec.duration) || spec.duration <= 0) problems.push('duration must be a positive integer number of microseconds (use seconds(20), ms(500))');
+  if (spec.seeds !== undefined && (!Number.isSafeInteger(spec.seeds) || spec.seeds <= 0)) problems.push('seeds must be a positive integer');
+  if (spec.maxEvents !== undefined && (!Number.isSafeInteger(spec.maxEvents) || spec.maxEvents <= 0)) problems.push(`maxEvents must be a positive integer, not ${JSON.stringify(spec.maxEvents)}`);
+  if (spec.network !== undefined) problems.push(...linkProfileProblems(spec.network).map((p) => `network: ${p}`));
   if (typeof spec.build !== 'function') problems.push('build must be a function');
   if (spec.faults !== undefined && typeof spec.faults !== 'function') problems.push('faults must be a function');
   if (spec.summary !== undefined && typeof spec.summary !== 'function') problems.push('summary must be a function');
   if (spec.faults !== undefined && spec.faultMix !== undefined) problems.push('give either faults or faultMix, not both');
   if (spec.faultMix !== undefined && typeof spec.faultMix !== 'function' && typeof spec.faultMix !== 'object') problems.push('faultMix must be a FaultMix or a function returning one');
+  if (spec.params !== undefined && (typeof spec.params !== 'object' || spec.params === null)) problems.push('params must be an object of { default, shrinkTo?, max? }');
   for (const [name, param] of Object.entries<ScenarioParam>(spec.params ?? ({} as Record<string, ScenarioParam>))) {
-    if (!Number.isInteger(param?.default)) problems.push(`param ${name}: default must be an integer`);
-    else if (param.shrinkTo !== undefined && !(Number.isInteger(param.shrinkTo) && param.shrinkTo <= param.default)) {
-      problems.push(`param ${name}: shrinkTo must be an integer no larger than the default`);
+    if (!Number.isSafeInteger(param?.default) || param.default < 0) problems.push(`param ${name}: default must be an integer >= 0`);
+    else if (param.shrinkTo !== undefined && !(Number.isSafeInteger(param.shrinkTo) && param.shrinkTo >= 0 && param.shrinkTo <= param.default)) {
+      problems.push(`param ${name}: shrinkTo must be an integer between 0 and the default (${param.default})`);
+    } else if (param.max !== undefined && !(Number.isSafeInteger(param.max) && param.max >= param.default)) {
+      problems.push(`param ${name}: max must be an integer no smaller than the default (${param.default})`);
     }
   }
   if (problems.length > 0) throw new ConfigError(`invalid scenario: ${problems.join('; ')}`);
   return { ...spec, seeds: spec.seeds ?? 100, [SCENARIO]: true };
+}
+
+/** The name in `names` closest to a mistyped one (at most two edits away), for "did you mean". */
+function closest(typed: string, names: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let diagonal = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const above = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+        diagonal = above;
+      }
+    }
+    return row[b.length]!;
+  };
+  const best = names.map((name) => ({ name, d: distance(typed, name) })).sort((a, b) => a.d - b.d)[0];
+  return best && best.d <= 2 ? best.name : undefined;
 }
 
 export function isScenario(value: unknown): value is Scenario {
@@ -120,7 +160,10 @@ export function paramValues(scenario: Scenario, overrides: Record<string, number
       const known = Object.keys(declared);
       throw new ConfigError(`the scenario has no param '${name}' (${known.length ? `it has ${known.join(', ')}` : 'it has no params'})`);
     }
-    if (!Number.isInteger(value)) throw new ConfigError(`param ${name} must be an integer, not ${JSON.stringify(value)}`);
+    const param = declared[name]!;
+    if (!Number.isSafeInteger(value) || value < 0 || value > paramMax(param)) {
+      throw new ConfigError(`param ${name} must be an integer from 0 to ${paramMax(param)}, not ${JSON.stringify(value)}${param.max === undefined ? ' (the scenario can raise the limit with the param\'s max)' : ''}`);
+    }
     values[name] = value;
   }
   return values;
@@ -133,13 +176,50 @@ export function runScenario(scenario: Scenario, seed: number, options: RunOption
   const collector = scenario.summary?.(params);
   // Registered before the scenario's properties, so it sees every fact, the breaching one included.
   if (collector) sim.property({ name: 'summary', observe: (fact) => void collector.collect(fact) });
-  scenario.build(sim, params);
+  buildSystem(scenario, sim, params, seed);
+  if (scenario.expect !== 'safe' && !sim.propertyNames.includes(scenario.expect.violates)) {
+    const checked = sim.propertyNames.filter((name) => name !== 'summary');
+    throw new ConfigError(`expect: { violates: '${scenario.expect.violates}' } names no property this scenario checks (it checks ${checked.join(', ') || 'none'})`);
+  }
   sim.schedule(options.faults ?? drawSchedule(scenario, sim, params, options.swarm === true));
   const result = sim.run(options.duration ?? scenario.duration);
   result.summary = collector?.render();
   // The collector rides on the property mechanism but judges nothing: it is not counted as one.
   if (collector) delete result.factsSeen.summary;
   return result;
+}
+
+/**
+ * The scenario's `build`. One that throws is a bug in the scenario, not the
+ * kernel: for every seed (a ConfigError: fix the file), or for this seed only (a
+ * ScenarioBuildError: reported with the seed that reproduces it).
+ */
+function buildSystem(scenario: Scenario, sim: Simulation, params: Params, seed: number): void {
+  try {
+    scenario.build(sim, params);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    let everySeed = true;
+    try {
+      scenario.build(new Simulation({ seed: seed + 1 }), params);
+      everySeed = false;
+    } catch {
+      // It throws for another seed too: the scenario's build is wrong whatever the seed.
+    }
+    if (everySeed) throw new ConfigError(`the scenario's build throws: ${message}`);
+    throw new ScenarioBuildError(seed, error);
+  }
+}
+
+/** A scenario's `build` threw for one seed but not for others: reported with that seed. */
+export class ScenarioBuildError extends ModelError {
+  override name = 'ScenarioBuildError';
+  constructor(seed: number, error: unknown) {
+    super(0, error);
+    this.seed = seed;
+    this.message = `the scenario's build threw for seed ${seed} (not for every seed): ${this.message}`;
+  }
 }
 
 function drawSchedule(scenario: Scenario, sim: Simulation, params: Params, swarm: boolean): Fault[] {

@@ -1,7 +1,7 @@
 import { freeze } from 'immer';
 import { LocalClock } from './clock.js';
 import { faultEnd, faultNodes, type Fault } from './fault.js';
-import { cutLinks, DEFAULT_LINK, Network, type LinkProfile } from './network.js';
+import { cutLinks, DEFAULT_LINK, linkProfileProblems, Network, type LinkProfile } from './network.js';
 import type { Disk, Effect, Envelope, NodeContext, NodeHandlers, NodeModel, NodeOptions, Reply, TimerHandle, Workflow } from './node.js';
 import type { Breach, Fact, Property, Violation } from './property.js';
 import { EventQueue, type Scheduled } from './queue.js';
@@ -153,6 +153,11 @@ export class Simulation implements World {
     return [...this.nodes.keys()];
   }
 
+  /** The names of the properties the run checks. */
+  get propertyNames(): readonly string[] {
+    return this.properties.map((p) => p.name);
+  }
+
   /** True time. For the kernel, checkers and reports only: never hand it to a node. */
   get trueTime(): Micros {
     return this.now;
@@ -175,6 +180,9 @@ export class Simulation implements World {
   }
 
   link(from: string, to: string, profile: Partial<LinkProfile>): void {
+    for (const id of [from, to]) if (!this.nodes.has(id)) throw new ConfigError(`link ${from} -> ${to}: the scenario has no node '${id}' (add nodes before their links)`);
+    const problems = linkProfileProblems(profile);
+    if (problems.length > 0) throw new ConfigError(`link ${from} -> ${to}: ${problems.join('; ')}`);
     this.network.setLink(from, to, profile);
   }
 

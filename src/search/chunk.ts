@@ -1,4 +1,4 @@
-import { ConfigError, ModelError, runScenario, type RunResult, type Scenario } from '../kernel/index.js';
+import { ConfigError, ModelError, ScenarioBuildError, runScenario, type RunResult, type Scenario } from '../kernel/index.js';
 
 /** A run of consecutive seeds, handed to one worker (or run in this thread). */
 export interface ChunkRequest {
@@ -14,7 +14,7 @@ export interface ChunkRequest {
 
 /** What a worker sends back when a run throws: errors do not cross threads as they are. */
 export interface WorkerFailure {
-  kind: 'model' | 'config' | 'other';
+  kind: 'model' | 'build' | 'config' | 'other';
   message: string;
   t?: number;
   seed?: number;
@@ -39,6 +39,7 @@ export function rebuildError(failure: WorkerFailure): Error {
   const cause = new Error(failure.message);
   if (failure.stack) cause.stack = failure.stack;
   if (failure.kind === 'other') return cause;
+  if (failure.kind === 'build') return new ScenarioBuildError(failure.seed ?? 0, new Error(failure.message.replace(/^.*?\(not for every seed\): /, '')));
   const error = new ModelError(failure.t ?? 0, cause);
   error.seed = failure.seed;
   return error;

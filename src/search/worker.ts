@@ -3,7 +3,7 @@
  * seeds the main thread hands it, answering with their results in seed order.
  */
 import { parentPort } from 'node:worker_threads';
-import { ConfigError, ModelError, type Scenario } from '../kernel/index.js';
+import { ConfigError, ModelError, ScenarioBuildError, type Scenario } from '../kernel/index.js';
 import { runChunk, type ChunkRequest, type ChunkReply, type WorkerFailure } from './chunk.js';
 import { ScenarioFileError, loadScenario } from './scenario-file.js';
 
@@ -29,6 +29,7 @@ parentPort!.on('message', async (request: ChunkRequest) => {
 });
 
 function describeFailure(error: unknown): WorkerFailure {
+  if (error instanceof ScenarioBuildError) return { kind: 'build', message: error.message, seed: error.seed };
   if (error instanceof ModelError) {
     const cause = error.error instanceof Error ? error.error.stack : undefined;
     return { kind: 'model', message: error.message, t: error.t, seed: error.seed, stack: cause };
