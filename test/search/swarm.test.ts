@@ -95,6 +95,6 @@ describe('scenario params', () => {
   });
 
   test('a bad param declaration is rejected when the scenario is defined', () => {
-    expect(() => defineScenario({ description: 'x', expect: 'safe', duration: 1, params: { n: { default: 2, shrinkTo: 5 } }, build() {} })).toThrow(/shrinkTo must be an integer no larger than the default/);
+    expect(() => defineScenario({ description: 'x', expect: 'safe', duration: 1, params: { n: { default: 2, shrinkTo: 5 } }, build() {} })).toThrow(/shrinkTo must be an integer between 0 and the default/);
   });
 });
