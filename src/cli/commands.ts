@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import {
   ConfigError, describeExpectation, formatDuration, formatTime, judge, paramValues, runMatches, runScenario, toJsonLines,
@@ -263,6 +263,8 @@ export interface CheckEntry {
   factsSeen?: Record<string, number>;
   /** The user stopped the check (Ctrl-C) during this entry. */
   interrupted?: boolean;
+  /** Its place in the whole, unsharded suite: `sim merge` puts shards' entries back in this order. */
+  order?: number;
 }
 
 export interface CheckCommandOptions {
@@ -287,7 +289,8 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
   const paths = files.length > 0 ? files.filter((f) => !f.endsWith('.json')) : scenarioFiles('scenarios');
   const replayPaths = [...files.filter((f) => f.endsWith('.json')), ...(options.replays === undefined ? [] : replayFiles(options.replays))];
   const [shard, shards] = options.shard ?? [1, 1];
-  const all = shardOf([...paths.map((p) => ({ kind: 'scenario' as const, path: p })), ...replayPaths.map((p) => ({ kind: 'replay' as const, path: p }))], shard, shards);
+  const suite = [...paths.map((p) => ({ kind: 'scenario' as const, path: p })), ...replayPaths.map((p) => ({ kind: 'replay' as const, path: p }))];
+  const all = shardOf(suite.map((entry, order) => ({ ...entry, order })), shard, shards);
   const loaded = new Map<string, LoadedScenario>();
   for (const entry of all) {
     if (entry.kind === 'scenario') loaded.set(entry.path, await loadScenario(entry.path));
@@ -308,6 +311,7 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
       const budgetMs = options.time === undefined ? undefined : options.time / all.filter((e) => e.kind === 'scenario').length;
       const result = await forScenarioFile(entry.path, () =>
         entry.kind === 'scenario' ? checkScenario(runner, loaded.get(entry.path)!, options, budgetMs, interrupt.signal) : checkReplayFile(entry.path));
+      result.order = entry.order;
       if (result.interrupted) {
         say(chalk.yellow(`${result.name}: interrupted after ${result.seeds} seeds, ${result.failures} failing${result.firstFailure === undefined ? '' : `; lowest failing seed so far ${result.firstFailure} (not shrunk): npx sim run ${result.path} --seed ${result.firstFailure}`}`));
         say(`Interrupted: ${results.length} of ${all.length} entries checked before it (${results.filter((r) => r.matches).length} as expected).`);
@@ -325,17 +329,39 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
   }
   if (options.golden !== undefined && shard === 1) {
     const { result } = await goldenCommand(options.golden, files.filter((f) => !f.endsWith('.json')), { quiet: options.quiet });
+    result.order = suite.length;
     results.push(result);
     const mark = result.matches ? chalk.green('✓') : chalk.red('✗');
     say(`${result.name.padEnd(width)}${result.expected.padEnd(expectWidth)}${String(result.seeds).padStart(6)}  ${mark} ${result.summary} ${chalk.dim(`(${result.seconds.toFixed(1)}s)`)}`);
   }
+  if (options.json) console.log(JSON.stringify(checkReport(results, options.shard ? `${shard}/${shards}` : null), null, 2));
+  else printCheckEnding(results, options);
+  return results;
+}
+
+/** What `sim check --json` prints, and what `sim merge` reads back from each shard. */
+export interface CheckReport {
+  format: 'sim-check/1';
+  passed: number;
+  failed: number;
+  /** `i/n` when the run was one shard of a suite, else null. */
+  shard: string | null;
+  seconds: number;
+  results: CheckEntry[];
+}
+
+function checkReport(results: CheckEntry[], shard: string | null): CheckReport {
+  const failed = results.filter((r) => !r.matches).length;
+  const seconds = +results.reduce((sum, r) => sum + r.seconds, 0).toFixed(3);
+  return { format: 'sim-check/1', passed: results.length - failed, failed, shard, seconds, results };
+}
+
+/** The end of `sim check`'s table: each mismatch with the command that shows it, then the totals. */
+function printCheckEnding(results: readonly CheckEntry[], options: { swarm?: boolean }): void {
+  const say = (line: string) => console.log(line);
   const failures = results.filter((r) => !r.matches);
   const passed = results.length - failures.length;
   const totalSeconds = results.reduce((sum, r) => sum + r.seconds, 0);
-  if (options.json) {
-    console.log(JSON.stringify({ passed, failed: failures.length, shard: options.shard ? `${shard}/${shards}` : null, seconds: +totalSeconds.toFixed(3), results }, null, 2));
-    return results;
-  }
   say('');
   for (const r of failures) {
     say(chalk.red(`✗ ${r.name}: expected ${r.expected}, but ${r.summary}.`));
@@ -346,7 +372,55 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
   }
   say(`${failures.length === 0 ? chalk.green('✓') : chalk.red('✗')} ${passed} of ${results.length} as expected (${totalSeconds.toFixed(1)}s)`);
   say(`scenarios: ${passed} passed, ${failures.length} failed`);
+}
+
+/**
+ * `sim merge`: the JSON reports of the n shards of one suite (`sim check --shard i/n
+ * --json`), put back together as if the suite had run in one process: the entries
+ * in suite order, one table, one ending, one exit code. Every shard must be there
+ * exactly once: a missing shard would make a partial suite look green.
+ */
+export function mergeCommand(files: string[], options: { json?: boolean } = {}): CheckEntry[] {
+  const reports = files.map((file) => readCheckReport(file));
+  const shards = reports.map((r, i) => ({ file: files[i]!, shard: r.shard ?? '1/1' }));
+  const total = Number(shards[0]!.shard.split('/')[1]);
+  for (const { file, shard } of shards) {
+    if (Number(shard.split('/')[1]) !== total) throw new UsageError(`${file} is shard ${shard}, but ${shards[0]!.file} is one of ${total} shards: merge the shards of one run`);
+  }
+  const seen = new Map<number, string>();
+  for (const { file, shard } of shards) {
+    const i = Number(shard.split('/')[0]);
+    if (seen.has(i)) throw new UsageError(`shard ${i}/${total} is given twice (${seen.get(i)} and ${file})`);
+    seen.set(i, file);
+  }
+  const missing = Array.from({ length: total }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length > 0) throw new UsageError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${total}`).join(', ')} missing: give every shard's --json report`);
+  const results = reports.flatMap((r) => r.results).sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+  if (options.json) {
+    console.log(JSON.stringify(checkReport(results, null), null, 2));
+    return results;
+  }
+  const width = Math.max(...results.map((r) => r.name.length), 8) + 2;
+  const expectWidth = Math.max(...results.map((r) => r.expected.length), 8) + 2;
+  console.log(chalk.bold(`${'scenario'.padEnd(width)}${'expected'.padEnd(expectWidth)}${'seeds'.padStart(6)}  result`) + chalk.dim(`   (${total} shards merged)`));
+  for (const r of results) {
+    console.log(`${r.name.padEnd(width)}${r.expected.padEnd(expectWidth)}${String(r.seeds).padStart(6)}  ${r.matches ? chalk.green('✓') : chalk.red('✗')} ${r.summary} ${chalk.dim(`(${r.seconds.toFixed(1)}s)`)}`);
+  }
+  printCheckEnding(results, {});
   return results;
+}
+
+function readCheckReport(file: string): CheckReport {
+  let report: CheckReport;
+  try {
+    report = JSON.parse(readFileSync(file, 'utf8')) as CheckReport;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(code ? `cannot read ${file} (${code})` : `${file} is not JSON: write it with sim check --shard i/n --json > ${file}`);
+  }
+  if (report?.format !== 'sim-check/1' || !Array.isArray(report.results)) throw new UsageError(`${file} is not a sim check --json report (its "format" must be "sim-check/1")`);
+  if (report.shard !== null && !/^\d+\/\d+$/.test(String(report.shard))) throw new UsageError(`${file}: "shard" must be "i/n" or null`);
+  return report;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { CheckEntry } from './commands.js';
  * <failure> for each entry whose verdict contradicts its expectation.
  */
 export function junitXml(results: readonly CheckEntry[]): string {
-  const suites = (['scenario', 'replay'] as const)
+  const suites = (['scenario', 'replay', 'golden'] as const)
     .map((kind) => ({ kind, cases: results.filter((r) => r.kind === kind) }))
     .filter((s) => s.cases.length > 0);
   const seconds = (rs: readonly CheckEntry[]) => rs.reduce((sum, r) => sum + r.seconds, 0).toFixed(3);

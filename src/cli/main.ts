@@ -7,7 +7,7 @@ import { GoldenFileError } from '../search/golden.js';
 import { ReplayFileError, formatReplayFile, replayFileFor, toolVersion } from '../search/replay.js';
 import { ScenarioFileError, firstLines } from '../search/scenario-file.js';
 import { UsageError } from './load.js';
-import { checkCommand, goldenCommand, listCommand, replayCommand, runCommand, type RunOutcome } from './commands.js';
+import { checkCommand, goldenCommand, listCommand, mergeCommand, replayCommand, runCommand, type RunOutcome } from './commands.js';
 import { junitXml } from './junit.js';
 import { lincheckCommand } from './lincheck.js';
 
@@ -162,6 +162,18 @@ program
     const results = await checkCommand(files, options);
     if (options.junit) writeOutput(options.junit, junitXml(results));
     process.exitCode = results.some((r) => r.interrupted) ? EXIT.interrupted : results.every((r) => r.matches) ? EXIT.ok : EXIT.mismatch;
+  });
+
+program
+  .command('merge')
+  .description('merge the --json reports of the shards of one sim check run into one table, JUnit file and exit code')
+  .argument('<reports...>', 'one sim check --shard i/n --json report per shard, for example results/*.json')
+  .option('--junit <file.xml>', 'also write the merged results as JUnit XML')
+  .option('--json', 'print the merged report as JSON, as sim check --json prints one')
+  .action((files: string[], options: { junit?: string; json?: boolean }) => {
+    const results = mergeCommand(files, options);
+    if (options.junit) writeOutput(options.junit, junitXml(results));
+    process.exitCode = results.every((r) => r.matches) ? EXIT.ok : EXIT.mismatch;
   });
 
 program

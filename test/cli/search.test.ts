@@ -121,3 +121,36 @@ describe('Ctrl-C during a search', () => {
     expect(out).toContain('No failing seed found so far.');
   });
 });
+
+describe('sim merge', () => {
+  const suite = [fixture, 'scenarios/gc-pause-no-fencing.ts', 'scenarios/gc-pause-fencing.ts', 'scenarios/redis-single-failover.ts', 'replays/gc-pause-no-fencing.json'];
+  const essentials = (report: string) =>
+    (JSON.parse(report) as { results: Array<Record<string, unknown>> }).results.map(({ seconds: _s, order: _o, ...rest }) => rest);
+
+  test('the 4 shards of a suite, each run by its own process and merged, give exactly the unsharded result', () => {
+    const whole = sim('check', ...suite, '--seeds', '10', '--jobs', '1', '--json');
+    expect(whole.code).toBe(0);
+    const reports = [1, 2, 3, 4].map((i) => {
+      const file = join(folder, `shard-${i}.json`);
+      const part = sim('check', ...suite, '--seeds', '10', '--jobs', '1', '--json', '--shard', `${i}/4`);
+      writeFileSync(file, part.out);
+      return file;
+    });
+    const merged = sim('merge', ...reports, '--json');
+    expect(merged.code).toBe(0);
+    expect(essentials(merged.out)).toEqual(essentials(whole.out));
+    const table = sim('merge', ...reports.reverse(), '--junit', join(folder, 'merged.xml'));
+    expect(table.out).toContain('scenarios: 5 passed, 0 failed');
+    expect(readFileSync(join(folder, 'merged.xml'), 'utf8')).toContain('tests="5" failures="0"');
+  });
+
+  test('a missing or repeated shard is bad input, not a green partial suite', () => {
+    const reports = [1, 2, 3, 4].map((i) => join(folder, `shard-${i}.json`));
+    const missing = sim('merge', reports[0]!, reports[2]!, reports[3]!);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('shard 2/4 missing');
+    const twice = sim('merge', reports[0]!, reports[0]!, reports[1]!, reports[2]!, reports[3]!);
+    expect(twice.code).toBe(2);
+    expect(twice.err).toContain('given twice');
+  });
+});
