@@ -9,8 +9,7 @@ import { UsageError } from './load.js';
 export function lincheckCommand(file: string, options: { model: string }): number {
   const model = MODELS[options.model];
   if (model === undefined) {
-    const known = Object.values(MODELS).map((m) => `  ${m.name}: ${m.description}`).join('\n');
-    throw new UsageError(`unknown model '${options.model}'; the models are:\n${known}`);
+    throw new UsageError(`unknown model '${options.model}' (the models: ${Object.keys(MODELS).join(', ')})`);
   }
   let text: string;
   try {
