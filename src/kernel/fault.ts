@@ -1,9 +1,10 @@
 import { FAULT_TABLE, MAX_CLOCK_JUMP, MAX_DRIFT_PPM, type Fault, type FaultField, type FaultKind, type FaultKindSpec, type FaultMark } from './fault-kinds.js';
 import type { Random } from './random.js';
+// simulation.ts imports this file too: the cycle is harmless, as ConfigError is only used once validation runs, never while the modules load.
 import { ConfigError } from './simulation.js';
 import type { Micros } from './time.js';
 
-export { FAULT_TABLE, MAX_CLOCK_JUMP, MAX_DRIFT_PPM, type Fault, type FaultField, type FaultKind, type FaultKindSpec, type FaultMark } from './fault-kinds.js';
+export { MAX_CLOCK_JUMP, MAX_DRIFT_PPM, type Fault, type FaultKind, type FaultMark } from './fault-kinds.js';
 
 /** Every kind, in the table's order (the order a mix weighs them in). */
 export const FAULT_KINDS = Object.keys(FAULT_TABLE) as readonly FaultKind[];
@@ -100,7 +101,7 @@ const unknownNode = (what: string, id: string, nodeIds: readonly string[]) =>
  * (from the table), fields its kind does not have; and, given the scenario's
  * `nodeIds`, any node it names that the scenario does not have.
  */
-export function faultProblem(value: unknown, nodeIds?: readonly string[]): string | undefined {
+function faultProblem(value: unknown, nodeIds?: readonly string[]): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return `must be an object { "at", "kind", … }, not ${show(value)}`;
   const fault = value as Record<string, unknown>;
   const kind = fault.kind as FaultKind;
