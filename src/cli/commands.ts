@@ -14,7 +14,7 @@ import {
 import { checkReplay, readReplayFile } from '../search/replay.js';
 import { searchSeeds } from '../search/search.js';
 import { shrink, type RunSpec, type ShrinkReport } from '../search/shrink.js';
-import { faultList, formatEvent, traceTail } from './format.js';
+import { faultList, formatEvent, traceTail } from '../report/format.js';
 import { firstLines, loadScenario, scenarioFiles, type LoadedScenario } from '../search/scenario-file.js';
 import { UsageError } from './load.js';
 import { progressLine } from './progress.js';

@@ -1,4 +1,4 @@
-import { drawFaults, type Fault, type FaultMix } from './fault.js';
+import { drawFaults, validateFaultMix, type Fault, type FaultMix } from './fault.js';
 import { linkProfileProblems, type LinkProfile } from './network.js';
 import type { Fact } from './property.js';
 import type { Random } from './random.js';
@@ -226,6 +226,7 @@ function drawSchedule(scenario: Scenario, sim: Simulation, params: Params, swarm
   const random = sim.random.stream('faults');
   if (scenario.faultMix !== undefined) {
     const mix = typeof scenario.faultMix === 'function' ? scenario.faultMix(sim, params) : scenario.faultMix;
+    validateFaultMix(mix, sim.nodeIds);
     return drawFaults(random, swarm ? swarmMix(sim.random.stream('swarm'), mix) : mix);
   }
   const scripted = scenario.faults?.(random, sim, params) ?? [];

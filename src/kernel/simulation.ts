@@ -1,6 +1,6 @@
 import { freeze } from 'immer';
 import { LocalClock } from './clock.js';
-import { faultEnd, faultNodes, type Fault } from './fault.js';
+import { faultEnd, validateFaults, type Fault } from './fault.js';
 import { cutLinks, DEFAULT_LINK, linkProfileProblems, Network, type LinkProfile } from './network.js';
 import type { Disk, Effect, Envelope, NodeContext, NodeHandlers, NodeModel, NodeOptions, Reply, TimerHandle, Workflow } from './node.js';
 import type { Breach, Fact, Property, Violation } from './property.js';
@@ -188,11 +188,8 @@ export class Simulation implements World {
 
   /** Queues faults to be executed at their true times. */
   schedule(faults: readonly Fault[]): void {
+    validateFaults(faults, this.nodeIds);
     for (const fault of faults) {
-      for (const id of faultNodes(fault)) {
-        if (!this.nodes.has(id)) throw new ConfigError(`a ${fault.kind} fault names node '${id}', which the scenario does not have`);
-      }
-      if (!Number.isInteger(fault.at) || fault.at < 0) throw new ConfigError(`a ${fault.kind} fault has a bad time: ${fault.at}`);
       this.faults.push(fault);
       this.queue.push(new SimEvent(fault.at, ACTION, undefined, 0, () => this.inject(fault)));
     }

@@ -1,6 +1,6 @@
 import chalk from 'chalk';
-import { formatTime, type RunResult, type TraceEvent } from '../kernel/index.js';
-import { compact, describeFault, nodeColour } from '../cli/format.js';
+import { describeFault, faultMarks, formatTime, type RunResult, type TraceEvent } from '../kernel/index.js';
+import { compact, nodeColour } from './format.js';
 import { runLanes } from './lanes.js';
 
 /**
@@ -118,30 +118,20 @@ export function renderDiagram(result: RunResult): string {
   return lines.join('\n');
 }
 
+/** The lanes a fault or its end marks: the ones the fault table marks, every lane for a network-wide fault. */
 function faultLanes(e: Extract<TraceEvent, { kind: 'fault' | 'recover' }>, lanes: string[]): string[] {
-  const f = e.fault;
-  switch (f.kind) {
-    case 'partition':
-      return f.groups.flat();
-    case 'partition-oneway':
-      return [...f.from, ...f.to];
-    case 'partition-bridge':
-      return [...f.left, ...f.right, f.bridge];
-    case 'degrade':
-      return lanes;
-    default:
-      return [f.node];
-  }
+  return faultMarks(e.fault).flatMap((mark) => (mark.node === undefined ? lanes : [mark.node]));
 }
 
 /** Which lanes are paused or down after this event. */
 function track(e: TraceEvent, paused: Set<string>, down: Set<string>): void {
   if (e.kind !== 'fault' && e.kind !== 'recover') return;
-  const f = e.fault;
-  const set = f.kind === 'pause' ? paused : f.kind === 'crash' ? down : undefined;
-  if (set === undefined || !('node' in f)) return;
-  if (e.kind === 'fault') set.add(f.node);
-  else set.delete(f.node);
+  for (const { node, effect } of faultMarks(e.fault)) {
+    const set = effect === 'pause' ? paused : effect === 'crash' ? down : undefined;
+    if (set === undefined || node === undefined) continue;
+    if (e.kind === 'fault') set.add(node);
+    else set.delete(node);
+  }
 }
 
 function fit(text: string, width: number): string {

@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { RunResult } from '../kernel/index.js';
+import { describeFault, faultMarks, type RunResult, type TraceEvent } from '../kernel/index.js';
 import { runLanes } from './lanes.js';
+import type { PageData, PageFault, ReportSubject } from './page-data.js';
 
-/** What the page says about the run besides its result: which scenario, and what it promised. */
-export interface ReportSubject {
-  scenario: string;
-  description: string;
-  /** The expected verdict, in words (`safe`, `violates mutual-exclusion`). */
-  expect: string;
-}
+export type { ReportSubject } from './page-data.js';
 
 /**
  * One self-contained HTML page for one run: the trace embedded once as JSON, the
@@ -17,7 +12,7 @@ export interface ReportSubject {
  */
 export function renderHtml(subject: ReportSubject, result: RunResult): string {
   if (result.trace === undefined) throw new Error('renderHtml needs a run recorded with { trace: true }');
-  const data = {
+  const data: PageData = {
     ...subject,
     seed: result.seed,
     outcome: result.outcome,
@@ -26,6 +21,7 @@ export function renderHtml(subject: ReportSubject, result: RunResult): string {
     stats: result.stats,
     lanes: runLanes(result.trace, result.faults),
     trace: result.trace,
+    faults: pageFaults(result.trace),
   };
   const title = `${subject.scenario} · seed ${result.seed}`;
   return `<!doctype html>
@@ -77,11 +73,57 @@ ${asset('page.css')}
 <div id="tooltip"></div>
 <script type="application/json" id="run-data">${embedJson(data)}</script>
 <script>
-${asset('page.js')}
+${pageScript()}
 </script>
 </body>
 </html>
 `;
+}
+
+/**
+ * Each fault that happened, as the fault table describes it, paired with the
+ * event that ended it: a recover event ends the earliest unended fault equal to it.
+ */
+function pageFaults(trace: readonly TraceEvent[]): PageFault[] {
+  const faults: Array<PageFault & { key: string }> = [];
+  trace.forEach((e, i) => {
+    if (e.kind === 'fault') {
+      faults.push({ event: i, over: null, description: describeFault(e.fault), marks: faultMarks(e.fault), key: JSON.stringify(e.fault) });
+    } else if (e.kind === 'recover') {
+      const key = JSON.stringify(e.fault);
+      const started = faults.find((f) => f.over === null && f.key === key);
+      if (started) started.over = i;
+    }
+  });
+  return faults.map(({ key: _, ...fault }) => fault);
+}
+
+/**
+ * The page's script modules (src/report/page), in dependency order: each runs in
+ * a scope of its own, and a module's imports read the exports of the modules
+ * before it. So the page stays one file with no loader, while each module is
+ * type-checked as the ES module it is (src/report/page/tsconfig.json).
+ */
+const PAGE_MODULES = ['format', 'model', 'layout', 'draw', 'interact'];
+
+function pageScript(): string {
+  const done = new Set<string>();
+  const modules = PAGE_MODULES.map((name) => {
+    const exported: string[] = [];
+    const body = asset(`${name}.js`)
+      .replace(/^import \{([^}]*)\} from '\.\/([\w-]+)\.js';$/gm, (_, names: string, from: string) => {
+        if (!done.has(from)) throw new Error(`page/${name}.js imports ./${from}.js, which is not one of the modules before it (${PAGE_MODULES.join(', ')})`);
+        return `const {${names}} = modules['${from}'];`;
+      })
+      .replace(/^export (function|const|class) ([\w$]+)/gm, (_, keyword: string, id: string) => {
+        exported.push(id);
+        return `${keyword} ${id}`;
+      });
+    if (/^(import|export)\b/m.test(body)) throw new Error(`page/${name}.js: only named imports of the modules before it and exported declarations can be inlined`);
+    done.add(name);
+    return `modules['${name}'] = (() => {\n${body}\nreturn { ${exported.join(', ')} };\n})();`;
+  });
+  return `(() => {\n'use strict';\nconst modules = {};\n${modules.join('\n')}\n})();`;
 }
 
 /**
@@ -100,7 +142,7 @@ const assets = new Map<string, string>();
 function asset(name: string): string {
   let text = assets.get(name);
   if (text === undefined) {
-    text = readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+    text = readFileSync(new URL(`./page/${name}`, import.meta.url), 'utf8');
     assets.set(name, text);
   }
   return text;

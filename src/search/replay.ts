@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import {
-  FAULT_KINDS, describeExpectation, formatTime, runMatches, runScenario,
+  describeExpectation, faultScheduleProblem, formatTime, runMatches, runScenario,
   type Expectation, type Fault, type Overrides, type RunResult, type Scenario,
 } from '../kernel/index.js';
 import type { RunSpec } from './shrink.js';
@@ -124,10 +124,9 @@ function replayProblem(data: unknown): string | undefined {
     return `"expect" must be "safe" or { "violates": "<property>" }`;
   }
   if (!Array.isArray(file.faults)) return '"faults" must be a list of faults';
-  for (const [i, fault] of file.faults.entries()) {
-    const problem = faultProblem(fault);
-    if (problem) return `fault ${i + 1}: ${problem}`;
-  }
+  // Node names are checked when the run schedules the faults: the scenario is not loaded yet.
+  const faultProblem = faultScheduleProblem(file.faults);
+  if (faultProblem) return faultProblem;
   const overrides = file.overrides ?? {};
   if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) return '"overrides" must be an object';
   const { params, duration, ...rest } = overrides as Record<string, unknown>;
@@ -139,35 +138,4 @@ function replayProblem(data: unknown): string | undefined {
   }
   if (typeof file.tool !== 'string') return '"tool" must be the version of sim that wrote the file';
   return undefined;
-}
-
-const isMicros = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
-const isNodes = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((n) => typeof n === 'string');
-const isShare = (v: unknown) => typeof v === 'number' && v >= 0 && v <= 1;
-
-/** What is wrong with a fault read from a file, if anything (node names are checked by the run). */
-function faultProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return 'must be an object';
-  const f = value as Record<string, unknown>;
-  if (!FAULT_KINDS.includes(f.kind as Fault['kind'])) return `unknown kind ${JSON.stringify(f.kind)} (kinds: ${FAULT_KINDS.join(', ')})`;
-  if (!isMicros(f.at)) return '"at" must be a non-negative integer (microseconds of true time)';
-  const need = (ok: boolean, what: string) => (ok ? undefined : `a ${String(f.kind)} fault needs ${what}`);
-  switch (f.kind as Fault['kind']) {
-    case 'partition':
-      return need(Array.isArray(f.groups) && f.groups.length >= 2 && f.groups.every(isNodes), '"groups": two or more lists of nodes') ?? need(isMicros(f.duration), 'a "duration" in microseconds');
-    case 'partition-oneway':
-      return need(isNodes(f.from) && isNodes(f.to), '"from" and "to" lists of nodes') ?? need(isMicros(f.duration), 'a "duration" in microseconds');
-    case 'partition-bridge':
-      return need(isNodes(f.left) && isNodes(f.right) && typeof f.bridge === 'string', '"left" and "right" lists of nodes and a "bridge" node') ?? need(isMicros(f.duration), 'a "duration" in microseconds');
-    case 'degrade':
-      return need(isShare(f.loss) && isShare(f.duplicate) && isShare(f.reorder), '"loss", "duplicate" and "reorder" between 0 and 1') ?? need(isMicros(f.duration), 'a "duration" in microseconds');
-    case 'pause':
-      return need(typeof f.node === 'string', 'a "node"') ?? need(isMicros(f.duration), 'a "duration" in microseconds');
-    case 'crash':
-      return need(typeof f.node === 'string', 'a "node"') ?? need(f.restartAfter === undefined || isMicros(f.restartAfter), 'a "restartAfter" in microseconds, or none');
-    case 'clock-jump':
-      return need(typeof f.node === 'string', 'a "node"') ?? need(Number.isSafeInteger(f.delta), 'a "delta" in microseconds');
-    case 'clock-drift':
-      return need(typeof f.node === 'string', 'a "node"') ?? need(Number.isSafeInteger(f.ppm), 'a "ppm" integer');
-  }
 }

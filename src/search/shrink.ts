@@ -1,5 +1,5 @@
 import {
-  ConfigError, ModelError, paramValues, runScenario,
+  ConfigError, milderFields, ModelError, paramValues, runScenario,
   type Fault, type Micros, type Overrides, type RunResult, type Scenario,
 } from '../kernel/index.js';
 import { ddmin } from './ddmin.js';
@@ -85,32 +85,22 @@ function replay(scenario: Scenario, spec: RunSpec): RunResult | undefined {
 
 type Attempt = (candidate: RunSpec) => boolean;
 
-/** Tries milder versions of the fault at `index`, keeping the mildest that still fails. */
+/**
+ * Tries milder versions of the fault at `index`, field by field as the fault
+ * table says (no loss rather than some, a shorter pause, a smaller clock jump),
+ * keeping the mildest that still fails.
+ */
 function narrowFault(index: number, best: () => RunSpec, attempt: Attempt): void {
-  const current = () => best().faults[index]!;
-  const withFault = (fault: Fault): RunSpec => ({ ...best(), faults: best().faults.map((f, i) => (i === index ? fault : f)) });
-  const fault = current();
-  switch (fault.kind) {
-    case 'partition':
-    case 'partition-oneway':
-    case 'partition-bridge':
-    case 'pause':
-      return smallest(fault.duration, 1, (duration) => attempt(withFault({ ...(current() as typeof fault), duration })));
-    case 'degrade':
-      for (const field of ['loss', 'duplicate', 'reorder'] as const) {
-        if (fault[field] > 0) attempt(withFault({ ...(current() as typeof fault), [field]: 0 }));
-      }
-      return smallest(fault.duration, 1, (duration) => attempt(withFault({ ...(current() as typeof fault), duration })));
-    case 'crash':
-      if (fault.restartAfter === undefined) return;
-      return smallest(fault.restartAfter, 1, (restartAfter) => attempt(withFault({ ...(current() as typeof fault), restartAfter })));
-    case 'clock-jump': {
-      const sign = Math.sign(fault.delta);
-      return smallest(Math.abs(fault.delta), 1, (size) => attempt(withFault({ ...(current() as typeof fault), delta: sign * size })));
-    }
-    case 'clock-drift': {
-      const sign = Math.sign(fault.ppm);
-      return smallest(Math.abs(fault.ppm), 1, (size) => attempt(withFault({ ...(current() as typeof fault), ppm: sign * size })));
+  const withField = (field: string, value: number): boolean => {
+    const fault = { ...best().faults[index]!, [field]: value } as Fault;
+    return attempt({ ...best(), faults: best().faults.map((f, i) => (i === index ? fault : f)) });
+  };
+  for (const { field, milder, value } of milderFields(best().faults[index]!)) {
+    if (milder === 'zero') {
+      if (value > 0) withField(field, 0);
+    } else {
+      const sign = Math.sign(value);
+      smallest(Math.abs(value), 1, (size) => withField(field, sign * size));
     }
   }
 }

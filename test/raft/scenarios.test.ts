@@ -37,15 +37,17 @@ const node = fc.constantFrom(...nodes);
 const split = fc.shuffledSubarray(servers.concat(clients), { minLength: 2 }).chain((xs) =>
   fc.integer({ min: 1, max: xs.length - 1 }).map((cut) => [xs.slice(0, cut), xs.slice(cut)]),
 );
+/** Two non-empty sides and a bridge that is on neither (a fault the kernel accepts). */
+const bridged = fc.shuffledSubarray(servers.concat(clients), { minLength: 3 }).chain((xs) =>
+  fc.integer({ min: 1, max: xs.length - 2 }).map((cut) => ({ left: xs.slice(0, cut), right: xs.slice(cut, -1), bridge: xs[xs.length - 1]! })),
+);
 const at = fc.integer({ min: ms(100), max: seconds(15) });
 const lasting = fc.integer({ min: ms(1), max: seconds(5) });
 /** Any fault the kernel can inject, on any node, at any time in the first half of the run. */
 const fault: fc.Arbitrary<Fault> = fc.oneof(
   fc.record({ at, kind: fc.constant('partition' as const), groups: split, duration: lasting }),
   fc.record({ at, kind: fc.constant('partition-oneway' as const), duration: lasting, split }).map(({ split: [from, to], ...f }) => ({ ...f, from: from!, to: to! })),
-  fc.record({ at, kind: fc.constant('partition-bridge' as const), duration: lasting, split, bridge: node }).map(({ split: [left, right], bridge, ...f }) => ({
-    ...f, left: left!.filter((n) => n !== bridge), right: right!.filter((n) => n !== bridge), bridge,
-  })),
+  fc.record({ at, kind: fc.constant('partition-bridge' as const), duration: lasting, bridged }).map(({ bridged: sides, ...f }) => ({ ...f, ...sides })),
   fc.record({ at, kind: fc.constant('degrade' as const), loss: fc.double({ min: 0, max: 0.5, noNaN: true }), duplicate: fc.double({ min: 0, max: 0.5, noNaN: true }), reorder: fc.double({ min: 0, max: 0.5, noNaN: true }), duration: lasting }),
   fc.record({ at, kind: fc.constant('pause' as const), node, duration: lasting }),
   fc.record({ at, kind: fc.constant('crash' as const), node, restartAfter: lasting }),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runScenario, type TraceEvent } from '../../src/kernel/index.js';
+import { runScenario, type Fault, type TraceEvent } from '../../src/kernel/index.js';
 import { embedJson, renderHtml, runLanes } from '../../src/report/index.js';
+import type { PageData } from '../../src/report/page-data.js';
 import redlockSkew from '../../scenarios/redlock-skew.js';
 import { resultOf } from './hand-built.js';
 
@@ -8,7 +9,7 @@ const subject = { scenario: 'hand-built', description: 'a hand-built run', expec
 
 
 /** The embedded run, read back the way the page reads it. */
-function embedded(html: string): { trace: TraceEvent[]; lanes: string[] } {
+function embedded(html: string): PageData {
   const match = /<script type="application\/json" id="run-data">([\s\S]*?)<\/script>/.exec(html);
   expect(match).not.toBeNull();
   return JSON.parse(match![1]!);
@@ -50,5 +51,30 @@ describe('the HTML report', () => {
     ];
     expect(runLanes(trace)).toEqual(['idle', 'node-1', 'node-2', 'node-10']);
     expect(runLanes([], [{ at: 0, kind: 'crash', node: 'quiet' }])).toEqual(['quiet']);
+  });
+
+  it('embeds each fault that happened with its line and lane marks from the fault table, and the event that ended it', () => {
+    const pause: Fault = { at: 2, kind: 'pause', node: 'a', duration: 5 };
+    const crash: Fault = { at: 3, kind: 'crash', node: 'b' };
+    const split: Fault = { at: 4, kind: 'partition', groups: [['a'], ['b', 'c']], duration: 2 };
+    const trace: TraceEvent[] = [
+      { t: 2, kind: 'fault', fault: pause },
+      { t: 3, kind: 'fault', fault: crash },
+      { t: 4, kind: 'fault', fault: split },
+      { t: 6, kind: 'recover', fault: split },
+      { t: 7, kind: 'recover', fault: pause },
+      { t: 9, kind: 'end', reason: 'time-up' },
+    ];
+    expect(embedded(renderHtml(subject, resultOf(trace))).faults).toEqual([
+      { event: 0, over: 4, description: 'pause a for 5µs (stop-the-world)', marks: [{ node: 'a', effect: 'pause', label: 'paused 5µs' }] },
+      { event: 1, over: null, description: 'crash b (stays down)', marks: [{ node: 'b', effect: 'crash', label: 'crashed' }] },
+      {
+        event: 2, over: 3, description: 'partition [a] | [b c] for 2µs', marks: [
+          { node: 'a', effect: 'partition', side: 0, label: 'partition: side A [a]' },
+          { node: 'b', effect: 'partition', side: 1, label: 'partition: side B [b c]' },
+          { node: 'c', effect: 'partition', side: 1, label: 'partition: side B [b c]' },
+        ],
+      },
+    ]);
   });
 });

@@ -1,5 +1,9 @@
+/**
+ * The run as lines of text, shared by the CLI (trace tails, fault lists) and the
+ * text diagram. A fault's own line comes from the fault table (`describeFault`).
+ */
 import chalk from 'chalk';
-import { eventNodes, formatDuration, formatTime, type Fault, type RunResult, type TraceEvent } from '../kernel/index.js';
+import { describeFault, eventNodes, formatTime, type RunResult, type TraceEvent } from '../kernel/index.js';
 
 const PALETTE = [chalk.cyan, chalk.magenta, chalk.yellow, chalk.green, chalk.blue, chalk.redBright, chalk.cyanBright, chalk.magentaBright, chalk.yellowBright, chalk.greenBright, chalk.blueBright];
 
@@ -18,32 +22,6 @@ export function compact(value: unknown, max = 110): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
-
-/** `+250ms` / `-1.2s`, for clock jumps. */
-const signed = (d: number) => (d >= 0 ? '+' : '-') + formatDuration(Math.abs(d));
-
-export function describeFault(fault: Fault): string {
-  switch (fault.kind) {
-    case 'partition':
-      return `partition ${fault.groups.map((g) => `[${g.join(' ')}]`).join(' | ')} for ${formatDuration(fault.duration)}`;
-    case 'partition-oneway':
-      return `one-way partition [${fault.from.join(' ')}] -/-> [${fault.to.join(' ')}] for ${formatDuration(fault.duration)}`;
-    case 'partition-bridge':
-      return `bridge partition [${fault.left.join(' ')}] | [${fault.right.join(' ')}] via ${fault.bridge} for ${formatDuration(fault.duration)}`;
-    case 'degrade':
-      return `network degraded (loss ${pct(fault.loss)}, duplicate ${pct(fault.duplicate)}, reorder ${pct(fault.reorder)}) for ${formatDuration(fault.duration)}`;
-    case 'pause':
-      return `pause ${fault.node} for ${formatDuration(fault.duration)} (stop-the-world)`;
-    case 'crash':
-      return `crash ${fault.node}${fault.restartAfter === undefined ? ' (stays down)' : `, restart after ${formatDuration(fault.restartAfter)}`}`;
-    case 'clock-jump':
-      return `clock of ${fault.node} jumps ${signed(fault.delta)}`;
-    case 'clock-drift':
-      return `clock of ${fault.node} drifts ${fault.ppm >= 0 ? '+' : ''}${fault.ppm}ppm`;
-  }
-}
-
-const pct = (p: number) => `${Math.round(p * 100)}%`;
 
 /** One line per event: true time, the node (coloured), what happened, and the node's own clock where it differs. */
 export function formatEvent(e: TraceEvent): string {
