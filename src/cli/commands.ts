@@ -5,7 +5,7 @@ import {
   ConfigError, describeExpectation, formatDuration, formatTime, judge, paramValues, runMatches, runScenario, toJsonLines,
   type Overrides, type RunResult, type Scenario, type SearchVerdict,
 } from '../kernel/index.js';
-import { showRun, type ViewOptions } from '../report/index.js';
+import { renderDiagram, type ReportSubject } from '../report/index.js';
 import { seedRunner, type SeedRunner } from '../search/pool.js';
 import {
   emptyGoldenFile, firstDivergence, formatGoldenFile, goldenRun, readGoldenFile, recordedTrace,
@@ -48,6 +48,8 @@ export interface ShownRun {
   /** The run itself, with its trace. */
   result: RunResult;
   shrink?: ShrinkReport;
+  /** What the HTML page says the run is of. */
+  subject: ReportSubject;
 }
 
 export interface RunOutcome {
@@ -154,7 +156,7 @@ function prepareShown(loaded: LoadedScenario, found: RunResult, options: { shrin
   const report = options.shrink && found.outcome === 'violation' ? shrink(loaded.scenario, found) : undefined;
   const spec: RunSpec = report?.shrunk ?? { seed: found.seed, faults: found.faults, overrides: {} };
   const result = runScenario(loaded.scenario, spec.seed, { faults: spec.faults, ...spec.overrides, trace: true });
-  return { scenarioPath, spec, result, shrink: report };
+  return { scenarioPath, spec, result, shrink: report, subject: subjectOf(loaded) };
 }
 
 /** Replays a replay file: the run is shown like `sim run` shows one. */
@@ -163,20 +165,24 @@ export async function replayCommand(file: string, options: PrintOptions): Promis
   const loaded = await loadScenario(scenarioPath);
   const verdict = await forScenarioFile(file, async () => checkReplay(loaded.scenario, replay, { trace: true }));
   const spec: RunSpec = { seed: replay.seed, faults: replay.faults, overrides: replay.overrides };
-  const shown: ShownRun = { scenarioPath: loaded.path, spec, result: verdict.result };
+  const shown: ShownRun = { scenarioPath: loaded.path, spec, result: verdict.result, subject: subjectOf(loaded) };
   printRun(loaded, shown, options);
   console.log(`\n${verdict.matches ? chalk.green('✓') : chalk.red.bold('✗')} ${file} ${verdict.matches ? verdict.summary : chalk.red.bold(verdict.summary)}`);
   return { matches: verdict.matches, shown };
 }
 
-/** How the shown run is printed, and which pictures of it are drawn. */
-type PrintOptions = { tail: number; quiet?: boolean; verbose?: boolean } & ViewOptions;
+/** How the shown run is printed, and whether its text diagram is (the HTML page is a file the caller writes). */
+type PrintOptions = { tail: number; quiet?: boolean; verbose?: boolean; diagram?: boolean };
+
+const subjectOf = (loaded: LoadedScenario): ReportSubject => ({
+  scenario: loaded.name, description: loaded.scenario.description, expect: describeExpectation(loaded.scenario.expect),
+});
 
 function printRun(loaded: LoadedScenario, shown: ShownRun, options: PrintOptions): void {
   const { scenario } = loaded;
   const { result } = shown;
   const trace = result.trace ?? [];
-  showRun({ scenario: loaded.name, description: scenario.description, expect: describeExpectation(scenario.expect) }, result, options);
+  if (options.diagram) console.log(`\n${renderDiagram(result)}`);
   if (options.quiet) {
     console.log(headline(loaded, shown));
     return;

@@ -9,6 +9,7 @@ import { ScenarioFileError, firstLines } from '../search/scenario-file.js';
 import { UsageError } from './load.js';
 import { checkCommand, goldenCommand, listCommand, mergeCommand, replayCommand, runCommand, type RunOutcome } from './commands.js';
 import { junitXml } from './junit.js';
+import { renderHtml } from '../report/index.js';
 import { lincheckCommand } from './lincheck.js';
 
 /** Exit codes: 0 as expected, 1 a verdict that contradicts the scenario, 2 bad input, 3 a model threw, 130 Ctrl-C. */
@@ -69,9 +70,14 @@ function writeOutput(path: string, text: string): void {
 }
 
 /** Everything that writes the shown run out: one place, after the command has printed it. */
-function writeShown(outcome: RunOutcome, options: { trace?: string; save?: string }): void {
+function writeShown(outcome: RunOutcome, options: { trace?: string; save?: string; html?: string }): void {
   const shown = outcome.shown;
   if (options.trace && shown?.result.trace) writeOutput(options.trace, toJsonLines(shown.result.trace));
+  if (options.html && shown) {
+    const html = renderHtml(shown.subject, shown.result);
+    writeOutput(options.html, html);
+    console.log(`Wrote ${options.html} (${Math.round(Buffer.byteLength(html) / 1024)} KB): open it in a browser.`);
+  }
   if (options.save) {
     if (!shown) {
       console.log(chalk.yellow(`Nothing saved to ${options.save}: no run failed, so there is no run to keep (give --seed to save one run).`));
