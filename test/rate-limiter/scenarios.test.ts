@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineScenario, judge, minutes, runScenario, seconds, toJsonLines, type Scenario } from '../../src/kernel/index.js';
+import { defineScenario, judge, minutes, runScenario, seconds, type Scenario } from '../../src/kernel/index.js';
 import { contractHolds } from '../../src/designs/rate-limiter/properties.js';
 import { addLimiterScenario, SEED_SCRIPT_PRECISION, STORE_TIMEOUT, TIERS, tierLimits } from '../../src/designs/rate-limiter/system.js';
 import fixedWindowEdge from '../../scenarios/ratelimit-fixed-window-edge.js';
@@ -30,12 +30,7 @@ describe.each(Object.entries(scenarios))('%s', (_name, scenario) => {
   it(`is judged as expected (${scenario.expect === 'safe' ? 'safe' : `violates ${scenario.expect.violates}`}) over its ${scenario.seeds} seeds`, () => {
     const results = Array.from({ length: scenario.seeds }, (_, i) => runScenario(scenario, i + 1));
     const verdict = judge(scenario, results);
-    expect(verdict.summary).toBeTruthy();
     expect(verdict.matches, verdict.summary).toBe(true);
-  });
-  it('replays byte for byte from its seed', () => {
-    const trace = () => toJsonLines(runScenario(scenario, 2, { trace: true }).trace!);
-    expect(trace()).toBe(trace());
   });
 });
 

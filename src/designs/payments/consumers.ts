@@ -1,5 +1,6 @@
 import type { NodeModel } from '../../kernel/index.js';
 import { postingsFor } from './events.js';
+import { paymentsFact } from './facts.js';
 import type { Delivery, DeliveryAck } from './queue.js';
 
 export interface ConsumerOptions {
@@ -20,7 +21,7 @@ function consumer(options: ConsumerOptions, apply: (ctx: Parameters<NodeModel>[0
     onMessage(delivery, envelope) {
       const { event } = delivery;
       const duplicate = options.dedupe && ctx.disk.get(`applied/${event.id}`) === true;
-      ctx.fact('event-consumed', { consumer: ctx.id, event: event.id, type: event.type, subject: event.subject, payment: event.payment, duplicate });
+      paymentsFact(ctx, 'event-consumed', { consumer: ctx.id, event: event.id, type: event.type, subject: event.subject, payment: event.payment, duplicate });
       if (!duplicate) {
         apply(ctx, delivery);
         if (options.dedupe) ctx.disk.set(`applied/${event.id}`, true);
@@ -42,7 +43,7 @@ export function ledger(options: ConsumerOptions): NodeModel<Delivery> {
       const key = `balance/${event.payment}/${line.account}`;
       ctx.disk.set(key, (ctx.disk.get<number>(key) ?? 0) + line.amount);
     }
-    ctx.fact('ledger-posted', { event: event.id, type: event.type, payment: event.payment, lines });
+    paymentsFact(ctx, 'ledger-posted', { event: event.id, type: event.type, payment: event.payment, lines });
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Disk, Micros, NodeModel } from '../../kernel/index.js';
+import { paymentsFact } from './facts.js';
 
 export type Value = string | number | null;
 /** A row. Every row has an `id`; the database adds `seq` (insertion order in its table) and `createdAt` (its own clock). */
@@ -135,7 +136,7 @@ export function database(schema: Schema): NodeModel<DbRequest> {
       }
       // Commit: the transaction's writes reach the disk together, in this one step.
       for (const [key, value] of tx.staged) ctx.disk.set(key, value);
-      for (const write of tx.writes) ctx.fact('db-row', write);
+      for (const write of tx.writes) paymentsFact(ctx, 'db-row', write);
       ctx.reply(envelope, { type: 'committed', results } satisfies DbReply);
     },
   });

@@ -1,4 +1,4 @@
-import { call, sleep, type Effect, type Micros, type NodeContext } from '../../kernel/index.js';
+import { call, ms, sleep, type Effect, type Micros, type NodeContext } from '../../kernel/index.js';
 import type { NetworkReply, NetworkRequest } from './card-network.js';
 import type { DbOp, DbReply, Row } from './database.js';
 import { eventType, type PaymentEvent } from './events.js';
@@ -40,7 +40,7 @@ export function* commit(ctx: NodeContext, wiring: PaymentsWiring, ops: DbOp[], e
   const outboxRows: DbOp[] = wiring.publishing === 'outbox' ? events.map((e) => ({ op: 'insert', table: 'outbox', row: { ...e } })) : [];
   const reply = yield* call<DbReply>(wiring.db, { type: 'tx', ops: [...ops, ...outboxRows] }, wiring.dbTimeout);
   if (!reply.ok) {
-    ctx.log(`database did not answer within ${wiring.dbTimeout / 1000}ms: the transaction may or may not have committed`);
+    ctx.log(`database did not answer within ${wiring.dbTimeout / ms(1)}ms: the transaction may or may not have committed`);
     return undefined;
   }
   if (wiring.publishing === 'dual-write' && reply.body.type === 'committed') {
@@ -57,7 +57,7 @@ export function* askNetwork(wiring: PaymentsWiring, request: NetworkRequest, att
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const reply = yield* call<NetworkReply>(wiring.network, request, wiring.networkTimeout);
     if (reply.ok && reply.body.type !== 'error') return reply.body;
-    if (attempt < attempts) yield* sleep(50_000 * attempt);
+    if (attempt < attempts) yield* sleep(ms(50) * attempt);
   }
   return undefined;
 }
