@@ -27,10 +27,12 @@ const scenarios: Record<string, Scenario> = {
 };
 
 describe.each(Object.entries(scenarios))('%s', (_name, scenario) => {
-  it(`is judged as expected (${scenario.expect === 'safe' ? 'safe' : `violates ${scenario.expect.violates}`}) over its ${scenario.seeds} seeds`, () => {
+  it(`is judged as expected (${scenario.expect === 'safe' ? 'safe' : `violates ${scenario.expect.violates}`}) over its ${scenario.seeds} seeds, on decisions its properties were handed`, () => {
     const results = Array.from({ length: scenario.seeds }, (_, i) => runScenario(scenario, i + 1));
     const verdict = judge(scenario, results);
     expect(verdict.matches, verdict.summary).toBe(true);
+    const unseen = results.flatMap((r) => Object.entries(r.factsSeen).filter(([, seen]) => seen === 0).map(([property]) => `seed ${r.seed}: ${property}`));
+    expect(unseen, 'properties that judged no decision').toEqual([]);
   });
 });
 

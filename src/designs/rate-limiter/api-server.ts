@@ -3,7 +3,7 @@ import { Keyspace, type DataCommand } from '../redis/keyspace.js';
 import type { PipelineReply, RedisCommand, RedisReply } from '../redis/server.js';
 import type { SentinelAnswer } from '../redis/sentinel.js';
 import { algorithmNamed, checkLimit, decideOn, type AlgorithmName, type Limit } from './algorithms.js';
-import type { DecidedFact } from './properties.js';
+import { limiterFact, type Decided, type DecisionMeta } from './facts.js';
 import { seedScriptArgs } from './scripts.js';
 import type { RequestBatch } from './traffic.js';
 
@@ -36,19 +36,6 @@ export interface ApiServerOptions {
   sentinel?: string;
 }
 
-/**
- * One fact per batch answered: `answered { system, requests, latency, delays, commands }`.
- * `latency` is the time the limiter added (on this server's clock), `delays` the extra
- * waits of requests the leaky bucket queued, `commands` the store commands sent.
- */
-export interface AnsweredFact {
-  system: string;
-  requests: number;
-  latency: Micros;
-  delays: Micros[];
-  commands: number;
-}
-
 /** An API server running a limiter client: requests come in batches, each gets a decision. */
 export function apiServer(options: ApiServerOptions): NodeModel {
   const algorithm = algorithmNamed(options.algorithm);
@@ -72,10 +59,10 @@ export function apiServer(options: ApiServerOptions): NodeModel {
     let primary = options.store;
     let askingSentinel = false;
 
-    const decided = (batch: RequestBatch, i: number, allowed: boolean, delay: Micros, cause: DecidedFact['cause']) =>
-      ctx.fact('decided', { system, user: batch.users[i]!, tier: batch.tiers[i]!, request: String(batch.ids[i]!), allowed, delay, cause });
+    const decided = (batch: RequestBatch, i: number, allowed: boolean, delay: Micros, cause: Decided['cause']) =>
+      limiterFact(ctx, 'decided', { system, user: batch.users[i]!, tier: batch.tiers[i]!, request: String(batch.ids[i]!), allowed, delay, cause });
     const answered = (requests: number, latency: Micros, delays: Micros[], commands: number) =>
-      ctx.fact('answered', { system, requests, latency, delays, commands } satisfies AnsweredFact);
+      limiterFact(ctx, 'answered', { system, requests, latency, delays, commands });
 
     const findPrimary = () => {
       if (!options.sentinel || askingSentinel) return;
@@ -100,7 +87,7 @@ export function apiServer(options: ApiServerOptions): NodeModel {
       return reply.ok ? reply.body.replies : undefined;
     }
 
-    const scripted = (batch: RequestBatch, timeout: Micros, evalOf: (i: number, limit: Limit, meta: Record<string, unknown>) => RedisCommand) =>
+    const scripted = (batch: RequestBatch, timeout: Micros, evalOf: (i: number, limit: Limit, meta: DecisionMeta) => RedisCommand) =>
       ctx.spawn(
         (function* script() {
           const started = ctx.now();
