@@ -72,7 +72,7 @@ function* reconcilePayments(ctx: NodeContext, options: ReconciliationOptions) {
       const done =
         step === 'capture'
           ? yield* capture(ctx, options, payment, charge!.id)
-          : yield* recordStatus(ctx, options, payment, current, to, step === 'record-authorized' ? { network_reference: charge!.id } : {});
+          : yield* recordStatus(ctx, options, payment, { from: current, to, set: step === 'record-authorized' ? { network_reference: charge!.id } : {} });
       if (!done) break;
       paymentsFact(ctx, 'reconciled', { payment: String(payment.id), from: current, to });
       current = to;

@@ -62,8 +62,15 @@ export function* askNetwork(wiring: PaymentsWiring, request: NetworkRequest, att
   return undefined;
 }
 
+/** A move of a payment from one status to the next, and what else to set on its row with it. */
+export interface StatusChange {
+  from: string;
+  to: string;
+  set?: Row;
+}
+
 /** Moves a payment from one status to the next (compare-and-set) and announces it. */
-export function* recordStatus(ctx: NodeContext, wiring: PaymentsWiring, payment: Row, from: string, to: string, set: Row = {}): Gen<boolean> {
+export function* recordStatus(ctx: NodeContext, wiring: PaymentsWiring, payment: Row, { from, to, set = {} }: StatusChange): Gen<boolean> {
   const reply = yield* commit(ctx, wiring, [{ op: 'update', table: 'payments', id: String(payment.id), set: { ...set, status: to }, expect: { status: from } }], [
     statusEvent('payments', payment, to),
   ]);
@@ -78,7 +85,7 @@ export function* capture(ctx: NodeContext, wiring: PaymentsWiring, payment: Row,
     ctx.log(`${payment.id}: capture of ${charge} not confirmed (${reply?.type ?? 'no answer'}); reconciliation will finish it`);
     return false;
   }
-  return yield* recordStatus(ctx, wiring, payment, 'AUTHORIZED', 'CAPTURED');
+  return yield* recordStatus(ctx, wiring, payment, { from: 'AUTHORIZED', to: 'CAPTURED' });
 }
 
 /** The refund saga's last step: the network refunded the card, so complete the refund and the payment. */

@@ -154,7 +154,10 @@ export function apiServer(options: ApiServerOptions): NodeModel {
       answered(batch.ids.length, 0, delays, 0);
     };
 
-    const sync = deployment.kind === 'hybrid' ? hybridSync(ctx, deployment, pending, local, () => primary!, (commands) => answered(0, 0, [], commands), findPrimary) : undefined;
+    const sync =
+      deployment.kind === 'hybrid'
+        ? hybridSync(ctx, { deployment, pending, local, primary: () => primary!, sent: (commands) => answered(0, 0, [], commands), storeDown: findPrimary })
+        : undefined;
     if (deployment.kind === 'hybrid') ctx.setTimer(deployment.syncInterval, 'sync');
 
     return {
@@ -203,15 +206,20 @@ function valueOf(reply: RedisReply) {
  * (INCRBY) and take back the total, to which the increments made meanwhile are added.
  * Between syncs a server sees other servers' requests only as of the last sync.
  */
-function hybridSync(
-  ctx: NodeContext,
-  deployment: Extract<Deployment, { kind: 'hybrid' }>,
-  pending: Map<string, { count: number; ttl: Micros }>,
-  local: Keyspace,
-  primary: () => string,
-  sent: (commands: number) => void,
-  storeDown: () => void,
-) {
+interface HybridSync {
+  deployment: Extract<Deployment, { kind: 'hybrid' }>;
+  /** The increments of each counter made locally since the last sync, and its TTL. */
+  pending: Map<string, { count: number; ttl: Micros }>;
+  local: Keyspace;
+  /** The store's primary, as the server last learned it. */
+  primary: () => string;
+  /** Told how many store commands each sync sends. */
+  sent: (commands: number) => void;
+  /** Told when the store did not answer a sync. */
+  storeDown: () => void;
+}
+
+function hybridSync(ctx: NodeContext, { deployment, pending, local, primary, sent, storeDown }: HybridSync) {
   return function* sync() {
     const batch = [...pending];
     pending.clear();
