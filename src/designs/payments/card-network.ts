@@ -67,13 +67,8 @@ export const DEFAULT_NETWORK: NetworkBehaviour = {
 
 /**
  * The payment network (card processor). It keeps its own settlement record on its
- * disk, and its facts are what the checkers treat as the money that really moved:
- *
- * `network-charge { charge, reference, key, card, amount }` (an authorization: the
- * customer's money is taken), `network-capture`, `network-void`,
- * `network-refund { charge, reference, refund, amount }`, and
- * `network-reply-lost { charge, reference, to }` when it charged but its answer was lost, and
- * `network-reply-late { charge, reference, to, delay }` when it charged and answers only after `delay`.
+ * disk, and its facts (`network-*`, in `facts.ts`) are what the checkers treat as the
+ * money that really moved; an authorization is the charge (the customer's money is taken).
  *
  * With a `key` it de-duplicates: a repeated authorization gets the first one's answer.
  */

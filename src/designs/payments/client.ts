@@ -56,8 +56,8 @@ export interface ClientOptions {
  * answer does not come in time, or is an error or "in progress", it waits and sends
  * the same key again, to any service instance.
  *
- * Facts: `pay-attempt { key, device, attempt, request }`, `pay-timeout { ..., request }`,
- * `pay-answer { ..., request, answer }`, and the same three with `refund-` for refunds.
+ * Facts (`facts.ts`): `pay-attempt`, `pay-timeout`, `pay-answer`, and the same three
+ * with `refund-` for refunds.
  */
 export function paymentClient(options: ClientOptions): NodeModel {
   if (options.attempts < 1) throw new ConfigError('payment client: attempts must be at least 1');

@@ -13,8 +13,8 @@ export interface ConsumerOptions {
  * With de-duplication the id of every applied event is kept on disk in the same
  * step as the effect, so a redelivered copy is acknowledged without applying it again.
  *
- * Facts: `event-consumed { consumer, event, type, subject, payment, duplicate }`,
- * where `duplicate` means the copy was recognised and skipped; the effect was applied iff it is false.
+ * Fact (`facts.ts`): `event-consumed`, whose `duplicate` says the copy was recognised
+ * and skipped; the effect was applied iff it is false.
  */
 function consumer(options: ConsumerOptions, apply: (ctx: Parameters<NodeModel>[0], delivery: Delivery) => void): NodeModel<Delivery> {
   return (ctx) => ({
@@ -33,7 +33,7 @@ function consumer(options: ConsumerOptions, apply: (ctx: Parameters<NodeModel>[0
 
 /**
  * The double-entry ledger: books `postingsFor(event)` per payment and account, on disk.
- * Fact: `ledger-posted { event, payment, lines }`.
+ * Fact: `ledger-posted`.
  */
 export function ledger(options: ConsumerOptions): NodeModel<Delivery> {
   return consumer(options, (ctx, { event }) => {

@@ -72,7 +72,7 @@ class Transaction {
  * step, so committed data is on `ctx.disk` and a crash loses only transactions
  * that had not reached the database yet (and, with them, their replies).
  *
- * Facts: `db-row { table, id, before, after }` for every row a transaction commits.
+ * Fact (`facts.ts`): `db-row` for every row a transaction commits.
  */
 export function database(schema: Schema): NodeModel<DbRequest> {
   return (ctx) => ({

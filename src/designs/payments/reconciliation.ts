@@ -36,7 +36,7 @@ export interface ReconciliationOptions extends PaymentsWiring {
  * The reconciliation job: on a schedule, compares every unfinished payment and
  * refund with the network's record and finishes it accordingly.
  *
- * Fact: `reconciled { payment, from, to }` for every status it commits.
+ * Fact (`facts.ts`): `reconciled` for every status it commits.
  */
 export function reconciliationJob(options: ReconciliationOptions): NodeModel {
   return (ctx) => {

@@ -48,7 +48,7 @@ const TTL_24H = minutes(24 * 60);
  * the database, the idempotency store and the network hold all the state, so any
  * instance may take any request, and a crash only loses the requests in flight.
  *
- * Facts: `payment-started { request, payment, key }` once the payment row is committed for a request.
+ * Fact (`facts.ts`): `payment-started` once the payment row is committed for a request.
  */
 export function paymentService(options: ServiceOptions): NodeModel<ServiceRequest> {
   return (ctx) => {
