@@ -1,6 +1,5 @@
 import { defineScenario } from '../src/kernel/index.js';
-import { paymentSummary } from '../src/designs/payments/summary.js';
-import { buildPayments, drawPaymentFaults, DURATION, type PaymentsVariant } from '../src/designs/payments/system.js';
+import { paymentsSystem, type PaymentsVariant } from '../src/designs/payments/system.js';
 
 const variant: PaymentsVariant = { processor: 'corrected', publishing: 'outbox', dedupe: true, compensation: true };
 
@@ -12,9 +11,6 @@ const variant: PaymentsVariant = { processor: 'corrected', publishing: 'outbox',
 export default defineScenario({
   description: 'Corrected payments (key reserved in the payment transaction, network de-dupes, outbox, de-duplicating consumers, reconciliation) under crashes, partitions, pauses, lost and duplicated messages',
   expect: 'safe',
-  duration: DURATION,
   seeds: 2000,
-  build: (world) => buildPayments(world, variant),
-  faults: (random, world) => drawPaymentFaults(random, world),
-  summary: paymentSummary,
+  ...paymentsSystem(variant),
 });

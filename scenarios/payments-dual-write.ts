@@ -1,6 +1,5 @@
 import { defineScenario, ms } from '../src/kernel/index.js';
-import { paymentSummary } from '../src/designs/payments/summary.js';
-import { buildPayments, crashesDuringPurchases, drawPaymentFaults, workloadOf, type PaymentsVariant, DURATION } from '../src/designs/payments/system.js';
+import { crashesDuringPurchases, drawPaymentFaults, paymentsSystem, workloadOf, type PaymentsVariant } from '../src/designs/payments/system.js';
 
 const variant: PaymentsVariant = { processor: 'corrected', publishing: 'dual-write', dedupe: true, compensation: true };
 
@@ -12,10 +11,8 @@ const variant: PaymentsVariant = { processor: 'corrected', publishing: 'dual-wri
 export default defineScenario({
   description: 'Corrected processor, but events published by dual write (commit, then publish) instead of an outbox; services crash during purchases',
   expect: { violates: 'no-lost-event' },
-  duration: DURATION,
   seeds: 100,
-  build: (world) => buildPayments(world, variant),
+  ...paymentsSystem(variant),
   faults: (random, world) =>
     [...drawPaymentFaults(random, world, [0, 2]), ...crashesDuringPurchases(random, workloadOf(world, variant), ms(15))].sort((a, b) => a.at - b.at),
-  summary: paymentSummary,
 });

@@ -1,6 +1,5 @@
 import { defineScenario } from '../src/kernel/index.js';
-import { paymentSummary } from '../src/designs/payments/summary.js';
-import { buildPayments, drawPaymentFaults, DURATION, type PaymentsVariant } from '../src/designs/payments/system.js';
+import { paymentsSystem, type PaymentsVariant } from '../src/designs/payments/system.js';
 
 const variant: PaymentsVariant = { processor: 'corrected', publishing: 'outbox', dedupe: false, compensation: true };
 
@@ -12,9 +11,6 @@ const variant: PaymentsVariant = { processor: 'corrected', publishing: 'outbox',
 export default defineScenario({
   description: 'Corrected processor with an outbox, but the ledger and notification consumers do not de-duplicate',
   expect: { violates: 'effects-once' },
-  duration: DURATION,
   seeds: 100,
-  build: (world) => buildPayments(world, variant),
-  faults: (random, world) => drawPaymentFaults(random, world),
-  summary: paymentSummary,
+  ...paymentsSystem(variant),
 });

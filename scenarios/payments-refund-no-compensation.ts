@@ -1,6 +1,5 @@
 import { defineScenario } from '../src/kernel/index.js';
-import { paymentSummary } from '../src/designs/payments/summary.js';
-import { buildPayments, drawPaymentFaults, DURATION, type PaymentsVariant } from '../src/designs/payments/system.js';
+import { paymentsSystem, type PaymentsVariant } from '../src/designs/payments/system.js';
 
 const variant: PaymentsVariant = { processor: 'corrected', publishing: 'outbox', dedupe: true, compensation: false, workload: { refundRate: 0.5 } };
 
@@ -11,9 +10,6 @@ const variant: PaymentsVariant = { processor: 'corrected', publishing: 'outbox',
 export default defineScenario({
   description: 'Corrected payments, but the refund saga does not compensate when the network declines a refund',
   expect: { violates: 'ledger-matches-network' },
-  duration: DURATION,
   seeds: 100,
-  build: (world) => buildPayments(world, variant),
-  faults: (random, world) => drawPaymentFaults(random, world),
-  summary: paymentSummary,
+  ...paymentsSystem(variant),
 });

@@ -1,6 +1,5 @@
 import { defineScenario } from '../src/kernel/index.js';
-import { paymentSummary } from '../src/designs/payments/summary.js';
-import { buildPayments, drawPaymentFaults, DURATION, type PaymentsVariant } from '../src/designs/payments/system.js';
+import { paymentsSystem, type PaymentsVariant } from '../src/designs/payments/system.js';
 
 const variant: PaymentsVariant = { processor: 'seed', publishing: 'outbox', dedupe: true, compensation: true };
 
@@ -12,9 +11,6 @@ const variant: PaymentsVariant = { processor: 'seed', publishing: 'outbox', dedu
 export default defineScenario({
   description: "Problem 3's process_payment as written: client retries after timeouts, two devices paying at once",
   expect: { violates: 'charged-once' },
-  duration: DURATION,
   seeds: 100,
-  build: (world) => buildPayments(world, variant),
-  faults: (random, world) => drawPaymentFaults(random, world),
-  summary: paymentSummary,
+  ...paymentsSystem(variant),
 });

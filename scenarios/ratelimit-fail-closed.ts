@@ -1,6 +1,5 @@
 import { defineScenario, minutes, seconds } from '../src/kernel/index.js';
-import { availability, contractHolds } from '../src/designs/rate-limiter/properties.js';
-import { addLimiterScenario, STORE_TIMEOUT, TIERS, tierLimits } from '../src/designs/rate-limiter/system.js';
+import { limiterScenario, STORE_TIMEOUT } from '../src/designs/rate-limiter/system.js';
 
 /**
  * Fail closed: when the store does not answer within the 5 ms budget, the servers deny.
@@ -11,16 +10,12 @@ import { addLimiterScenario, STORE_TIMEOUT, TIERS, tierLimits } from '../src/des
 export default defineScenario({
   description: 'Atomic sliding log, failing closed; the store stalls for 2–10 s',
   expect: { violates: 'availability' },
-  duration: minutes(1) + seconds(5),
   seeds: 3,
-  build(world) {
-    addLimiterScenario(world, {
-      algorithm: 'sliding-log', servers: 4, users: 20, trafficFor: minutes(1),
-      kinds: { steady: 0.8, bursty: 0.2 },
-      deployment: { kind: 'store-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
-    });
-    world.property(contractHolds('sliding-window', tierLimits(TIERS)));
-    world.property(availability(tierLimits(TIERS)));
-  },
+  ...limiterScenario({
+    algorithm: 'sliding-log', servers: 4, users: 20, trafficFor: minutes(1),
+    kinds: { steady: 0.8, bursty: 0.2 },
+    deployment: { kind: 'store-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
+    judge: ['sliding-window', 'availability'],
+  }),
   faults: (random) => [{ at: random.int(seconds(10), seconds(40)), kind: 'pause', node: 'redis', duration: random.int(seconds(2), seconds(10)) }],
 });

@@ -1,6 +1,5 @@
 import { defineScenario, minutes, seconds } from '../src/kernel/index.js';
-import { contractHolds } from '../src/designs/rate-limiter/properties.js';
-import { addLimiterScenario, STORE_TIMEOUT, TIERS, tierLimits } from '../src/designs/rate-limiter/system.js';
+import { limiterScenario, STORE_TIMEOUT } from '../src/designs/rate-limiter/system.js';
 
 const servers = ['api-1', 'api-2', 'api-3', 'api-4'];
 
@@ -12,15 +11,12 @@ const servers = ['api-1', 'api-2', 'api-3', 'api-4'];
 export default defineScenario({
   description: 'Atomic sliding log, failing open; the store is cut off from the API servers for 20–40 s',
   expect: { violates: 'sliding-window-limit' },
-  duration: minutes(2) + seconds(5),
   seeds: 3,
-  build(world) {
-    addLimiterScenario(world, {
-      algorithm: 'sliding-log', servers: 4, users: 10, trafficFor: minutes(2),
-      kinds: { steady: 0.5, spread: 0.5 },
-      deployment: { kind: 'store-script', timeout: STORE_TIMEOUT, onStoreDown: 'open' },
-    });
-    world.property(contractHolds('sliding-window', tierLimits(TIERS)));
-  },
+  ...limiterScenario({
+    algorithm: 'sliding-log', servers: 4, users: 10, trafficFor: minutes(2),
+    kinds: { steady: 0.5, spread: 0.5 },
+    deployment: { kind: 'store-script', timeout: STORE_TIMEOUT, onStoreDown: 'open' },
+    judge: ['sliding-window'],
+  }),
   faults: (random) => [{ at: random.int(seconds(20), seconds(60)), kind: 'partition', groups: [['redis'], servers], duration: random.int(seconds(20), seconds(40)) }],
 });

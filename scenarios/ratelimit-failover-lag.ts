@@ -1,6 +1,5 @@
 import { defineScenario, minutes, ms, seconds } from '../src/kernel/index.js';
-import { contractHolds } from '../src/designs/rate-limiter/properties.js';
-import { addLimiterScenario, STORE_TIMEOUT, TIERS, tierLimits } from '../src/designs/rate-limiter/system.js';
+import { limiterScenario, STORE_TIMEOUT } from '../src/designs/rate-limiter/system.js';
 
 /**
  * The store has a replica, fed asynchronously every second, and Sentinel. The primary
@@ -13,16 +12,13 @@ import { addLimiterScenario, STORE_TIMEOUT, TIERS, tierLimits } from '../src/des
 export default defineScenario({
   description: 'Atomic sliding log on a primary with an async replica (1 s lag) and Sentinel; the primary crashes',
   expect: { violates: 'sliding-window-limit' },
-  duration: minutes(2) + seconds(5),
   seeds: 8,
-  build(world) {
-    addLimiterScenario(world, {
-      algorithm: 'sliding-log', servers: 4, users: 10, trafficFor: minutes(2),
-      kinds: { steady: 0.3, spread: 0.7 },
-      deployment: { kind: 'store-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
-      store: { replicationInterval: seconds(1), failover: { pingInterval: ms(100), missedPings: 3 } },
-    });
-    world.property(contractHolds('sliding-window', tierLimits(TIERS)));
-  },
+  ...limiterScenario({
+    algorithm: 'sliding-log', servers: 4, users: 10, trafficFor: minutes(2),
+    kinds: { steady: 0.3, spread: 0.7 },
+    deployment: { kind: 'store-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
+    store: { replicationInterval: seconds(1), failover: { pingInterval: ms(100), missedPings: 3 } },
+    judge: ['sliding-window'],
+  }),
   faults: (random) => [{ at: random.int(seconds(65), seconds(110)), kind: 'crash', node: 'redis' }],
 });

@@ -1,6 +1,5 @@
-import { defineScenario, minutes, seconds } from '../src/kernel/index.js';
-import { availability, contractHolds } from '../src/designs/rate-limiter/properties.js';
-import { addLimiterScenario, STORE_TIMEOUT, TIERS, tierLimits } from '../src/designs/rate-limiter/system.js';
+import { defineScenario, minutes } from '../src/kernel/index.js';
+import { limiterScenario, STORE_TIMEOUT } from '../src/designs/rate-limiter/system.js';
 
 /**
  * Fixed window, done right (INCR-style counter in one atomic script, store clock): it
@@ -12,16 +11,11 @@ import { addLimiterScenario, STORE_TIMEOUT, TIERS, tierLimits } from '../src/des
 export default defineScenario({
   description: 'Fixed window as an atomic script; users burst on both sides of each window edge',
   expect: { violates: 'sliding-window-limit' },
-  duration: minutes(2) + seconds(5),
   seeds: 3,
-  build(world) {
-    addLimiterScenario(world, {
-      algorithm: 'fixed-window', servers: 4, users: 10, trafficFor: minutes(2),
-      kinds: { steady: 0.5, 'window-edge': 0.5 },
-      deployment: { kind: 'store-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
-    });
-    world.property(contractHolds('fixed-window', tierLimits(TIERS)));
-    world.property(availability(tierLimits(TIERS)));
-    world.property(contractHolds('sliding-window', tierLimits(TIERS)));
-  },
+  ...limiterScenario({
+    algorithm: 'fixed-window', servers: 4, users: 10, trafficFor: minutes(2),
+    kinds: { steady: 0.5, 'window-edge': 0.5 },
+    deployment: { kind: 'store-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
+    judge: ['fixed-window', 'availability', 'sliding-window'],
+  }),
 });

@@ -1,6 +1,5 @@
-import { defineScenario, minutes, seconds } from '../src/kernel/index.js';
-import { contractHolds } from '../src/designs/rate-limiter/properties.js';
-import { addLimiterScenario, TIERS, tierLimits } from '../src/designs/rate-limiter/system.js';
+import { defineScenario, minutes } from '../src/kernel/index.js';
+import { limiterScenario } from '../src/designs/rate-limiter/system.js';
 
 /**
  * "Local memory: fast but not shared." Each of 4 API servers keeps its own sliding
@@ -10,14 +9,11 @@ import { addLimiterScenario, TIERS, tierLimits } from '../src/designs/rate-limit
 export default defineScenario({
   description: 'Sliding window log in each API server\'s local memory (4 servers); users spread over every server',
   expect: { violates: 'sliding-window-limit' },
-  duration: minutes(2) + seconds(5),
   seeds: 3,
-  build(world) {
-    addLimiterScenario(world, {
-      algorithm: 'sliding-log', servers: 4, users: 10, trafficFor: minutes(2),
-      kinds: { steady: 0.5, spread: 0.5 },
-      deployment: { kind: 'local' },
-    });
-    world.property(contractHolds('sliding-window', tierLimits(TIERS)));
-  },
+  ...limiterScenario({
+    algorithm: 'sliding-log', servers: 4, users: 10, trafficFor: minutes(2),
+    kinds: { steady: 0.5, spread: 0.5 },
+    deployment: { kind: 'local' },
+    judge: ['sliding-window'],
+  }),
 });

@@ -1,6 +1,5 @@
-import { defineScenario, minutes, seconds } from '../src/kernel/index.js';
-import { contractHolds } from '../src/designs/rate-limiter/properties.js';
-import { addLimiterScenario, STORE_TIMEOUT, TIERS, tierLimits } from '../src/designs/rate-limiter/system.js';
+import { defineScenario, minutes } from '../src/kernel/index.js';
+import { limiterScenario, STORE_TIMEOUT } from '../src/designs/rate-limiter/system.js';
 
 /**
  * The sliding window log without the script: each API server trims and counts the
@@ -11,14 +10,11 @@ import { addLimiterScenario, STORE_TIMEOUT, TIERS, tierLimits } from '../src/des
 export default defineScenario({
   description: 'Sliding window log as read-then-write from 4 API servers (two round trips, not atomic); bursts',
   expect: { violates: 'sliding-window-limit' },
-  duration: minutes(2) + seconds(5),
   seeds: 3,
-  build(world) {
-    addLimiterScenario(world, {
-      algorithm: 'sliding-log', servers: 4, users: 10, trafficFor: minutes(2),
-      kinds: { bursty: 0.5, 'window-edge': 0.5 },
-      deployment: { kind: 'read-then-write', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
-    });
-    world.property(contractHolds('sliding-window', tierLimits(TIERS)));
-  },
+  ...limiterScenario({
+    algorithm: 'sliding-log', servers: 4, users: 10, trafficFor: minutes(2),
+    kinds: { bursty: 0.5, 'window-edge': 0.5 },
+    deployment: { kind: 'read-then-write', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
+    judge: ['sliding-window'],
+  }),
 });

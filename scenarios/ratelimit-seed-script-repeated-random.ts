@@ -1,6 +1,5 @@
-import { defineScenario, minutes, seconds } from '../src/kernel/index.js';
-import { contractHolds } from '../src/designs/rate-limiter/properties.js';
-import { addLimiterScenario, SEED_SCRIPT_PRECISION, STORE_TIMEOUT, TIERS, tierLimits } from '../src/designs/rate-limiter/system.js';
+import { defineScenario, minutes } from '../src/kernel/index.js';
+import { limiterScenario, SEED_SCRIPT_PRECISION, STORE_TIMEOUT } from '../src/designs/rate-limiter/system.js';
 
 /**
  * The textbook's Lua script as written, on a Redis that reseeds the script PRNG before
@@ -14,15 +13,13 @@ import { addLimiterScenario, SEED_SCRIPT_PRECISION, STORE_TIMEOUT, TIERS, tierLi
 export default defineScenario({
   description: 'The seed\'s Lua script on a Redis whose script random numbers repeat every call; bursts at window edges',
   expect: { violates: 'sliding-window-limit' },
-  duration: minutes(2) + seconds(5),
   seeds: 3,
-  build(world) {
-    addLimiterScenario(world, {
-      algorithm: 'sliding-log', servers: 4, users: 10, trafficFor: minutes(2),
-      kinds: { steady: 0.5, 'window-edge': 0.5 },
-      deployment: { kind: 'seed-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
-      store: { scriptRandom: 'reseeded-per-call' },
-    });
-    world.property(contractHolds('sliding-window', tierLimits(TIERS), { slack: SEED_SCRIPT_PRECISION }));
-  },
+  ...limiterScenario({
+    algorithm: 'sliding-log', servers: 4, users: 10, trafficFor: minutes(2),
+    kinds: { steady: 0.5, 'window-edge': 0.5 },
+    deployment: { kind: 'seed-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
+    store: { scriptRandom: 'reseeded-per-call' },
+    judge: ['sliding-window'],
+    slack: SEED_SCRIPT_PRECISION,
+  }),
 });

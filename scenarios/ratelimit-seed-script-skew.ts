@@ -1,6 +1,5 @@
 import { defineScenario, minutes, seconds } from '../src/kernel/index.js';
-import { contractHolds } from '../src/designs/rate-limiter/properties.js';
-import { addLimiterScenario, SEED_SCRIPT_PRECISION, STORE_TIMEOUT, TIERS, tierLimits } from '../src/designs/rate-limiter/system.js';
+import { limiterScenario, SEED_SCRIPT_PRECISION, STORE_TIMEOUT } from '../src/designs/rate-limiter/system.js';
 
 /**
  * The textbook's Lua script as written, with distinct random members (Redis 7), so
@@ -14,17 +13,14 @@ import { addLimiterScenario, SEED_SCRIPT_PRECISION, STORE_TIMEOUT, TIERS, tierLi
 export default defineScenario({
   description: 'The seed\'s Lua script with server timestamps; one of 4 API servers\' clock is 5–25 s fast; users spread over every server',
   expect: { violates: 'sliding-window-limit' },
-  duration: minutes(2) + seconds(5),
   seeds: 3,
-  build(world) {
-    const fast = world.stream('clocks').int(seconds(5), seconds(25));
-    addLimiterScenario(world, {
-      algorithm: 'sliding-log', servers: 4, users: 10, trafficFor: minutes(2),
-      kinds: { steady: 0.5, spread: 0.5 },
-      deployment: { kind: 'seed-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
-      store: { scriptRandom: 'continuing' },
-      serverClock: (i) => ({ clockOffset: i === 0 ? fast : 0 }),
-    });
-    world.property(contractHolds('sliding-window', tierLimits(TIERS), { slack: SEED_SCRIPT_PRECISION }));
-  },
+  ...limiterScenario({
+    algorithm: 'sliding-log', servers: 4, users: 10, trafficFor: minutes(2),
+    kinds: { steady: 0.5, spread: 0.5 },
+    deployment: { kind: 'seed-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
+    store: { scriptRandom: 'continuing' },
+    serverClock: (i, clocks) => ({ clockOffset: i === 0 ? clocks.int(seconds(5), seconds(25)) : 0 }),
+    judge: ['sliding-window'],
+    slack: SEED_SCRIPT_PRECISION,
+  }),
 });

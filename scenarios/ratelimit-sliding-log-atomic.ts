@@ -1,6 +1,5 @@
 import { defineScenario, minutes, seconds } from '../src/kernel/index.js';
-import { availability, contractHolds } from '../src/designs/rate-limiter/properties.js';
-import { addLimiterScenario, STORE_TIMEOUT, TIERS, tierLimits } from '../src/designs/rate-limiter/system.js';
+import { limiterScenario, STORE_TIMEOUT } from '../src/designs/rate-limiter/system.js';
 
 /**
  * The corrected sliding window log: the whole algorithm runs as one script inside the
@@ -12,17 +11,12 @@ import { addLimiterScenario, STORE_TIMEOUT, TIERS, tierLimits } from '../src/des
 export default defineScenario({
   description: 'Sliding window log as one atomic script on the store, timed by the store clock; API server clocks skewed by up to 30 s; adversarial traffic',
   expect: 'safe',
-  duration: minutes(3) + seconds(5),
   seeds: 10,
-  build(world) {
-    const skew = world.stream('clocks');
-    addLimiterScenario(world, {
-      algorithm: 'sliding-log', servers: 4, users: 24, trafficFor: minutes(3),
-      kinds: { steady: 0.4, bursty: 0.3, 'window-edge': 0.15, spread: 0.15 },
-      deployment: { kind: 'store-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
-      serverClock: () => ({ clockOffset: skew.int(-seconds(30), seconds(30)) }),
-    });
-    world.property(contractHolds('sliding-window', tierLimits(TIERS)));
-    world.property(availability(tierLimits(TIERS)));
-  },
+  ...limiterScenario({
+    algorithm: 'sliding-log', servers: 4, users: 24, trafficFor: minutes(3),
+    kinds: { steady: 0.4, bursty: 0.3, 'window-edge': 0.15, spread: 0.15 },
+    deployment: { kind: 'store-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
+    serverClock: (_i, clocks) => ({ clockOffset: clocks.int(-seconds(30), seconds(30)) }),
+    judge: ['sliding-window', 'availability'],
+  }),
 });

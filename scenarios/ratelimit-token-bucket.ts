@@ -1,6 +1,5 @@
-import { defineScenario, minutes, seconds } from '../src/kernel/index.js';
-import { availability, contractHolds } from '../src/designs/rate-limiter/properties.js';
-import { addLimiterScenario, STORE_TIMEOUT, TIERS, tierLimits } from '../src/designs/rate-limiter/system.js';
+import { defineScenario, minutes } from '../src/kernel/index.js';
+import { limiterScenario, STORE_TIMEOUT } from '../src/designs/rate-limiter/system.js';
 
 /**
  * Token bucket (capacity L, refilled at L per minute) as one atomic script on the
@@ -12,15 +11,11 @@ import { addLimiterScenario, STORE_TIMEOUT, TIERS, tierLimits } from '../src/des
 export default defineScenario({
   description: 'Token bucket as one atomic script on the store, timed by the store clock; bursty and adversarial traffic over 4 servers',
   expect: 'safe',
-  duration: minutes(3) + seconds(5),
   seeds: 10,
-  build(world) {
-    addLimiterScenario(world, {
-      algorithm: 'token-bucket', servers: 4, users: 24, trafficFor: minutes(3),
-      kinds: { steady: 0.4, bursty: 0.3, 'window-edge': 0.15, spread: 0.15 },
-      deployment: { kind: 'store-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
-    });
-    world.property(contractHolds('token-bucket', tierLimits(TIERS)));
-    world.property(availability(tierLimits(TIERS)));
-  },
+  ...limiterScenario({
+    algorithm: 'token-bucket', servers: 4, users: 24, trafficFor: minutes(3),
+    kinds: { steady: 0.4, bursty: 0.3, 'window-edge': 0.15, spread: 0.15 },
+    deployment: { kind: 'store-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
+    judge: ['token-bucket', 'availability'],
+  }),
 });

@@ -1,5 +1,5 @@
 import { defineScenario, ms, seconds } from '../src/kernel/index.js';
-import redlockSkew from './redlock-skew.js';
+import { redlockSystem } from '../src/designs/redlock/system.js';
 
 /**
  * Redlock as in redlock-skew, but under a drawn mix of every fault on any node:
@@ -9,11 +9,8 @@ import redlockSkew from './redlock-skew.js';
 export default defineScenario({
   description: 'Redlock over 5 Redis masters; clock jumps, pauses, crashes, partitions and loss drawn per seed',
   expect: { violates: 'mutual-exclusion' },
-  duration: seconds(20),
   seeds: 100,
-  network: redlockSkew.network,
-  params: redlockSkew.params,
-  build: redlockSkew.build,
+  ...redlockSystem,
   faultMix: (world) => ({
     count: [2, 12],
     window: [ms(500), seconds(19)],

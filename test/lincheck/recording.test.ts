@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Fact } from '../../src/kernel/index.js';
+import type { Fact, KernelFact } from '../../src/kernel/index.js';
 import {
-  historyFromFacts, kvModel, linearizable, pairOperations, registerModel,
+  historyFromFacts, kvModel, linearizable, pairOperations, registerModel, type OpFact,
 } from '../../src/check/linearizability/index.js';
+import { factsOf, firstBreach } from '../fixtures/facts.js';
 
-const fact = (t: number, node: string, kind: string, data: Record<string, unknown> = {}): Fact => ({ t, node, kind, data });
+const fact = factsOf<OpFact | KernelFact>();
 
-function judgeFacts(facts: Fact[], model = registerModel) {
+function judgeFacts(facts: Array<Fact<OpFact | KernelFact>>, model = registerModel) {
   const property = linearizable(model);
-  for (const f of facts) expect(property.observe!(f)).toBeUndefined();
+  expect(firstBreach(property, facts)).toBeUndefined();
   return property.finish!({ t: 1_000, faultsOverAt: 0 });
 }
 
@@ -16,7 +17,7 @@ describe('recording a history from facts', () => {
   it('pairs op facts per process, with true times', () => {
     const events = historyFromFacts([
       fact(1, 'c1', 'op-invoke', { process: 'c1', f: 'put', key: 'x', value: 1 }),
-      fact(2, 's', 'storage-write', { accepted: true }),
+      fact(2, 'c1', 'pause', { until: 2 }),
       fact(3, 'c1', 'op-ok', { process: 'c1', f: 'put' }),
     ]);
     expect(events).toEqual([
@@ -28,7 +29,7 @@ describe('recording a history from facts', () => {
   it('ends the pending operation of a crashed client with an unknown outcome', () => {
     const ops = pairOperations(historyFromFacts([
       fact(1, 'c1', 'op-invoke', { process: 'c1', f: 'write', value: 1 }),
-      fact(5, 'c1', 'crash'),
+      fact(5, 'c1', 'crash', {}),
       fact(9, 'c1', 'op-invoke', { process: 'c1', f: 'read' }),
       fact(12, 'c1', 'op-ok', { process: 'c1', f: 'read', value: 1 }),
     ]));

@@ -3,6 +3,7 @@ import { judge, runScenario, type Scenario } from '../../src/kernel/index.js';
 import redlockSkew from '../../scenarios/redlock-skew.js';
 import gcPauseFencing from '../../scenarios/gc-pause-fencing.js';
 import redisFailover from '../../scenarios/redis-single-failover.js';
+import leaseFaultMix from '../../scenarios/lease-lock-fencing-fault-mix.js';
 
 const seeds = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 const withoutFaults = (scenario: Scenario): Scenario => ({ ...scenario, faults: () => [] });
@@ -24,5 +25,13 @@ describe('the lock designs', () => {
       .map((seed) => runScenario(gcPauseFencing, seed, { trace: true }))
       .flatMap((r) => r.trace!.filter((e) => e.kind === 'fact' && e.fact === 'storage-write' && (e.data as { accepted: boolean }).accepted === false));
     expect(refused.length).toBeGreaterThan(5);
+  });
+
+  it('hands each lock property the facts it watches, from every kind of lock service', () => {
+    for (const scenario of [redlockSkew, redisFailover, gcPauseFencing, leaseFaultMix]) {
+      const { factsSeen } = runScenario(scenario, 1);
+      expect(Object.values(factsSeen).length, scenario.description).toBeGreaterThan(0);
+      expect(Object.entries(factsSeen).filter(([, seen]) => seen === 0), scenario.description).toEqual([]);
+    }
   });
 });

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Fact, Property } from '../../src/kernel/index.js';
-import { mutualExclusion, noDoubleWrite } from '../../src/designs/locking/properties.js';
+import type { KernelFact } from '../../src/kernel/index.js';
+import type { LockFact } from '../../src/designs/locking/facts.js';
+import { mutualExclusion, noDoubleWrite, tokensNeverDecrease } from '../../src/designs/locking/properties.js';
+import { factsOf, firstBreach as judge } from '../fixtures/facts.js';
 
-const fact = (t: number, node: string, kind: string, data: Record<string, unknown> = {}): Fact => ({ t, node, kind, data });
-
-/** Feeds a hand-built history to a fresh property; returns the first breach and when. */
-function judge(property: Property, history: Fact[]) {
-  for (const f of history) {
-    const breach = property.observe?.(f);
-    if (breach) return { t: f.t, ...breach };
-  }
-  return undefined;
-}
+const fact = factsOf<LockFact | KernelFact>();
 
 describe('mutual exclusion', () => {
   const enter = (t: number, client: string) => fact(t, client, 'cs-enter', { resource: 'r' });
@@ -28,7 +21,7 @@ describe('mutual exclusion', () => {
   });
 
   it('lets a crash end the crashed client\'s critical section', () => {
-    expect(judge(mutualExclusion(), [enter(1, 'a'), fact(2, 'a', 'crash'), enter(3, 'b')])).toBeUndefined();
+    expect(judge(mutualExclusion(), [enter(1, 'a'), fact(2, 'a', 'crash', {}), enter(3, 'b')])).toBeUndefined();
   });
 
   it('keeps resources apart', () => {
@@ -61,5 +54,20 @@ describe('no double write', () => {
 
   it('is violated by a write from a client that was never granted the lock', () => {
     expect(judge(noDoubleWrite(), [write(1, 'intruder', null)])?.message).toContain('never granted');
+  });
+});
+
+describe('tokens never decrease', () => {
+  const write = (t: number, client: string, token: number | null, accepted = true) =>
+    fact(t, 'storage', 'storage-write', { resource: 'r', client, token, accepted });
+
+  it('holds while accepted tokens rise, whatever was refused or carried no token', () => {
+    expect(judge(tokensNeverDecrease(), [write(1, 'a', 1), write(2, 'b', 3), write(3, 'a', 1, false), write(4, 'c', null), write(5, 'b', 3)])).toBeUndefined();
+  });
+
+  it('is violated when the storage accepts a lower token than one it accepted before', () => {
+    const breach = judge(tokensNeverDecrease(), [write(1, 'b', 35), write(2, 'a', 34)]);
+    expect(breach).toMatchObject({ t: 2, nodes: ['a', 'b', 'storage'] });
+    expect(breach!.message).toContain('with token 34 after accepting b\'s with token 35');
   });
 });

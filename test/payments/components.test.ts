@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { call, minutes, ms, seconds, Simulation, sleep, type Fact, type Reply, type Workflow } from '../../src/kernel/index.js';
+import { call, minutes, ms, seconds, Simulation, sleep, type Fact, type KernelFact, type Reply, type Workflow } from '../../src/kernel/index.js';
 import { database, type DbOp, type DbReply } from '../../src/designs/payments/database.js';
+import type { PaymentsFact } from '../../src/designs/payments/facts.js';
 import { idempotencyStore } from '../../src/designs/payments/idempotency-store.js';
 import { paymentSummary } from '../../src/designs/payments/summary.js';
+import { factsOf } from '../fixtures/facts.js';
 
 /** Runs `script` on a driver node against one component; returns what the script recorded and the facts. */
 function drive(component: Parameters<Simulation['node']>[1], script: (record: (x: unknown) => void) => Workflow, faults: Parameters<Simulation['schedule']>[0] = []) {
@@ -110,20 +112,23 @@ describe('idempotency store', () => {
 describe('payment summary', () => {
   it('counts attempted and charged keys, double charges, reconciled PENDING payments and refunds', () => {
     const summary = paymentSummary();
-    const f = (kind: string, data: Record<string, unknown>): Fact => ({ t: 0, node: 'x', kind, data });
+    const f = factsOf<PaymentsFact | KernelFact>();
+    const attempt = (key: string, n: number) => f(0, 'phone', 'pay-attempt', { key, device: 'phone', attempt: n, request: `phone/pay/${key}#${n}`, service: 'payments-1' });
+    const inserted = (id: string, key: string) => f(0, 'db', 'db-row', { table: 'payments', id, before: null, after: { id, idempotency_key: key } });
+    const charged = (charge: string, reference: string, key: string | null) => f(0, 'card-network', 'network-charge', { charge, reference, key, card: 'c', amount: 100 });
     for (const fact of [
-      f('pay-attempt', { key: 'k1' }),
-      f('pay-attempt', { key: 'k1' }),
-      f('pay-attempt', { key: 'k2' }),
-      f('pay-attempt', { key: 'k3' }),
-      f('db-row', { table: 'payments', id: 'p1', before: null, after: { idempotency_key: 'k1' } }),
-      f('db-row', { table: 'payments', id: 'p2', before: null, after: { idempotency_key: 'k1' } }),
-      f('network-charge', { reference: 'p1', key: null }),
-      f('network-charge', { reference: 'p2', key: null }),
-      f('network-charge', { reference: 'p3', key: 'k2' }),
-      f('reconciled', { payment: 'p3', from: 'PENDING', to: 'AUTHORIZED' }),
-      f('reconciled', { payment: 'p3', from: 'AUTHORIZED', to: 'CAPTURED' }),
-      f('network-refund', { reference: 'p3' }),
+      attempt('k1', 1),
+      attempt('k1', 2),
+      attempt('k2', 1),
+      attempt('k3', 1),
+      inserted('p1', 'k1'),
+      inserted('p2', 'k1'),
+      charged('ch-1', 'p1', null),
+      charged('ch-2', 'p2', null),
+      charged('ch-3', 'p3', 'k2'),
+      f(0, 'reconciler', 'reconciled', { payment: 'p3', from: 'PENDING', to: 'AUTHORIZED' }),
+      f(0, 'reconciler', 'reconciled', { payment: 'p3', from: 'AUTHORIZED', to: 'CAPTURED' }),
+      f(0, 'card-network', 'network-refund', { charge: 'ch-3', reference: 'p3', refund: 'rf-1', amount: 100 }),
     ]) {
       summary.collect(fact);
     }

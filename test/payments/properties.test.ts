@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Fact, Property } from '../../src/kernel/index.js';
-import { seconds } from '../../src/kernel/index.js';
+import { seconds, type Fact, type FactData, type KernelFact, type Property } from '../../src/kernel/index.js';
+import type { PaymentsFact } from '../../src/designs/payments/facts.js';
 import {
   chargedOnce,
   effectsOnce,
@@ -10,24 +10,24 @@ import {
   refundWithinCapture,
 } from '../../src/designs/payments/properties.js';
 import { postingsFor } from '../../src/designs/payments/events.js';
+import { factsOf, firstBreach } from '../fixtures/facts.js';
 
+type Facts = PaymentsFact | KernelFact;
+const factAt = factsOf<Facts>();
 let clock = 0;
-const fact = (node: string, kind: string, data: Record<string, unknown>, t = (clock += 1000)): Fact => ({ t, node, kind, data });
+/** A fact 1 ms after the one before. */
+const fact = <K extends Facts['kind']>(node: string, kind: K, data: FactData<Facts, K>) => factAt((clock += 1000), node, kind, data);
 
 /** Feeds a hand-built history; returns the first breach message, or the end-of-run verdict. */
-function judge(property: Property, facts: Fact[], end = { t: seconds(100), faultsOverAt: 0 }): string | undefined {
-  for (const f of facts) {
-    const breach = property.observe?.(f);
-    if (breach) return breach.message;
-  }
-  return property.finish?.(end)?.message;
+function judge(property: Property<Facts>, facts: Array<Fact<Facts>>, end = { t: seconds(100), faultsOverAt: 0 }): string | undefined {
+  return firstBreach(property, facts)?.message ?? property.finish?.(end)?.message;
 }
 
 const paymentRow = (id: string, key: string, status = 'PENDING') =>
   fact('db', 'db-row', { table: 'payments', id, before: null, after: { id, idempotency_key: key, amount: 100, status } });
 const statusChange = (table: string, id: string, from: string, to: string) =>
   fact('db', 'db-row', { table, id, before: { id, status: from, amount: 100, payment: 'p1' }, after: { id, status: to, amount: 100, payment: 'p1' } });
-const attempt = (device: string, n: number, key = 'k1') => fact(device, 'pay-attempt', { key, device, attempt: n, request: `${device}/pay/${key}#${n}` });
+const attempt = (device: string, n: number, key = 'k1') => fact(device, 'pay-attempt', { key, device, attempt: n, request: `${device}/pay/${key}#${n}`, service: 'payments-1' });
 const started = (request: string, payment: string, key = 'k1') => fact('payments-1', 'payment-started', { request, payment, key });
 const charge = (id: string, reference: string, key: string | null = null) => fact('card-network', 'network-charge', { charge: id, reference, key, card: 'c', amount: 100 });
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Fact } from '../../src/kernel/index.js';
+import type { KernelFact } from '../../src/kernel/index.js';
 import { contractMeter } from '../../src/designs/rate-limiter/contracts.js';
+import type { Decided, LimiterFact } from '../../src/designs/rate-limiter/facts.js';
 import { availability, contractHolds } from '../../src/designs/rate-limiter/properties.js';
+import { factsOf } from '../fixtures/facts.js';
 
 const limit = { limit: 3, window: 1_000 };
 const tiers = { free: limit };
@@ -45,9 +47,9 @@ describe('contract meters', () => {
   });
 });
 
-const decided = (t: number, allowed: boolean, cause = 'limit', node = 'redis'): Fact => ({
-  t, node, kind: 'decided', data: { user: 'u', tier: 'free', request: String(t), allowed, delay: 0, cause },
-});
+const fact = factsOf<LimiterFact | KernelFact>();
+const decided = (t: number, allowed: boolean, cause: Decided['cause'] = 'limit', node = 'redis', delay = 0) =>
+  fact(t, node, 'decided', { system: '', user: 'u', tier: 'free', request: String(t), allowed, delay, cause });
 
 describe('contract property', () => {
   it('passes a history within the limit and fails the admission that breaks it', () => {
@@ -63,7 +65,7 @@ describe('contract property', () => {
   });
   it('counts a leaky bucket request at the time it is served (t + delay)', () => {
     const p = contractHolds('leaky-bucket', tiers);
-    const queued = (t: number, delay: number): Fact => ({ t, node: 'redis', kind: 'decided', data: { user: 'u', tier: 'free', request: String(t), allowed: true, delay, cause: 'limit' } });
+    const queued = (t: number, delay: number) => decided(t, true, 'limit', 'redis', delay);
     expect(p.observe!(queued(0, 0))).toBeUndefined();
     expect(p.observe!(queued(1, 333))).toBeUndefined();
     expect(p.observe!(queued(2, 400))).toBeDefined();

@@ -1,10 +1,23 @@
-import { formatTime, type Fact, type NodeContext, type Property } from '../../kernel/index.js';
+import { factEmitter, formatTime, type Fact, type FactData, type KernelFact, type NodeContext, type Property } from '../../kernel/index.js';
 import { pairOperations, type EventType, type HistoryEvent } from './history.js';
 import type { Model } from './models.js';
 import { describeCounterexample } from './report.js';
 import { checkLinearizability, type LinearizabilityOptions } from './search.js';
 
-const FACT_TYPES: Readonly<Record<string, EventType>> = { 'op-invoke': 'invoke', 'op-ok': 'ok', 'op-fail': 'fail', 'op-info': 'info' };
+/**
+ * What a client saw of one operation, as facts: its invocation (with its key and
+ * argument, if any), and how it ended: `ok` (with its result, if any), `fail` (it
+ * certainly did not happen) or `info` (unknown). `process` is who invoked it.
+ */
+export type OpFact =
+  | { kind: 'op-invoke'; data: { process: string; f: string; key?: string; value?: unknown } }
+  | { kind: 'op-ok'; data: { process: string; f: string; value?: unknown } }
+  | { kind: 'op-fail'; data: { process: string; f: string } }
+  | { kind: 'op-info'; data: { process: string; f: string } };
+
+const opFact = factEmitter<OpFact>();
+
+const EVENT_TYPES: Readonly<Record<OpFact['kind'], EventType>> = { 'op-invoke': 'invoke', 'op-ok': 'ok', 'op-fail': 'fail', 'op-info': 'info' };
 
 /**
  * What a client saw, recorded as facts (the kernel stamps them with true time):
@@ -26,33 +39,37 @@ export class ClientHistory {
 
   invoke(f: string, args: { key?: string; value?: unknown } = {}): void {
     this.f = f;
-    const data: Record<string, unknown> = { process: this.process, f };
+    const data: FactData<OpFact, 'op-invoke'> = { process: this.process, f };
     if (args.key !== undefined) data.key = args.key;
     if (args.value !== undefined) data.value = args.value;
-    this.ctx.fact('op-invoke', data);
+    opFact(this.ctx, 'op-invoke', data);
   }
 
   /** It took effect; `value` is the result (a read's value, null for none). */
   ok(value?: unknown): void {
-    this.ctx.fact('op-ok', value === undefined ? { process: this.process, f: this.f } : { process: this.process, f: this.f, value });
+    opFact(this.ctx, 'op-ok', value === undefined ? { process: this.process, f: this.f } : { process: this.process, f: this.f, value });
   }
 
   /** It certainly did not take effect (refused, or the server said it did nothing). */
   fail(): void {
-    this.ctx.fact('op-fail', { process: this.process, f: this.f });
+    opFact(this.ctx, 'op-fail', { process: this.process, f: this.f });
   }
 
   /** Unknown outcome: a timeout or a lost reply. */
   info(): void {
-    this.ctx.fact('op-info', { process: this.process, f: this.f });
+    opFact(this.ctx, 'op-info', { process: this.process, f: this.f });
   }
+}
+
+function isOpFact(fact: Fact<OpFact | KernelFact>): fact is Fact<OpFact> {
+  return Object.hasOwn(EVENT_TYPES, fact.kind);
 }
 
 /**
  * The history the `op-*` facts describe, in true time. A crash of a client's node
  * ends its pending operation with an unknown outcome (the request may be in flight).
  */
-export function historyFromFacts(facts: Iterable<Fact>): HistoryEvent[] {
+export function historyFromFacts(facts: Iterable<Fact<OpFact | KernelFact>>): HistoryEvent[] {
   const events: HistoryEvent[] = [];
   const pending = new Map<string, { node: string; f: string }>();
   for (const fact of facts) {
@@ -64,13 +81,12 @@ export function historyFromFacts(facts: Iterable<Fact>): HistoryEvent[] {
       }
       continue;
     }
-    const type = FACT_TYPES[fact.kind];
-    if (type === undefined) continue;
-    const process = String(fact.data.process ?? fact.node);
-    const f = String(fact.data.f);
+    if (!isOpFact(fact)) continue;
+    const type = EVENT_TYPES[fact.kind];
+    const { process, f } = fact.data;
     const event: HistoryEvent = { process, type, f, time: fact.t };
-    if (fact.data.key !== undefined) event.key = String(fact.data.key);
-    if (fact.data.value !== undefined) event.value = fact.data.value;
+    if ('key' in fact.data && fact.data.key !== undefined) event.key = fact.data.key;
+    if ('value' in fact.data && fact.data.value !== undefined) event.value = fact.data.value;
     events.push(event);
     if (type === 'invoke') pending.set(process, { node: fact.node, f });
     else pending.delete(process);
@@ -82,14 +98,15 @@ export function historyFromFacts(facts: Iterable<Fact>): HistoryEvent[] {
  * The recorded client history is linearizable with respect to `model`: judged at
  * the end of the run, where operations still pending count as unknown outcome.
  */
-export function linearizable(model: Model, options: LinearizabilityOptions = {}): Property {
-  const facts: Fact[] = [];
+export function linearizable(model: Model, options: LinearizabilityOptions = {}): Property<OpFact | KernelFact> {
+  const facts: Array<Fact<OpFact | KernelFact>> = [];
   const nodeOf = new Map<string, string>();
   return {
     name: 'linearizable',
+    watches: ['op-invoke', 'op-ok', 'op-fail', 'op-info', 'crash'],
     observe(fact) {
-      if (fact.kind === 'crash' || fact.kind in FACT_TYPES) facts.push(fact);
-      if (fact.kind === 'op-invoke') nodeOf.set(String(fact.data.process ?? fact.node), fact.node);
+      facts.push(fact);
+      if (fact.kind === 'op-invoke') nodeOf.set(fact.data.process, fact.node);
       return undefined;
     },
     finish() {

@@ -1,35 +1,37 @@
-import { formatTime, type Fact, type Property } from '../../kernel/index.js';
+import { formatTime, type KernelFact, type Micros, type Property } from '../../kernel/index.js';
+import type { LockFact } from './facts.js';
 
 /**
  * Mutual exclusion, judged on what clients really did at true times: no client
  * enters its critical section on a resource while another client is inside it.
  * A client that crashes leaves its critical section (its process is gone).
- *
- * Facts: `cs-enter` and `cs-exit` with `{ resource }`, from the client node.
  */
-export function mutualExclusion(): Property {
-  const holders = new Map<string, { client: string; since: number }>();
+export function mutualExclusion(): Property<LockFact | KernelFact> {
+  const holders = new Map<string, { client: string; since: Micros }>();
   return {
     name: 'mutual-exclusion',
-    observe(fact: Fact) {
-      if (fact.kind === 'crash') {
-        for (const [resource, holder] of holders) if (holder.client === fact.node) holders.delete(resource);
-        return undefined;
+    watches: ['cs-enter', 'cs-exit', 'crash'],
+    observe(fact) {
+      switch (fact.kind) {
+        case 'crash':
+          for (const [resource, holder] of holders) if (holder.client === fact.node) holders.delete(resource);
+          return undefined;
+        case 'cs-exit':
+          if (holders.get(fact.data.resource)?.client === fact.node) holders.delete(fact.data.resource);
+          return undefined;
+        case 'cs-enter': {
+          const { resource } = fact.data;
+          const holder = holders.get(resource);
+          if (holder && holder.client !== fact.node) {
+            return {
+              message: `${fact.node} entered the critical section on '${resource}' while ${holder.client} has been in it since ${formatTime(holder.since)}`,
+              nodes: [holder.client, fact.node],
+            };
+          }
+          holders.set(resource, { client: fact.node, since: fact.t });
+          return undefined;
+        }
       }
-      const resource = fact.data.resource as string;
-      if (fact.kind === 'cs-exit') {
-        if (holders.get(resource)?.client === fact.node) holders.delete(resource);
-        return undefined;
-      }
-      if (fact.kind !== 'cs-enter') return undefined;
-      const holder = holders.get(resource);
-      if (holder && holder.client !== fact.node) {
-        return {
-          message: `${fact.node} entered the critical section on '${resource}' while ${holder.client} has been in it since ${formatTime(holder.since)}`,
-          nodes: [holder.client, fact.node],
-        };
-      }
-      holders.set(resource, { client: fact.node, since: fact.t });
       return undefined;
     },
   };
@@ -41,50 +43,42 @@ export function mutualExclusion(): Property {
  * write made under one grant, accepting a write made under an earlier grant means
  * two holders' writes interleaved: the earlier holder's lease had already moved on.
  *
- * A service that hands out numeric fencing tokens orders its grants by them (a
- * replicated service may tell clients of its grants out of that order, for
- * instance a deposed leader answering late); without tokens, grants are ordered
- * as they were made. The same grant reported again (a retried request answered
- * by another replica) is one grant.
- *
- * Facts: `lock-granted { resource, client, token }` from the lock service, as it
- * really grants; `storage-write { resource, client, token, accepted }` from the storage.
+ * Grants are ordered by their fencing tokens (a replicated service may tell clients
+ * of its grants out of that order, for instance a deposed leader answering late).
+ * The same grant reported again (a retried request answered by another replica)
+ * is one grant.
  */
-export function noDoubleWrite(): Property {
+export function noDoubleWrite(): Property<LockFact | KernelFact> {
   interface Grant {
-    index: number;
     client: string;
-    token: unknown;
-    t: number;
+    token: number;
+    t: Micros;
   }
-  const grantsByResource = new Map<string, number>();
   const latestGrant = new Map<string, Grant>(); // key: resource + client
   const lastAccepted = new Map<string, Grant>(); // key: resource
+  const grantKey = (resource: string, client: string) => `${resource}\u0000${client}`;
   return {
     name: 'no-double-write',
-    observe(fact: Fact) {
-      const resource = fact.data.resource as string;
-      const client = fact.data.client as string;
+    watches: ['lock-granted', 'storage-write'],
+    observe(fact) {
       if (fact.kind === 'lock-granted') {
-        const key = `${resource}\u0000${client}`;
-        const token = fact.data.token;
-        if (token !== undefined && latestGrant.get(key)?.token === token) return undefined;
-        const index = typeof token === 'number' ? token : (grantsByResource.get(resource) ?? 0) + 1;
-        grantsByResource.set(resource, index);
-        latestGrant.set(key, { index, client, token, t: fact.t });
+        const { resource, client, token } = fact.data;
+        const key = grantKey(resource, client);
+        if (latestGrant.get(key)?.token !== token) latestGrant.set(key, { client, token, t: fact.t });
         return undefined;
       }
-      if (fact.kind !== 'storage-write' || fact.data.accepted !== true) return undefined;
-      const grant = latestGrant.get(`${resource}\u0000${client}`);
+      if (fact.kind !== 'storage-write' || !fact.data.accepted) return undefined;
+      const { resource, client } = fact.data;
+      const grant = latestGrant.get(grantKey(resource, client));
       if (grant === undefined) {
         return { message: `the storage accepted a write to '${resource}' from ${client}, which was never granted the lock`, nodes: [client, fact.node] };
       }
       const previous = lastAccepted.get(resource);
-      if (previous && previous.index > grant.index) {
+      if (previous && previous.token > grant.token) {
         return {
           message:
-            `the storage accepted ${client}'s write to '${resource}' under its grant of ${formatTime(grant.t)} (token ${String(grant.token)}) ` +
-            `after accepting ${previous.client}'s write under the later grant of ${formatTime(previous.t)} (token ${String(previous.token)})`,
+            `the storage accepted ${client}'s write to '${resource}' under its grant of ${formatTime(grant.t)} (token ${grant.token}) ` +
+            `after accepting ${previous.client}'s write under the later grant of ${formatTime(previous.t)} (token ${previous.token})`,
           nodes: [client, previous.client, fact.node],
         };
       }
@@ -97,18 +91,15 @@ export function noDoubleWrite(): Property {
 /**
  * Fencing tokens never go down at the storage: it never accepts a write carrying a
  * token lower than one it has already accepted for that resource.
- *
- * Facts: `storage-write { resource, client, token, accepted }` from the storage.
  */
-export function tokensNeverDecrease(): Property {
-  const highest = new Map<string, { token: number; client: string; t: number }>();
+export function tokensNeverDecrease(): Property<LockFact | KernelFact> {
+  const highest = new Map<string, { token: number; client: string; t: Micros }>();
   return {
     name: 'tokens-never-decrease',
-    observe(fact: Fact) {
-      if (fact.kind !== 'storage-write' || fact.data.accepted !== true || typeof fact.data.token !== 'number') return undefined;
-      const resource = fact.data.resource as string;
-      const client = fact.data.client as string;
-      const token = fact.data.token;
+    watches: ['storage-write'],
+    observe(fact) {
+      if (fact.kind !== 'storage-write' || !fact.data.accepted || fact.data.token === null) return undefined;
+      const { resource, client, token } = fact.data;
       const top = highest.get(resource);
       if (top && token < top.token) {
         return {

@@ -1,4 +1,5 @@
 import type { NodeModel } from '../../kernel/index.js';
+import { lockFact } from './facts.js';
 
 /** A write to the resource the lock protects. `token` is the fencing token, when the lock hands one out. */
 export interface StorageWrite {
@@ -26,16 +27,10 @@ export function protectedStorage({ fencing }: StorageOptions): NodeModel<Storage
     onMessage(write, envelope) {
       const highestKey = `highest:${write.resource}`;
       const highest = ctx.disk.get<number>(highestKey) ?? -1;
-      if (fencing) {
-        if (write.token === undefined || write.token < highest) {
-          ctx.fact('storage-write', { resource: write.resource, client: write.client, token: write.token ?? null, accepted: false });
-          ctx.reply(envelope, { type: 'write-rejected', highest } satisfies StorageReply);
-          return;
-        }
-        ctx.disk.set(highestKey, write.token);
-      }
-      ctx.fact('storage-write', { resource: write.resource, client: write.client, token: write.token ?? null, accepted: true });
-      ctx.reply(envelope, { type: 'write-ok' } satisfies StorageReply);
+      const accepted = !fencing || (write.token !== undefined && write.token >= highest);
+      if (fencing && accepted) ctx.disk.set(highestKey, write.token);
+      lockFact(ctx, 'storage-write', { resource: write.resource, client: write.client, token: write.token ?? null, accepted });
+      ctx.reply(envelope, (accepted ? { type: 'write-ok' } : { type: 'write-rejected', highest }) satisfies StorageReply);
     },
   });
 }

@@ -1,4 +1,5 @@
-import { ConfigError, type Micros, type NodeModel } from '../../kernel/index.js';
+import { ConfigError, ms, seconds, type Micros, type NodeModel } from '../../kernel/index.js';
+import { paymentsFact } from './facts.js';
 
 /**
  * The card processor's requests. `reference` is the merchant's payment id, which
@@ -59,20 +60,15 @@ export const DEFAULT_NETWORK: NetworkBehaviour = {
   declineRate: 0.1,
   errorRate: 0.05,
   slowRate: 0.15,
-  slowDelay: [1_000_000, 4_000_000],
+  slowDelay: [seconds(1), seconds(4)],
   lostReplyRate: 0.08,
   refundDeclineRate: 0.2,
 };
 
 /**
  * The payment network (card processor). It keeps its own settlement record on its
- * disk, and its facts are what the checkers treat as the money that really moved:
- *
- * `network-charge { charge, reference, key, card, amount }` (an authorization: the
- * customer's money is taken), `network-capture`, `network-void`,
- * `network-refund { charge, reference, refund, amount }`, and
- * `network-reply-lost { charge, reference, to }` when it charged but its answer was lost, and
- * `network-reply-late { charge, reference, to, delay }` when it charged and answers only after `delay`.
+ * disk, and its facts (`network-*`, in `facts.ts`) are what the checkers treat as the
+ * money that really moved; an authorization is the charge (the customer's money is taken).
  *
  * With a `key` it de-duplicates: a repeated authorization gets the first one's answer.
  */
@@ -109,18 +105,18 @@ export function cardNetwork(behaviour: NetworkBehaviour = DEFAULT_NETWORK): Node
               const created: Charge = { id, reference: request.reference, key: request.key, card: request.card, amount: request.amount, status: 'authorized', refunded: 0 };
               save(created);
               ctx.disk.set(`ref/${request.reference}`, [...(ctx.disk.get<string[]>(`ref/${request.reference}`) ?? []), id]);
-              ctx.fact('network-charge', { charge: id, reference: request.reference, key: request.key, card: request.card, amount: request.amount });
+              paymentsFact(ctx, 'network-charge', { charge: id, reference: request.reference, key: request.key, card: request.card, amount: request.amount });
               reply = { type: 'authorized', charge: id };
             }
             if (request.key !== null) ctx.disk.set(`key/${request.key}`, reply);
             if (reply.type === 'authorized' && ctx.random.chance(behaviour.lostReplyRate)) {
-              ctx.fact('network-reply-lost', { charge: reply.charge, reference: request.reference, to: envelope.from });
+              paymentsFact(ctx, 'network-reply-lost', { charge: reply.charge, reference: request.reference, to: envelope.from });
               return;
             }
             if (ctx.random.chance(behaviour.slowRate)) {
               const delay = ctx.random.int(behaviour.slowDelay[0], behaviour.slowDelay[1]);
-              if (reply.type === 'authorized') ctx.fact('network-reply-late', { charge: reply.charge, reference: request.reference, to: envelope.from, delay });
-              ctx.log(`answering ${envelope.from} about ${request.reference} late, in ${delay / 1000}ms`);
+              if (reply.type === 'authorized') paymentsFact(ctx, 'network-reply-late', { charge: reply.charge, reference: request.reference, to: envelope.from, delay });
+              ctx.log(`answering ${envelope.from} about ${request.reference} late, in ${delay / ms(1)}ms`);
               ctx.setTimer(delay, { envelope, reply });
               return;
             }
@@ -134,7 +130,7 @@ export function cardNetwork(behaviour: NetworkBehaviour = DEFAULT_NETWORK): Node
             if (c.status === to) return answer(request.type === 'capture' ? { type: 'captured', charge: c.id } : { type: 'voided', charge: c.id });
             if (c.status !== 'authorized') return answer({ type: 'rejected', reason: `charge ${c.id} is ${c.status}` });
             save({ ...c, status: to });
-            ctx.fact(`network-${request.type}`, { charge: c.id, reference: c.reference, amount: c.amount });
+            paymentsFact(ctx, request.type === 'capture' ? 'network-capture' : 'network-void', { charge: c.id, reference: c.reference, amount: c.amount });
             return answer(request.type === 'capture' ? { type: 'captured', charge: c.id } : { type: 'voided', charge: c.id });
           }
           case 'refund': {
@@ -151,7 +147,7 @@ export function cardNetwork(behaviour: NetworkBehaviour = DEFAULT_NETWORK): Node
             const result: RefundOutcome = { refundKey: request.refundKey, charge: c.id, amount: request.amount, outcome: 'refunded' };
             save({ ...c, refunded: c.refunded + request.amount });
             ctx.disk.set(`refund/${request.refundKey}`, result);
-            ctx.fact('network-refund', { charge: c.id, reference: c.reference, refund: request.refundKey, amount: request.amount });
+            paymentsFact(ctx, 'network-refund', { charge: c.id, reference: c.reference, refund: request.refundKey, amount: request.amount });
             return answer({ type: 'refund', result });
           }
           case 'lookup':

@@ -1,4 +1,5 @@
-import { call, ConfigError, sleep, type Micros, type NodeModel, type Random } from '../../kernel/index.js';
+import { call, ConfigError, ms, sleep, type Micros, type NodeModel, type Random } from '../../kernel/index.js';
+import { paymentsFact } from './facts.js';
 import type { ServiceReply, ServiceRequest } from './service.js';
 
 /** One purchase: one idempotency key, paid from one device or from two at once. */
@@ -35,7 +36,7 @@ export function drawWorkload(random: Random, options: WorkloadOptions): PlannedP
       amount: random.int(1, 500) * 100,
       card: `card-${random.int(1, 3)}`,
       devices,
-      stagger: random.int(0, 200_000),
+      stagger: random.int(0, ms(200)),
       refund: random.chance(options.refundRate),
     });
   }
@@ -55,8 +56,8 @@ export interface ClientOptions {
  * answer does not come in time, or is an error or "in progress", it waits and sends
  * the same key again, to any service instance.
  *
- * Facts: `pay-attempt { key, device, attempt, request }`, `pay-timeout { ..., request }`,
- * `pay-answer { ..., request, answer }`, and the same three with `refund-` for refunds.
+ * Facts (`facts.ts`): `pay-attempt`, `pay-timeout`, `pay-answer`, and the same three
+ * with `refund-` for refunds.
  */
 export function paymentClient(options: ClientOptions): NodeModel {
   if (options.attempts < 1) throw new ConfigError('payment client: attempts must be at least 1');
@@ -65,13 +66,13 @@ export function paymentClient(options: ClientOptions): NodeModel {
       for (let n = 1; n <= options.attempts; n++) {
         const request = `${ctx.id}/${kind}/${key}#${n}`;
         const service = ctx.random.pick(options.services);
-        ctx.fact(`${kind}-attempt`, { key, device: ctx.id, attempt: n, request, service });
+        paymentsFact(ctx, `${kind}-attempt`, { key, device: ctx.id, attempt: n, request, service });
         const reply = yield* call<ServiceReply>(service, body(request), options.timeout);
         if (!reply.ok) {
-          ctx.fact(`${kind}-timeout`, { key, device: ctx.id, attempt: n, request });
-          ctx.log(`${request}: no answer from ${service} within ${options.timeout / 1000}ms; will retry with the same key`);
+          paymentsFact(ctx, `${kind}-timeout`, { key, device: ctx.id, attempt: n, request });
+          ctx.log(`${request}: no answer from ${service} within ${options.timeout / ms(1)}ms; will retry with the same key`);
         } else {
-          ctx.fact(`${kind}-answer`, { key, device: ctx.id, attempt: n, request, answer: reply.body.type });
+          paymentsFact(ctx, `${kind}-answer`, { key, device: ctx.id, attempt: n, request, answer: reply.body.type });
           if (reply.body.type !== 'error' && reply.body.type !== 'in-progress') return reply.body;
         }
         yield* sleep(options.backoff * n);

@@ -1,5 +1,6 @@
 import type { NodeModel } from '../../kernel/index.js';
 import { postingsFor } from './events.js';
+import { paymentsFact } from './facts.js';
 import type { Delivery, DeliveryAck } from './queue.js';
 
 export interface ConsumerOptions {
@@ -12,15 +13,15 @@ export interface ConsumerOptions {
  * With de-duplication the id of every applied event is kept on disk in the same
  * step as the effect, so a redelivered copy is acknowledged without applying it again.
  *
- * Facts: `event-consumed { consumer, event, type, subject, payment, duplicate }`,
- * where `duplicate` means the copy was recognised and skipped; the effect was applied iff it is false.
+ * Fact (`facts.ts`): `event-consumed`, whose `duplicate` says the copy was recognised
+ * and skipped; the effect was applied iff it is false.
  */
 function consumer(options: ConsumerOptions, apply: (ctx: Parameters<NodeModel>[0], delivery: Delivery) => void): NodeModel<Delivery> {
   return (ctx) => ({
     onMessage(delivery, envelope) {
       const { event } = delivery;
       const duplicate = options.dedupe && ctx.disk.get(`applied/${event.id}`) === true;
-      ctx.fact('event-consumed', { consumer: ctx.id, event: event.id, type: event.type, subject: event.subject, payment: event.payment, duplicate });
+      paymentsFact(ctx, 'event-consumed', { consumer: ctx.id, event: event.id, type: event.type, subject: event.subject, payment: event.payment, duplicate });
       if (!duplicate) {
         apply(ctx, delivery);
         if (options.dedupe) ctx.disk.set(`applied/${event.id}`, true);
@@ -32,7 +33,7 @@ function consumer(options: ConsumerOptions, apply: (ctx: Parameters<NodeModel>[0
 
 /**
  * The double-entry ledger: books `postingsFor(event)` per payment and account, on disk.
- * Fact: `ledger-posted { event, payment, lines }`.
+ * Fact: `ledger-posted`.
  */
 export function ledger(options: ConsumerOptions): NodeModel<Delivery> {
   return consumer(options, (ctx, { event }) => {
@@ -42,7 +43,7 @@ export function ledger(options: ConsumerOptions): NodeModel<Delivery> {
       const key = `balance/${event.payment}/${line.account}`;
       ctx.disk.set(key, (ctx.disk.get<number>(key) ?? 0) + line.amount);
     }
-    ctx.fact('ledger-posted', { event: event.id, type: event.type, payment: event.payment, lines });
+    paymentsFact(ctx, 'ledger-posted', { event: event.id, type: event.type, payment: event.payment, lines });
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Disk, Micros, NodeModel } from '../../kernel/index.js';
+import { paymentsFact } from './facts.js';
 
 export type Value = string | number | null;
 /** A row. Every row has an `id`; the database adds `seq` (insertion order in its table) and `createdAt` (its own clock). */
@@ -71,7 +72,7 @@ class Transaction {
  * step, so committed data is on `ctx.disk` and a crash loses only transactions
  * that had not reached the database yet (and, with them, their replies).
  *
- * Facts: `db-row { table, id, before, after }` for every row a transaction commits.
+ * Fact (`facts.ts`): `db-row` for every row a transaction commits.
  */
 export function database(schema: Schema): NodeModel<DbRequest> {
   return (ctx) => ({
@@ -135,7 +136,7 @@ export function database(schema: Schema): NodeModel<DbRequest> {
       }
       // Commit: the transaction's writes reach the disk together, in this one step.
       for (const [key, value] of tx.staged) ctx.disk.set(key, value);
-      for (const write of tx.writes) ctx.fact('db-row', write);
+      for (const write of tx.writes) paymentsFact(ctx, 'db-row', write);
       ctx.reply(envelope, { type: 'committed', results } satisfies DbReply);
     },
   });

@@ -1,14 +1,25 @@
-import { formatDuration, formatTime, type Fact, type Micros, type Property } from '../../kernel/index.js';
-import type { Row } from './database.js';
+import { formatDuration, formatTime, type FactData, type KernelFact, type Micros, type Property } from '../../kernel/index.js';
 import { eventType } from './events.js';
+import type { PaymentsFact } from './facts.js';
 import { isLegalPaymentChange, isLegalRefundChange } from './state-machine.js';
 
-/** A `db-row` fact's data. */
-interface RowWrite {
-  table: string;
-  id: string;
-  before: Row | null;
-  after: Row;
+type PaymentsProperty = Property<PaymentsFact | KernelFact>;
+
+/**
+ * The idempotency key each charge was made for: the key it carried or, for the seed
+ * (which sends none), the key of the payment row it references.
+ */
+export function chargeKeys() {
+  const keyOfPayment = new Map<string, string>();
+  return {
+    /** Notes the key of each payment row as it is inserted. */
+    noteRow(write: FactData<PaymentsFact, 'db-row'>): void {
+      if (write.table === 'payments' && write.before === null) keyOfPayment.set(write.id, String(write.after.idempotency_key));
+    },
+    of(charge: FactData<PaymentsFact, 'network-charge'>): string {
+      return charge.key ?? keyOfPayment.get(charge.reference) ?? `(unknown key of ${charge.reference})`;
+    },
+  };
 }
 
 interface Attempt {
@@ -27,10 +38,10 @@ interface Attempt {
  * whether it was a client retry after a timeout (or an error) or two devices at
  * once, and whether the network's answer to the first charge was lost.
  */
-export function chargedOnce(): Property {
+export function chargedOnce(): PaymentsProperty {
   const attempts = new Map<string, Attempt>();
   const requestOfPayment = new Map<string, string>();
-  const keyOfPayment = new Map<string, string>();
+  const keys = chargeKeys();
   /** What became of the network's answer to a charge, when it did not simply arrive. */
   const replyFate = new Map<string, string>();
   const charges = new Map<string, Array<{ charge: string; payment: string; t: Micros }>>();
@@ -41,41 +52,39 @@ export function chargedOnce(): Property {
   };
   return {
     name: 'charged-once',
-    observe(fact: Fact) {
-      const d = fact.data;
+    watches: ['pay-attempt', 'pay-timeout', 'pay-answer', 'payment-started', 'db-row', 'network-reply-lost', 'network-reply-late', 'network-charge'],
+    observe(fact) {
       switch (fact.kind) {
         case 'pay-attempt':
-          attempts.set(d.request as string, { device: d.device as string, attempt: d.attempt as number, t: fact.t });
+          attempts.set(fact.data.request, { device: fact.data.device, attempt: fact.data.attempt, t: fact.t });
           return undefined;
         case 'pay-timeout': {
-          const a = attempts.get(d.request as string);
+          const a = attempts.get(fact.data.request);
           if (a) a.timedOutAt = fact.t;
           return undefined;
         }
         case 'pay-answer': {
-          const a = attempts.get(d.request as string);
-          if (a) a.answer = d.answer as string;
+          const a = attempts.get(fact.data.request);
+          if (a) a.answer = fact.data.answer;
           return undefined;
         }
         case 'payment-started':
-          requestOfPayment.set(d.payment as string, d.request as string);
+          requestOfPayment.set(fact.data.payment, fact.data.request);
           return undefined;
-        case 'db-row': {
-          const write = d as unknown as RowWrite;
-          if (write.table === 'payments' && write.before === null) keyOfPayment.set(write.id, String(write.after.idempotency_key));
+        case 'db-row':
+          keys.noteRow(fact.data);
           return undefined;
-        }
         case 'network-reply-lost':
-          replyFate.set(d.charge as string, `the network's answer to ${d.to} was lost`);
+          replyFate.set(fact.data.charge, `the network's answer to ${fact.data.to} was lost`);
           return undefined;
         case 'network-reply-late':
-          replyFate.set(d.charge as string, `the network answered ${d.to} only after ${formatDuration(d.delay as number)}`);
+          replyFate.set(fact.data.charge, `the network answered ${fact.data.to} only after ${formatDuration(fact.data.delay)}`);
           return undefined;
         case 'network-charge': {
-          const payment = d.reference as string;
-          const key = (d.key as string | null) ?? keyOfPayment.get(payment) ?? `(unknown key of ${payment})`;
+          const payment = fact.data.reference;
+          const key = keys.of(fact.data);
           const list = charges.get(key) ?? [];
-          const charge = { charge: d.charge as string, payment, t: fact.t };
+          const charge = { charge: fact.data.charge, payment, t: fact.t };
           list.push(charge);
           charges.set(key, list);
           if (list.length < 2) return undefined;
@@ -108,12 +117,13 @@ export function chargedOnce(): Property {
 }
 
 /** Every status the database commits for a payment or a refund follows the state machine. */
-export function legalTransitions(): Property {
+export function legalTransitions(): PaymentsProperty {
   return {
     name: 'legal-transitions',
-    observe(fact: Fact) {
+    watches: ['db-row'],
+    observe(fact) {
       if (fact.kind !== 'db-row') return undefined;
-      const { table, id, before, after } = fact.data as unknown as RowWrite;
+      const { table, id, before, after } = fact.data;
       if (table !== 'payments' && table !== 'refunds') return undefined;
       const from = before === null ? null : String(before.status);
       const to = String(after.status);
@@ -125,16 +135,17 @@ export function legalTransitions(): Property {
 }
 
 /** The network never refunds more on a charge than was captured on it. */
-export function refundWithinCapture(): Property {
+export function refundWithinCapture(): PaymentsProperty {
   const captured = new Map<string, number>();
   const refunded = new Map<string, number>();
   return {
     name: 'refund-within-capture',
-    observe(fact: Fact) {
-      const charge = fact.data.charge as string;
-      if (fact.kind === 'network-capture') captured.set(charge, fact.data.amount as number);
+    watches: ['network-capture', 'network-refund'],
+    observe(fact) {
+      if (fact.kind === 'network-capture') captured.set(fact.data.charge, fact.data.amount);
       if (fact.kind !== 'network-refund') return undefined;
-      const total = (refunded.get(charge) ?? 0) + (fact.data.amount as number);
+      const { charge } = fact.data;
+      const total = (refunded.get(charge) ?? 0) + fact.data.amount;
       refunded.set(charge, total);
       const limit = captured.get(charge) ?? 0;
       return total > limit ? { message: `${charge} (payment ${fact.data.reference}) refunded ${total} in all, but only ${limit} was captured`, nodes: [fact.node] } : undefined;
@@ -143,12 +154,13 @@ export function refundWithinCapture(): Property {
 }
 
 /** Each event's effect is applied at most once per consumer (a recognised repeat is fine). */
-export function effectsOnce(): Property {
+export function effectsOnce(): PaymentsProperty {
   const applied = new Map<string, Micros>();
   return {
     name: 'effects-once',
-    observe(fact: Fact) {
-      if (fact.kind !== 'event-consumed' || fact.data.duplicate === true) return undefined;
+    watches: ['event-consumed'],
+    observe(fact) {
+      if (fact.kind !== 'event-consumed' || fact.data.duplicate) return undefined;
       const id = `${fact.data.consumer}/${fact.data.event}`;
       const before = applied.get(id);
       applied.set(id, fact.t);
@@ -172,14 +184,15 @@ export interface SettleOptions {
  * No lost event: every status the database committed for a payment or a refund
  * reaches every consumer, once the faults have healed. Judged at the end of the run.
  */
-export function noLostEvent(consumers: readonly string[], options: SettleOptions): Property {
+export function noLostEvent(consumers: readonly string[], options: SettleOptions): PaymentsProperty {
   const committed = new Map<string, Micros>();
   const received = new Set<string>();
   return {
     name: 'no-lost-event',
-    observe(fact: Fact) {
+    watches: ['db-row', 'event-consumed'],
+    observe(fact) {
       if (fact.kind === 'db-row') {
-        const { table, before, after } = fact.data as unknown as RowWrite;
+        const { table, before, after } = fact.data;
         if ((table === 'payments' || table === 'refunds') && before?.status !== after.status) {
           const type = eventType(table, String(after.status));
           const id = `${type} for ${String(after.id)}`;
@@ -211,7 +224,7 @@ export function noLostEvent(consumers: readonly string[], options: SettleOptions
  * network equals what the network captured minus what it refunded, and no money is
  * left in refunds-in-flight (taken from the merchant, never given to the customer).
  */
-export function ledgerMatchesNetwork(options: Pick<SettleOptions, 'settle'>): Property {
+export function ledgerMatchesNetwork(options: Pick<SettleOptions, 'settle'>): PaymentsProperty {
   const network = new Map<string, number>();
   const ledger = new Map<string, Map<string, number>>();
   const add = (payment: string, account: string, amount: number) => {
@@ -219,17 +232,18 @@ export function ledgerMatchesNetwork(options: Pick<SettleOptions, 'settle'>): Pr
     accounts.set(account, (accounts.get(account) ?? 0) + amount);
     ledger.set(payment, accounts);
   };
+  const addSettled = (payment: string, amount: number) => network.set(payment, (network.get(payment) ?? 0) + amount);
   return {
     name: 'ledger-matches-network',
-    observe(fact: Fact) {
-      const payment = fact.data.reference as string;
-      if (fact.kind === 'network-capture') network.set(payment, (network.get(payment) ?? 0) + (fact.data.amount as number));
-      if (fact.kind === 'network-refund') network.set(payment, (network.get(payment) ?? 0) - (fact.data.amount as number));
+    watches: ['network-capture', 'network-refund', 'ledger-posted'],
+    observe(fact) {
+      if (fact.kind === 'network-capture') addSettled(fact.data.reference, fact.data.amount);
+      if (fact.kind === 'network-refund') addSettled(fact.data.reference, -fact.data.amount);
       if (fact.kind !== 'ledger-posted') return undefined;
-      const lines = fact.data.lines as Array<{ account: string; amount: number }>;
+      const { lines, payment, type } = fact.data;
       const sum = lines.reduce((s, l) => s + l.amount, 0);
-      if (sum !== 0) return { message: `the ledger posted ${fact.data.type} for ${fact.data.payment} unbalanced (debits - credits = ${sum})`, nodes: [fact.node] };
-      for (const line of lines) add(fact.data.payment as string, line.account, line.amount);
+      if (sum !== 0) return { message: `the ledger posted ${type} for ${payment} unbalanced (debits - credits = ${sum})`, nodes: [fact.node] };
+      for (const line of lines) add(payment, line.account, line.amount);
       return undefined;
     },
     finish(end) {

@@ -1,6 +1,8 @@
 import { call, sleep, type Micros, type NodeContext, type NodeModel } from '../../kernel/index.js';
 import type { ChargeStatus, NetworkReply } from './card-network.js';
 import type { DbReply, Row } from './database.js';
+import { paymentsFact } from './facts.js';
+import type { PaymentStatus } from './state-machine.js';
 import { capture, compensateRefund, completeRefund, recordStatus, type PaymentsWiring } from './steps.js';
 
 /** One step reconciliation takes to bring a payment in line with the network's settlement record. */
@@ -34,7 +36,7 @@ export interface ReconciliationOptions extends PaymentsWiring {
  * The reconciliation job: on a schedule, compares every unfinished payment and
  * refund with the network's record and finishes it accordingly.
  *
- * Fact: `reconciled { payment, from, to }` for every status it commits.
+ * Fact (`facts.ts`): `reconciled` for every status it commits.
  */
 export function reconciliationJob(options: ReconciliationOptions): NodeModel {
   return (ctx) => {
@@ -64,15 +66,15 @@ function* reconcilePayments(ctx: NodeContext, options: ReconciliationOptions) {
     const charge = found.body.charges[0];
     const steps = reconcile(status, charge?.status);
     ctx.log(`${payment.id} is ${status} here, ${charge ? `${charge.id} ${charge.status}` : 'no charge'} at the network: ${steps.join(', ') || 'nothing to do'}`);
-    let current: string = status;
+    let current: PaymentStatus = status;
     for (const step of steps) {
-      const to = step === 'record-authorized' ? 'AUTHORIZED' : step === 'record-failed' || step === 'record-voided' ? 'FAILED' : 'CAPTURED';
+      const to: PaymentStatus = step === 'record-authorized' ? 'AUTHORIZED' : step === 'record-failed' || step === 'record-voided' ? 'FAILED' : 'CAPTURED';
       const done =
         step === 'capture'
           ? yield* capture(ctx, options, payment, charge!.id)
-          : yield* recordStatus(ctx, options, payment, current, to, step === 'record-authorized' ? { network_reference: charge!.id } : {});
+          : yield* recordStatus(ctx, options, payment, { from: current, to, set: step === 'record-authorized' ? { network_reference: charge!.id } : {} });
       if (!done) break;
-      ctx.fact('reconciled', { payment: payment.id, from: current, to });
+      paymentsFact(ctx, 'reconciled', { payment: String(payment.id), from: current, to });
       current = to;
     }
   }

@@ -1,6 +1,7 @@
 import { call, minutes, type Effect, type NodeContext, type NodeModel } from '../../kernel/index.js';
 import type { NetworkReply } from './card-network.js';
 import type { DbReply, Row } from './database.js';
+import { paymentsFact } from './facts.js';
 import type { IdempotencyReply, IdempotencyRequest } from './idempotency-store.js';
 import { isSettled, transition, type PaymentStatus } from './state-machine.js';
 import { askNetwork, capture, commit, compensateRefund, completeRefund, statusEvent, type PaymentsWiring } from './steps.js';
@@ -47,7 +48,7 @@ const TTL_24H = minutes(24 * 60);
  * the database, the idempotency store and the network hold all the state, so any
  * instance may take any request, and a crash only loses the requests in flight.
  *
- * Facts: `payment-started { request, payment, key }` once the payment row is committed for a request.
+ * Fact (`facts.ts`): `payment-started` once the payment row is committed for a request.
  */
 export function paymentService(options: ServiceOptions): NodeModel<ServiceRequest> {
   return (ctx) => {
@@ -103,7 +104,7 @@ function* processPaymentSeed(ctx: NodeContext, options: ServiceOptions, request:
   const payment: Row = { id: paymentId, idempotency_key: key, amount, currency: 'USD', card, status: 'PENDING' };
   const created = yield* commit(ctx, options, [{ op: 'insert', table: 'payments', row: payment }], [statusEvent('payments', payment, 'PENDING')]);
   if (created?.type !== 'committed') return { type: 'error', reason: 'payment insert failed' };
-  ctx.fact('payment-started', { request: request.request, payment: paymentId, key });
+  paymentsFact(ctx, 'payment-started', { request: request.request, payment: paymentId, key });
   // Step 3: Call payment network (no idempotency key: the seed does not pass one)
   const auth = yield* call<NetworkReply>(
     options.network,
@@ -146,7 +147,7 @@ function* processPaymentCorrected(ctx: NodeContext, options: ServiceOptions, req
   const created = yield* commit(ctx, options, [{ op: 'insert', table: 'payments', row: payment }], [statusEvent('payments', payment, 'PENDING')]);
   if (created === undefined) return { type: 'error', reason: 'database unavailable' };
   if (created.type === 'aborted') return answerFromExisting(ctx, request, created);
-  ctx.fact('payment-started', { request: request.request, payment: paymentId, key });
+  paymentsFact(ctx, 'payment-started', { request: request.request, payment: paymentId, key });
   const auth = yield* askNetwork(options, { type: 'authorize', reference: paymentId, key, amount, card });
   if (auth === undefined) {
     ctx.log(`${request.request}: no answer from the network for ${paymentId} after ${options.networkAttempts} tries: left PENDING for reconciliation`);

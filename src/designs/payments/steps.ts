@@ -1,4 +1,4 @@
-import { call, sleep, type Effect, type Micros, type NodeContext } from '../../kernel/index.js';
+import { call, ms, sleep, type Effect, type Micros, type NodeContext } from '../../kernel/index.js';
 import type { NetworkReply, NetworkRequest } from './card-network.js';
 import type { DbOp, DbReply, Row } from './database.js';
 import { eventType, type PaymentEvent } from './events.js';
@@ -40,7 +40,7 @@ export function* commit(ctx: NodeContext, wiring: PaymentsWiring, ops: DbOp[], e
   const outboxRows: DbOp[] = wiring.publishing === 'outbox' ? events.map((e) => ({ op: 'insert', table: 'outbox', row: { ...e } })) : [];
   const reply = yield* call<DbReply>(wiring.db, { type: 'tx', ops: [...ops, ...outboxRows] }, wiring.dbTimeout);
   if (!reply.ok) {
-    ctx.log(`database did not answer within ${wiring.dbTimeout / 1000}ms: the transaction may or may not have committed`);
+    ctx.log(`database did not answer within ${wiring.dbTimeout / ms(1)}ms: the transaction may or may not have committed`);
     return undefined;
   }
   if (wiring.publishing === 'dual-write' && reply.body.type === 'committed') {
@@ -57,13 +57,20 @@ export function* askNetwork(wiring: PaymentsWiring, request: NetworkRequest, att
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const reply = yield* call<NetworkReply>(wiring.network, request, wiring.networkTimeout);
     if (reply.ok && reply.body.type !== 'error') return reply.body;
-    if (attempt < attempts) yield* sleep(50_000 * attempt);
+    if (attempt < attempts) yield* sleep(ms(50) * attempt);
   }
   return undefined;
 }
 
+/** A move of a payment from one status to the next, and what else to set on its row with it. */
+export interface StatusChange {
+  from: string;
+  to: string;
+  set?: Row;
+}
+
 /** Moves a payment from one status to the next (compare-and-set) and announces it. */
-export function* recordStatus(ctx: NodeContext, wiring: PaymentsWiring, payment: Row, from: string, to: string, set: Row = {}): Gen<boolean> {
+export function* recordStatus(ctx: NodeContext, wiring: PaymentsWiring, payment: Row, { from, to, set = {} }: StatusChange): Gen<boolean> {
   const reply = yield* commit(ctx, wiring, [{ op: 'update', table: 'payments', id: String(payment.id), set: { ...set, status: to }, expect: { status: from } }], [
     statusEvent('payments', payment, to),
   ]);
@@ -78,7 +85,7 @@ export function* capture(ctx: NodeContext, wiring: PaymentsWiring, payment: Row,
     ctx.log(`${payment.id}: capture of ${charge} not confirmed (${reply?.type ?? 'no answer'}); reconciliation will finish it`);
     return false;
   }
-  return yield* recordStatus(ctx, wiring, payment, 'AUTHORIZED', 'CAPTURED');
+  return yield* recordStatus(ctx, wiring, payment, { from: 'AUTHORIZED', to: 'CAPTURED' });
 }
 
 /** The refund saga's last step: the network refunded the card, so complete the refund and the payment. */

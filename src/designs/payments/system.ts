@@ -1,4 +1,4 @@
-import { drawFaults, ms, seconds, type Fault, type Micros, type Random, type World } from '../../kernel/index.js';
+import { drawFaults, ms, seconds, type Fault, type Micros, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
 import { cardNetwork, DEFAULT_NETWORK, type NetworkBehaviour } from './card-network.js';
 import { drawWorkload, paymentClient, type PlannedPayment, type WorkloadOptions } from './client.js';
 import { ledger, notifications } from './consumers.js';
@@ -9,6 +9,7 @@ import { chargedOnce, effectsOnce, ledgerMatchesNetwork, legalTransitions, noLos
 import { messageQueue } from './queue.js';
 import { reconciliationJob } from './reconciliation.js';
 import { paymentService, type Processor } from './service.js';
+import { paymentSummary } from './summary.js';
 import type { PaymentsWiring, Publishing } from './steps.js';
 
 export const DEVICES = ['phone', 'laptop'];
@@ -36,7 +37,7 @@ const WORKLOAD: WorkloadOptions = {
 
 /** Judge the end-of-run properties only when the run went on this long after the last fault. */
 const SETTLE = seconds(40);
-export const DURATION = seconds(100);
+const DURATION = seconds(100);
 
 /** The purchases of a run, drawn from the seed's `workload` stream (faults may read them too). */
 export function workloadOf(world: World, variant: PaymentsVariant): PlannedPayment[] {
@@ -49,7 +50,7 @@ export function workloadOf(world: World, variant: PaymentsVariant): PlannedPayme
  * the outbox relay, the queue, the ledger and notification consumers, and the
  * reconciliation job; and every payments property.
  */
-export function buildPayments(world: World, variant: PaymentsVariant): void {
+function buildPayments(world: World, variant: PaymentsVariant): void {
   const wiring: PaymentsWiring = {
     db: 'db',
     network: 'card-network',
@@ -79,6 +80,16 @@ export function buildPayments(world: World, variant: PaymentsVariant): void {
   world.property(effectsOnce());
   world.property(noLostEvent(CONSUMERS, { settle: SETTLE, deliveryGrace: seconds(10) }));
   world.property(ledgerMatchesNetwork({ settle: SETTLE }));
+}
+
+/** A variant of the payment system, under 2–6 drawn faults, with the per-run summary of its payments. */
+export function paymentsSystem(variant: PaymentsVariant): Pick<ScenarioSpec, 'duration' | 'build' | 'faults' | 'summary'> {
+  return {
+    duration: DURATION,
+    build: (world) => buildPayments(world, variant),
+    faults: (random, world) => drawPaymentFaults(random, world),
+    summary: paymentSummary,
+  };
 }
 
 /** Crashes, pauses, partitions and lossy, duplicating links, in the first 35 s; each lasts at most 5 s. */

@@ -104,7 +104,7 @@ export function raftLockClient(options: RaftLockClientOptions): NodeModel {
           }
           lease.token = acquired.token;
           ctx.spawn(options.renewal === 'seed' ? seedRenewals(lease) : correctedRenewals(lease));
-          yield* criticalSection(ctx, resource, options.storage, lease.token, options.work, options.renewal === 'corrected' ? () => lease.held : undefined);
+          yield* criticalSection(ctx, { ...options, token: lease.token, stillHeld: options.renewal === 'corrected' ? () => lease.held : undefined });
           lease.renewing = false;
           yield* submit(ctx, session, { type: 'release', resource, client: ctx.id, token: lease.token } satisfies LockCommand, { timeout, attempts: 3 });
           yield* sleep(ctx.random.int(ms(10), ms(50)));

@@ -3,7 +3,7 @@ import { Keyspace, type DataCommand } from '../redis/keyspace.js';
 import type { PipelineReply, RedisCommand, RedisReply } from '../redis/server.js';
 import type { SentinelAnswer } from '../redis/sentinel.js';
 import { algorithmNamed, checkLimit, decideOn, type AlgorithmName, type Limit } from './algorithms.js';
-import type { DecidedFact } from './properties.js';
+import { limiterFact, type Decided, type DecisionMeta } from './facts.js';
 import { seedScriptArgs } from './scripts.js';
 import type { RequestBatch } from './traffic.js';
 
@@ -36,19 +36,6 @@ export interface ApiServerOptions {
   sentinel?: string;
 }
 
-/**
- * One fact per batch answered: `answered { system, requests, latency, delays, commands }`.
- * `latency` is the time the limiter added (on this server's clock), `delays` the extra
- * waits of requests the leaky bucket queued, `commands` the store commands sent.
- */
-export interface AnsweredFact {
-  system: string;
-  requests: number;
-  latency: Micros;
-  delays: Micros[];
-  commands: number;
-}
-
 /** An API server running a limiter client: requests come in batches, each gets a decision. */
 export function apiServer(options: ApiServerOptions): NodeModel {
   const algorithm = algorithmNamed(options.algorithm);
@@ -72,10 +59,10 @@ export function apiServer(options: ApiServerOptions): NodeModel {
     let primary = options.store;
     let askingSentinel = false;
 
-    const decided = (batch: RequestBatch, i: number, allowed: boolean, delay: Micros, cause: DecidedFact['cause']) =>
-      ctx.fact('decided', { system, user: batch.users[i]!, tier: batch.tiers[i]!, request: String(batch.ids[i]!), allowed, delay, cause });
+    const decided = (batch: RequestBatch, i: number, allowed: boolean, delay: Micros, cause: Decided['cause']) =>
+      limiterFact(ctx, 'decided', { system, user: batch.users[i]!, tier: batch.tiers[i]!, request: String(batch.ids[i]!), allowed, delay, cause });
     const answered = (requests: number, latency: Micros, delays: Micros[], commands: number) =>
-      ctx.fact('answered', { system, requests, latency, delays, commands } satisfies AnsweredFact);
+      limiterFact(ctx, 'answered', { system, requests, latency, delays, commands });
 
     const findPrimary = () => {
       if (!options.sentinel || askingSentinel) return;
@@ -100,7 +87,7 @@ export function apiServer(options: ApiServerOptions): NodeModel {
       return reply.ok ? reply.body.replies : undefined;
     }
 
-    const scripted = (batch: RequestBatch, timeout: Micros, evalOf: (i: number, limit: Limit, meta: Record<string, unknown>) => RedisCommand) =>
+    const scripted = (batch: RequestBatch, timeout: Micros, evalOf: (i: number, limit: Limit, meta: DecisionMeta) => RedisCommand) =>
       ctx.spawn(
         (function* script() {
           const started = ctx.now();
@@ -167,7 +154,10 @@ export function apiServer(options: ApiServerOptions): NodeModel {
       answered(batch.ids.length, 0, delays, 0);
     };
 
-    const sync = deployment.kind === 'hybrid' ? hybridSync(ctx, deployment, pending, local, () => primary!, (commands) => answered(0, 0, [], commands), findPrimary) : undefined;
+    const sync =
+      deployment.kind === 'hybrid'
+        ? hybridSync(ctx, { deployment, pending, local, primary: () => primary!, sent: (commands) => answered(0, 0, [], commands), storeDown: findPrimary })
+        : undefined;
     if (deployment.kind === 'hybrid') ctx.setTimer(deployment.syncInterval, 'sync');
 
     return {
@@ -216,15 +206,20 @@ function valueOf(reply: RedisReply) {
  * (INCRBY) and take back the total, to which the increments made meanwhile are added.
  * Between syncs a server sees other servers' requests only as of the last sync.
  */
-function hybridSync(
-  ctx: NodeContext,
-  deployment: Extract<Deployment, { kind: 'hybrid' }>,
-  pending: Map<string, { count: number; ttl: Micros }>,
-  local: Keyspace,
-  primary: () => string,
-  sent: (commands: number) => void,
-  storeDown: () => void,
-) {
+interface HybridSync {
+  deployment: Extract<Deployment, { kind: 'hybrid' }>;
+  /** The increments of each counter made locally since the last sync, and its TTL. */
+  pending: Map<string, { count: number; ttl: Micros }>;
+  local: Keyspace;
+  /** The store's primary, as the server last learned it. */
+  primary: () => string;
+  /** Told how many store commands each sync sends. */
+  sent: (commands: number) => void;
+  /** Told when the store did not answer a sync. */
+  storeDown: () => void;
+}
+
+function hybridSync(ctx: NodeContext, { deployment, pending, local, primary, sent, storeDown }: HybridSync) {
   return function* sync() {
     const batch = [...pending];
     pending.clear();

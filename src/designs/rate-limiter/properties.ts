@@ -1,24 +1,7 @@
-import { formatTime, type Fact, type Micros, type Property } from '../../kernel/index.js';
+import { formatTime, type KernelFact, type Micros, type Property } from '../../kernel/index.js';
 import type { Limit } from './algorithms.js';
 import { contractMeter, type ContractName } from './contracts.js';
-
-/**
- * A limiter's decision about one request, as a fact, recorded where the decision is
- * committed (the store's script, or the API server for local, read-then-write,
- * fail-open and fail-closed decisions), at that true time.
- *   `decided { user, tier, request, allowed, delay, cause }`
- * `delay` is how long the request waits before it is served (the leaky bucket's
- * queue): the request counts as admitted at t + delay. `cause` is `limit` (the
- * algorithm decided), `fail-open` or `fail-closed` (the store did not answer in time).
- */
-export interface DecidedFact {
-  user: string;
-  tier: string;
-  request: string;
-  allowed: boolean;
-  delay: Micros;
-  cause: 'limit' | 'fail-open' | 'fail-closed';
-}
+import type { LimiterFact } from './facts.js';
 
 export const contractPropertyName = (contract: ContractName) => `${contract}-limit`;
 
@@ -30,14 +13,15 @@ export interface ContractOptions {
 }
 
 /** The contract, judged on what was really admitted at true times: the first admission that breaks it. */
-export function contractHolds(contract: ContractName, tiers: Record<string, Limit>, { system, slack }: ContractOptions = {}): Property {
+export function contractHolds(contract: ContractName, tiers: Record<string, Limit>, { system, slack }: ContractOptions = {}): Property<LimiterFact | KernelFact> {
   const meter = contractMeter(contract, slack);
   return {
     name: contractPropertyName(contract),
-    observe(fact: Fact) {
-      if (fact.kind !== 'decided' || fact.data.allowed !== true) return undefined;
+    watches: ['decided'],
+    observe(fact) {
+      if (fact.kind !== 'decided' || !fact.data.allowed) return undefined;
       if (system !== undefined && fact.data.system !== system) return undefined;
-      const d = fact.data as unknown as DecidedFact;
+      const d = fact.data;
       const broken = meter.admit(d.user, fact.t + d.delay, tiers[d.tier]!);
       if (broken === undefined) return undefined;
       const via = d.cause === 'fail-open' ? ` (admitted by ${fact.node} failing open)` : ` (last one admitted by ${fact.node})`;
@@ -54,15 +38,16 @@ export function contractHolds(contract: ContractName, tiers: Record<string, Limi
  * fails here. Requests a fail-closed server denies because the store did not answer in
  * time are counted, and reported at the end of the run with their number.
  */
-export function availability(tiers: Record<string, Limit>): Property {
+export function availability(tiers: Record<string, Limit>): Property<LimiterFact | KernelFact> {
   const meter = contractMeter('sliding-window');
   let failClosedDenials = 0;
   let first: { t: Micros; user: string; node: string } | undefined;
   return {
     name: 'availability',
-    observe(fact: Fact) {
+    watches: ['decided'],
+    observe(fact) {
       if (fact.kind !== 'decided') return undefined;
-      const d = fact.data as unknown as DecidedFact;
+      const d = fact.data;
       const limit = tiers[d.tier]!;
       if (d.allowed) {
         meter.admit(d.user, fact.t + d.delay, limit);

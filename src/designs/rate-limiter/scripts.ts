@@ -1,6 +1,7 @@
-import type { Micros } from '../../kernel/index.js';
+import { ms, seconds, type Micros } from '../../kernel/index.js';
 import type { Script } from '../redis/server.js';
 import { ALGORITHMS, decideOn, type Algorithm } from './algorithms.js';
+import { scriptDecided } from './facts.js';
 
 /**
  * The textbook's Lua script (designs.txt, Problem 1), line for line:
@@ -27,7 +28,7 @@ export const seedSlidingLogScript: Script = (redis, keys, argv) => {
   if (count < limit) {
     // Add current request
     redis.call({ op: 'zadd', key, score: now, member: `${now}-${redis.random()}` });
-    redis.call({ op: 'pexpire', key, ttl: window * 1_000_000 });
+    redis.call({ op: 'pexpire', key, ttl: seconds(window) });
     return 1; // Allowed
   }
   return 0; // Denied
@@ -35,7 +36,7 @@ export const seedSlidingLogScript: Script = (redis, keys, argv) => {
 
 /** The seed script's ARGV, from an API server's clock reading. */
 export function seedScriptArgs(limit: { limit: number; window: Micros }, serverNow: Micros): number[] {
-  return [limit.window / 1_000_000, limit.limit, Math.floor(serverNow / 1_000) / 1_000];
+  return [limit.window / seconds(1), limit.limit, Math.floor(serverNow / ms(1)) / 1_000];
 }
 
 /**
@@ -48,7 +49,7 @@ export function atomicScript(algorithm: Algorithm): Script {
     const now = redis.call({ op: 'time' }) as number;
     const limit = { limit: Number(args[0]), window: Number(args[1]), burst: Number(args[2]) || undefined };
     const decision = decideOn(redis.call, algorithm, keys[0]!, now, limit, String(args[3]));
-    redis.fact('decided', { allowed: decision.allowed, delay: decision.delay });
+    scriptDecided(redis, { allowed: decision.allowed, delay: decision.delay });
     return decision.allowed ? decision.delay : -1;
   };
 }
@@ -57,7 +58,7 @@ export function atomicScript(algorithm: Algorithm): Script {
 function recordingDecision(script: Script): Script {
   return (redis, keys, args) => {
     const result = script(redis, keys, args);
-    redis.fact('decided', { allowed: result === 1, delay: 0 });
+    scriptDecided(redis, { allowed: result === 1, delay: 0 });
     return result;
   };
 }

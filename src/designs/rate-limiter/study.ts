@@ -1,8 +1,8 @@
-import { formatDuration, ms, seconds, type Fact, type Fault, type Micros, type World } from '../../kernel/index.js';
+import { formatDuration, micros, ms, seconds, type Fact, type Fault, type KernelFact, type Micros, type World } from '../../kernel/index.js';
 import { ALGORITHMS, type AlgorithmName } from './algorithms.js';
-import type { AnsweredFact, Deployment } from './api-server.js';
+import type { Deployment } from './api-server.js';
 import { CONTRACT_OF, contractMeter, SlidingWindowMeter, type ContractMeter } from './contracts.js';
-import type { DecidedFact } from './properties.js';
+import type { LimiterFact } from './facts.js';
 import { addLimiterSystem, STORE_TIMEOUT, tierLimits, type LimiterSystemOptions } from './system.js';
 import { drawTraffic, trafficSource, type TierShare, type TrafficMix } from './traffic.js';
 
@@ -56,7 +56,7 @@ export const STUDY_TRAFFIC = {
   outageAt: seconds(40),
   outageFor: seconds(5),
   /** Store service time per command (a single Redis thread does ~100k–200k simple commands a second). */
-  commandCost: 5,
+  commandCost: micros(5),
 } as const;
 
 const PERIOD = STUDY_TRAFFIC.duration + seconds(5);
@@ -125,7 +125,7 @@ interface Row {
  * - good denied: requests of users under their limit (fewer than L admitted in the last W) that were denied;
  * - added latency p50/p99 (virtual time), store commands per request, peak limiter memory per active user.
  */
-export function studySummary(options: StudyOptions): { collect(fact: Fact): void; render(): string } {
+export function studySummary(options: StudyOptions): { collect(fact: Fact<LimiterFact | KernelFact>): void; render(): string } {
   const cells = options.cells ?? STUDY_CELLS;
   const tiers = tierLimits(STUDY_TIERS);
   const rows = new Map<string, Row>();
@@ -144,9 +144,9 @@ export function studySummary(options: StudyOptions): { collect(fact: Fact): void
   };
   const done = new Map<string, Omit<Row, 'own' | 'sliding'> & { worst: number }>();
   return {
-    collect(fact: Fact) {
+    collect(fact) {
       if (fact.kind === 'decided') {
-        const d = fact.data as unknown as DecidedFact & { system: string };
+        const d = fact.data;
         const row = rowOf(d.system);
         const limit = tiers[d.tier]!;
         if (d.allowed) {
@@ -160,7 +160,7 @@ export function studySummary(options: StudyOptions): { collect(fact: Fact): void
           row.good++;
         }
       } else if (fact.kind === 'answered') {
-        const a = fact.data as unknown as AnsweredFact;
+        const a = fact.data;
         const row = rowOf(a.system);
         row.requests += a.requests;
         row.commands += a.commands;
@@ -169,9 +169,9 @@ export function studySummary(options: StudyOptions): { collect(fact: Fact): void
           for (const delay of a.delays) row.latencies.set(a.latency + delay, (row.latencies.get(a.latency + delay) ?? 0) + 1);
         }
       } else if (fact.kind === 'limiter-memory') {
-        const system = fact.data.system as string;
+        const { system, bytes, entries, users } = fact.data;
         const { own: _own, sliding, ...row } = rowOf(system);
-        done.set(system, { ...row, memory: { bytes: fact.data.bytes as number, entries: fact.data.entries as number, users: fact.data.users as number }, worst: sliding.worst });
+        done.set(system, { ...row, memory: { bytes, entries, users }, worst: sliding.worst });
         rows.delete(system);
       }
     },

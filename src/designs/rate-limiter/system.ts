@@ -1,8 +1,10 @@
-import { minutes, ms, type Micros, type NodeOptions, type World } from '../../kernel/index.js';
+import { minutes, ms, seconds, type Micros, type NodeOptions, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
 import { redisServer, type RedisOptions } from '../redis/server.js';
 import { sentinel } from '../redis/sentinel.js';
 import type { AlgorithmName, Limit } from './algorithms.js';
 import { apiServer, type Deployment } from './api-server.js';
+import type { ContractName } from './contracts.js';
+import { availability, contractHolds } from './properties.js';
 import { limiterScripts } from './scripts.js';
 import { drawTraffic, trafficSource, type TierShare, type TrafficMix } from './traffic.js';
 
@@ -74,18 +76,31 @@ export function addLimiterSystem(world: World, options: LimiterSystemOptions): L
   return { servers, store, replica, memoryOf: local ? servers : [store!], caches: options.deployment.kind === 'hybrid' ? servers : [] };
 }
 
-export interface LimiterScenarioOptions extends Omit<LimiterSystemOptions, 'system' | 'tiers'> {
+export interface LimiterScenarioOptions extends Omit<LimiterSystemOptions, 'system' | 'tiers' | 'serverClock'> {
   users: number;
   kinds: TrafficMix['kinds'];
-  /** How long users send requests. */
+  /** How long users send requests; the run lasts 5 s more. */
   trafficFor: Micros;
+  /** Clock of API server i, drawn from the seed's `clocks` stream. */
+  serverClock?: (i: number, clocks: Random) => NodeOptions;
+  /** What the scenario is judged by, in this order: contracts on `TIERS`, and availability. */
+  judge: Array<ContractName | 'availability'>;
+  /** Judge the sliding window as W − slack (see `SEED_SCRIPT_PRECISION`). */
+  slack?: Micros;
 }
 
-/** One limiter system (no prefix) and its seeded traffic, as the scenarios use them. */
-export function addLimiterScenario(world: World, options: LimiterScenarioOptions): LimiterSystem {
-  const { users, kinds, trafficFor, ...system } = options;
-  const traffic = drawTraffic(world.stream('traffic'), { users, servers: options.servers, duration: trafficFor, resolution: 1, tiers: TIERS, kinds });
-  const built = addLimiterSystem(world, { ...system, system: '', tiers: TIERS });
-  world.node('clients', trafficSource(traffic, [{ system: '', start: ms(1), servers: built.servers }]));
-  return built;
+/** One limiter system (no prefix), its seeded traffic on `TIERS`, and the properties it is judged by. */
+export function limiterScenario(options: LimiterScenarioOptions): Pick<ScenarioSpec, 'duration' | 'build'> {
+  const { users, kinds, trafficFor, serverClock, judge, slack, ...system } = options;
+  const tiers = tierLimits(TIERS);
+  return {
+    duration: trafficFor + seconds(5),
+    build(world) {
+      const traffic = drawTraffic(world.stream('traffic'), { users, servers: options.servers, duration: trafficFor, resolution: 1, tiers: TIERS, kinds });
+      const clocks = world.stream('clocks');
+      const built = addLimiterSystem(world, { ...system, system: '', tiers: TIERS, serverClock: serverClock && ((i) => serverClock(i, clocks)) });
+      world.node('clients', trafficSource(traffic, [{ system: '', start: ms(1), servers: built.servers }]));
+      for (const property of judge) world.property(property === 'availability' ? availability(tiers) : contractHolds(property, tiers, { slack }));
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { call, ConfigError, seconds, sleep, type Micros, type NodeModel, type Random } from '../../kernel/index.js';
 import type { MemoryInfo } from '../redis/keyspace.js';
 import { checkLimit, type Limit } from './algorithms.js';
+import { limiterFact } from './facts.js';
 
 /**
  * How users behave, relative to their tier's limit L per W:
@@ -189,7 +190,7 @@ export function trafficSource(traffic: Traffic, replays: Replay[]): NodeModel {
             if (info.bytes > peak.bytes) peak = info;
           }
           for (const node of [...holders, ...(current.alsoFlush ?? [])]) ctx.send(node, { op: 'flushall' });
-          ctx.fact('limiter-memory', { system: current.system, users: activeUsers, ...peak });
+          limiterFact(ctx, 'limiter-memory', { system: current.system, users: activeUsers, ...peak });
         })(),
       );
     };

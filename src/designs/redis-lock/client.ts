@@ -1,14 +1,10 @@
 import { call, ConfigError, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
-import { checkWorkTime, criticalSection, type WorkTime } from '../locking/client.js';
+import { checkWorkTime, criticalSection, type LockClientOptions, type WorkTime } from '../locking/client.js';
 import type { RedisReply } from '../redis/server.js';
 import type { SentinelAnswer } from '../redis/sentinel.js';
 
-export interface RedisLockClientOptions {
-  resource: string;
+export interface RedisLockClientOptions extends LockClientOptions {
   sentinel: string;
-  storage: string;
-  ttl: Micros;
-  work: WorkTime;
   /** Time between rounds: how long the lock sits idle between one client's uses. */
   think: WorkTime;
   /** Per-command timeout; after it the client asks the sentinel where the primary is. */
@@ -41,7 +37,7 @@ export function redisLockClient(options: RedisLockClientOptions): NodeModel {
             continue;
           }
           if (set.body.op === 'set-nx-px' && set.body.ok) {
-            yield* criticalSection(ctx, options.resource, options.storage, undefined, options.work);
+            yield* criticalSection(ctx, options);
             yield* call(primary, { op: 'del-if-equal', key: options.resource, value }, options.timeout);
           }
           yield* sleep(ctx.random.int(options.think.min, options.think.max));

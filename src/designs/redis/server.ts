@@ -1,4 +1,4 @@
-import { ConfigError, formatTime, Random, type Envelope, type Micros, type NodeModel } from '../../kernel/index.js';
+import { ConfigError, formatTime, ms, Random, type Envelope, type Micros, type NodeModel } from '../../kernel/index.js';
 import { Keyspace, snapshotOf, valueOf, WrongTypeError, type DataCommand, type Entry, type RedisValue, type ValueSnapshot } from './keyspace.js';
 
 /** The commands the lock designs need, as Redis has them. */
@@ -83,7 +83,7 @@ export interface RedisOptions {
  * any replica has it, and a promoted replica lacks what had not been shipped yet.
  */
 export function redisServer(options: RedisOptions = {}): NodeModel<RedisMessage> {
-  const interval = options.replicationInterval ?? 100_000;
+  const interval = options.replicationInterval ?? ms(100);
   const commandCost = options.commandCost ?? 0;
   if (commandCost < 0) throw new ConfigError('commandCost must not be negative');
   const replicating = (options.replicas?.length ?? 0) > 0;

@@ -1,17 +1,20 @@
-import { callAll, ConfigError, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
-import { checkWorkTime, criticalSection, type WorkTime } from '../locking/client.js';
+import { callAll, ConfigError, ms, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
+import { checkWorkTime, criticalSection, type LockClientOptions } from '../locking/client.js';
 import type { RedisReply } from '../redis/server.js';
 
-export interface RedlockOptions {
-  resource: string;
+export interface RedlockOptions extends LockClientOptions {
   /** The independent Redis masters (no replication between them). */
   servers: string[];
-  storage: string;
-  ttl: Micros;
-  work: WorkTime;
   /** Per-server timeout, small compared with the TTL, as the algorithm asks. */
   timeout: Micros;
 }
+
+/**
+ * The clock drift allowance of step 3: 1% of the TTL plus 2 ms, as the reference
+ * implementations (redlock-rb, redlock-py) add it: "to account for Redis expires
+ * precision, which is 1 millisecond, plus 1 millisecond min drift for small TTLs".
+ */
+const driftAllowance = (ttl: Micros): Micros => Math.floor(ttl / 100) + ms(2);
 
 /**
  * Redlock as published (redis.io, "Distributed Locks with Redis"):
@@ -43,14 +46,14 @@ export function redlockClient(options: RedlockOptions): NodeModel {
           );
           const granted = replies.filter((r) => r.ok && r.body.op === 'set-nx-px' && r.body.ok).map((r) => r.from);
           const elapsed = ctx.now() - start;
-          const drift = Math.floor(options.ttl / 100) + 2_000;
+          const drift = driftAllowance(options.ttl);
           const validity = options.ttl - elapsed - drift;
           if (granted.length >= quorum && validity > options.work.max) {
             ctx.log(`acquired on ${granted.join(', ')} (${granted.length}/${options.servers.length}), valid for ${validity}µs`);
-            yield* criticalSection(ctx, options.resource, options.storage, undefined, options.work);
+            yield* criticalSection(ctx, options);
           }
           yield* unlockAll(value);
-          yield* sleep(ctx.random.int(5_000, 30_000));
+          yield* sleep(ctx.random.int(ms(5), ms(30)));
         }
       })(),
     );

@@ -1,17 +1,15 @@
-import { call, ConfigError, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
-import { checkWorkTime, criticalSection, type WorkTime } from '../locking/client.js';
+import { call, ConfigError, ms, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
+import { checkWorkTime, criticalSection, type LockClientOptions } from '../locking/client.js';
 import type { LeaseReply } from './server.js';
 
-export interface LeaseClientOptions {
-  resource: string;
+export interface LeaseClientOptions extends LockClientOptions {
   lockServer: string;
-  storage: string;
-  ttl: Micros;
   /** The textbook renews every 10 s on a 30 s lease: a third of the TTL. */
   renewEvery: Micros;
-  work: WorkTime;
-  timeout: Micros;
 }
+
+/** How long a client waits before asking again for a lease another client holds. */
+const RETRY_EVERY = ms(100);
 
 /**
  * A lease-lock client: acquire (retrying every 100 ms), keep the lease alive in the
@@ -38,16 +36,16 @@ export function leaseClient(options: LeaseClientOptions): NodeModel {
         for (;;) {
           const acquired = yield* call<LeaseReply>(lockServer, { op: 'acquire', resource, client: ctx.id, ttl: options.ttl }, options.timeout);
           if (!acquired.ok || acquired.body.op !== 'acquire' || !acquired.body.granted) {
-            yield* sleep(100_000);
+            yield* sleep(RETRY_EVERY);
             continue;
           }
           const token = acquired.body.token;
           held = token;
           ctx.spawn(renewals(token));
-          yield* criticalSection(ctx, resource, options.storage, token, options.work);
+          yield* criticalSection(ctx, { ...options, token });
           held = undefined;
           yield* call(lockServer, { op: 'release', resource, client: ctx.id, token }, options.timeout);
-          yield* sleep(ctx.random.int(10_000, 50_000));
+          yield* sleep(ctx.random.int(ms(10), ms(50)));
         }
       })(),
     );

@@ -1,4 +1,5 @@
 import type { Micros, NodeModel } from '../../kernel/index.js';
+import { lockFact } from '../locking/facts.js';
 
 export type LeaseRequest =
   | { op: 'acquire'; resource: string; client: string; ttl: Micros }
@@ -39,7 +40,7 @@ export function leaseLockServer(): NodeModel<LeaseRequest> {
           const token = (ctx.disk.get<number>('last-token') ?? 0) + 1;
           ctx.disk.set('last-token', token);
           leases.set(request.resource, { client: request.client, token, expiresAt: ctx.now() + request.ttl });
-          ctx.fact('lock-granted', { resource: request.resource, client: request.client, token });
+          lockFact(ctx, 'lock-granted', { resource: request.resource, client: request.client, token });
           ctx.annotate({ [request.resource]: `${request.client} token ${token}` });
           return { op: 'acquire', granted: true, token };
         }

@@ -1,0 +1,64 @@
+import { ms, seconds, type Fault, type FaultMix, type Params, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
+import { clientIds, clientParams } from '../locking/client.js';
+import { noDoubleWrite } from '../locking/properties.js';
+import { protectedStorage } from '../locking/storage.js';
+import { leaseClient } from './client.js';
+import { leaseLockServer } from './server.js';
+
+export interface LeaseLockSystemOptions {
+  /** The storage checks fencing tokens and refuses stale ones. */
+  fencing: boolean;
+}
+
+/**
+ * The lease lock service, its clients competing for one resource (TTL 3 s, renewed
+ * every 1 s: the textbook's 30 s / 10 s, scaled down), and the storage the lock
+ * protects; judged by no-double-write.
+ */
+export function leaseLockSystem({ fencing }: LeaseLockSystemOptions): Pick<ScenarioSpec<'clients'>, 'duration' | 'params' | 'build'> {
+  return {
+    duration: seconds(60),
+    params: clientParams,
+    build(world, params) {
+      world.node('lock', leaseLockServer());
+      world.node('storage', protectedStorage({ fencing }));
+      for (const id of clientIds(params)) {
+        world.node(
+          id,
+          leaseClient({
+            resource: 'orders', lockServer: 'lock', storage: 'storage',
+            ttl: seconds(3), renewEvery: seconds(1), work: { min: ms(50), max: ms(400) }, timeout: ms(200),
+          }),
+        );
+      }
+      world.property(noDoubleWrite());
+    },
+  };
+}
+
+/** Stop-the-world pauses (GC) longer than the lease, every 8–12 s, on clients picked at random. */
+export function gcPauses(random: Random, _world: World, params: Params<'clients'>): Fault[] {
+  const clients = clientIds(params);
+  const faults: Fault[] = [];
+  for (let at = seconds(1); at < seconds(50); at += random.int(seconds(8), seconds(12))) {
+    faults.push({ at, kind: 'pause', node: random.pick(clients), duration: random.int(seconds(4), seconds(7)) });
+  }
+  return faults;
+}
+
+/**
+ * Every kind of fault a client can suffer, equally likely, drawn per seed: pauses
+ * (the one that breaks an unfenced lease), and crashes, partitions, lossy links
+ * and clock jumps around it. With `--swarm` each seed keeps only some of the kinds.
+ */
+export function clientFaultMix(world: World): FaultMix {
+  return {
+    count: [2, 12],
+    window: [ms(500), seconds(50)],
+    weights: { pause: 1, crash: 1, partition: 1, degrade: 1, 'clock-jump': 1 },
+    nodes: world.nodeIds.filter((id) => id.startsWith('client-')),
+    partitionable: [...world.nodeIds],
+    duration: [ms(200), seconds(6)],
+    maxJump: seconds(2),
+  };
+}

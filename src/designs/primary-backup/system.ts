@@ -1,0 +1,39 @@
+import { ms, seconds, type ScenarioSpec } from '../../kernel/index.js';
+import { linearizable, registerModel } from '../../check/linearizability/index.js';
+import { registerClient } from './client.js';
+import { failoverMonitor } from './monitor.js';
+import { primaryBackupServer, type ServerOptions } from './server.js';
+
+const [primary, backup] = ['server-1', 'server-2'];
+const servers = [primary, backup];
+const clients = ['client-1', 'client-2', 'client-3'];
+
+/** How the primary replicates: ships its copy every 200 ms, or waits up to 60 ms for its backup on every write. */
+const REPLICATION: Record<ServerOptions['replication'], ServerOptions> = {
+  async: { replication: 'async', replicationInterval: ms(200) },
+  sync: { replication: 'sync', replicationTimeout: ms(60) },
+};
+
+/**
+ * A primary–backup register on two servers, a monitor that promotes the backup
+ * after three missed pings (100 ms apart), and three clients reading and writing
+ * unique values; the checker judges everything the clients saw. The primary
+ * crashes once, between 1 s and 5 s. Latency (1–15 ms) stays well under the
+ * monitor's timeout, so it never promotes the backup while the primary still serves.
+ */
+export function primaryBackupSystem({ replication }: Pick<ServerOptions, 'replication'>): Pick<ScenarioSpec, 'duration' | 'network' | 'build' | 'faults'> {
+  return {
+    duration: seconds(6),
+    network: { latency: { min: ms(1), max: ms(15) } },
+    build(world) {
+      world.node(primary, primaryBackupServer({ ...REPLICATION[replication], primary: true, backups: [backup] }));
+      world.node(backup, primaryBackupServer(REPLICATION[replication]));
+      world.node('monitor', failoverMonitor({ servers, pingInterval: ms(100), missedPings: 3 }));
+      for (const id of clients) {
+        world.node(id, registerClient({ servers, think: { min: ms(10), max: ms(120) }, timeout: ms(100), writeRatio: 0.5 }));
+      }
+      world.property(linearizable(registerModel));
+    },
+    faults: (random) => [{ at: random.int(seconds(1), seconds(5)), kind: 'crash', node: primary }],
+  };
+}
