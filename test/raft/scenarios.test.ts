@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ms, runScenario, seconds, type Fault, type Scenario } from '../../src/kernel/index.js';
-import { clients, servers } from '../../src/designs/raft-lock/system.js';
+import { clients, servers } from '../../src/designs/raft/system.js';
 import raftLock from '../../scenarios/raft-lock.js';
 import figure8 from '../../scenarios/raft-bug-figure8.js';
 import voteNotPersisted from '../../scenarios/raft-bug-vote-not-persisted.js';

@@ -1,4 +1,5 @@
-import { cutLinks, formatDuration, formatTime, type Fact, type Fault, type Micros, type Property } from '../../kernel/index.js';
+import { cutLinks, formatDuration, formatTime, type Fault, type KernelFact, type Micros, type Property } from '../../kernel/index.js';
+import type { RaftLockFact } from './facts.js';
 
 const link = (from: string, to: string) => `${from}\u0000${to}`;
 
@@ -12,11 +13,10 @@ const link = (from: string, to: string) => `${from}\u0000${to}`;
  * granting entry: then no majority can have stored the entry. (A grant committed by
  * a majority just before the partition, and answered just after, is legitimate.)
  *
- * Facts: `fault`/`recover` from the kernel, `log-appended { from, terms }` from the
- * Raft servers, `lock-granted { resource, client, token }` where the token is the
- * log index of the granting entry.
+ * Facts: `fault`/`recover` from the kernel, `log-appended` from the Raft servers,
+ * `lock-granted` where the token is the log index of the granting entry.
  */
-export function noMinorityGrant(servers: readonly string[]): Property {
+export function noMinorityGrant(servers: readonly string[]): Property<RaftLockFact | KernelFact> {
   const cuts = new Map<Fault, Array<[string, string]>>();
   let blocked = new Set<string>();
   const minoritySince = new Map<string, Micros>();
@@ -33,11 +33,12 @@ export function noMinorityGrant(servers: readonly string[]): Property {
 
   return {
     name: 'no-minority-grant',
-    observe(fact: Fact) {
+    watches: ['fault', 'recover', 'log-appended', 'lock-granted'],
+    observe(fact) {
       switch (fact.kind) {
         case 'fault':
         case 'recover': {
-          const fault = fact.data.fault as Fault;
+          const { fault } = fact.data;
           if (fault.kind !== 'partition' && fault.kind !== 'partition-oneway' && fault.kind !== 'partition-bridge') return undefined;
           if (fact.kind === 'fault') cuts.set(fault, cutLinks(fault));
           else cuts.delete(fault);
@@ -45,22 +46,21 @@ export function noMinorityGrant(servers: readonly string[]): Property {
           return undefined;
         }
         case 'log-appended': {
-          const from = fact.data.from as number;
-          const count = (fact.data.terms as number[]).length;
-          for (let index = from; index < from + count; index++) appendedAt.set(`${fact.node}/${index}`, fact.t);
+          const { from, terms } = fact.data;
+          for (let index = from; index < from + terms.length; index++) appendedAt.set(`${fact.node}/${index}`, fact.t);
           return undefined;
         }
         case 'lock-granted': {
           const since = minoritySince.get(fact.node);
           if (since === undefined) return undefined;
-          const token = fact.data.token as number;
+          const { resource, client, token } = fact.data;
           const appended = appendedAt.get(`${fact.node}/${token}`) ?? fact.t;
           if (since > appended) return undefined;
           return {
             message:
-              `${fact.node} granted '${String(fact.data.resource)}' to ${String(fact.data.client)} (token ${token}) while cut off from a majority ` +
+              `${fact.node} granted '${resource}' to ${client} (token ${token}) while cut off from a majority ` +
               `of ${servers.join(', ')} since ${formatTime(since)}, before it appended the grant at ${formatTime(appended)}`,
-            nodes: [fact.node, fact.data.client as string],
+            nodes: [fact.node, client],
           };
         }
         default:
@@ -75,12 +75,13 @@ export function noMinorityGrant(servers: readonly string[]): Property {
  * a pending acquire within `bound`. Judged at the end of the run, and only if the
  * run went on for `bound` after the last fault. Facts: `became-leader`, `lock-granted`.
  */
-export function grantsAfterHealing(bound: Micros): Property {
+export function grantsAfterHealing(bound: Micros): Property<RaftLockFact> {
   const grants: Micros[] = [];
   const elections: Micros[] = [];
   return {
     name: 'liveness',
-    observe(fact: Fact) {
+    watches: ['lock-granted', 'became-leader'],
+    observe(fact) {
       if (fact.kind === 'lock-granted') grants.push(fact.t);
       else if (fact.kind === 'became-leader') elections.push(fact.t);
       return undefined;

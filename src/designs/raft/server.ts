@@ -19,6 +19,7 @@ import {
   type VoteReply,
   type VoteRequest,
 } from './core.js';
+import { raftFact } from './facts.js';
 
 export interface RaftTiming {
   /** How often a leader sends AppendEntries (empty ones are heartbeats). */
@@ -58,9 +59,8 @@ const MAX_BATCH = 64;
  * written to disk as an explicit step before the server answers anyone; the rest
  * is rebuilt after a restart.
  *
- * Facts, for the properties in `properties.ts`: `became-leader { term, logTerms }`,
- * `log-appended { from, prevTerm, terms, ids }`, `committed { index, term, leaderTerm }`,
- * `applied { index, id, result }`.
+ * Facts (`facts.ts`), for the properties in `properties.ts`: `became-leader`,
+ * `log-appended`, `committed`, `applied`.
  */
 export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeModel<RaftMessage<C>> {
   const { servers, timing } = options;
@@ -125,7 +125,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
     };
 
     const reportAppended = (from: number, added: readonly Entry<C>[]) => {
-      ctx.fact('log-appended', { from, prevTerm: termAt(log, from - 1), terms: added.map((e) => e.term), ids: added.map((e) => e.id) });
+      raftFact(ctx, 'log-appended', { from, prevTerm: termAt(log, from - 1), terms: added.map((e) => e.term), ids: added.map((e) => e.id) });
     };
 
     const applyCommitted = () => {
@@ -134,7 +134,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
         const index = ++lastApplied;
         const entry = log[index - 1]!;
         const result = applyEntry(machine, replica, entry, index);
-        ctx.fact('applied', { index, id: entry.id, result: result ?? null });
+        raftFact(ctx, 'applied', { index, id: entry.id, result: result ?? null });
         const clients = waiting.get(index);
         if (clients === undefined) continue;
         waiting.delete(index);
@@ -166,11 +166,11 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
     };
 
     const advanceCommit = () => {
-      const matches = [log.length, ...peers.map((p) => matchIndex.get(p)!)];
-      const next = advanceCommitIndex(log, matches, currentTerm, commitIndex, variant.commitEarlierTerms);
+      const matchIndexes = [log.length, ...peers.map((p) => matchIndex.get(p)!)];
+      const next = advanceCommitIndex({ log, matchIndexes, currentTerm, commitIndex, countEarlierTerms: variant.commitEarlierTerms });
       if (next === commitIndex) return;
       commitIndex = next;
-      ctx.fact('committed', { index: next, term: termAt(log, next), leaderTerm: currentTerm });
+      raftFact(ctx, 'committed', { index: next, term: termAt(log, next), leaderTerm: currentTerm });
       applyCommitted();
     };
 
@@ -192,7 +192,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
       role = 'leader';
       leader = ctx.id;
       if (electionTimer) ctx.cancelTimer(electionTimer);
-      ctx.fact('became-leader', { term: currentTerm, logTerms: log.map((e) => e.term) });
+      raftFact(ctx, 'became-leader', { term: currentTerm, logTerms: log.map((e) => e.term) });
       for (const peer of peers) {
         nextIndex.set(peer, log.length + 1);
         matchIndex.set(peer, 0);
