@@ -71,6 +71,52 @@ export function noMinorityGrant(servers: readonly string[]): Property<RaftLockFa
 }
 
 /**
+ * No grant the log has not committed. A lock service on consensus may tell a client
+ * it holds a lock only once the granting entry is committed, that is stored by a
+ * majority of the servers (Raft §5.3): then every later leader has it (§5.4) and
+ * no other grant can be made over it. Judged on what the servers really stored,
+ * never on what the leader believes: each server's log is rebuilt from its
+ * `log-appended` facts (Raft writes entries to disk before answering anyone, so
+ * these are its durable log), and when a server tells a client it holds the lock
+ * (`lock-granted`, token = log index of the granting entry), the entry at that
+ * index of its own log must be, at that true time, in the logs of a majority.
+ *
+ * It catches the grants the storage's fencing absorbs silently, among them those of
+ * a leader deposed by a pause alone, which `no-minority-grant` cannot see: no
+ * partition, yet no other server ever stored the entry. Whether a committed entry
+ * then stays in every later leader's log (the Figure 8 case) is `leader-completeness`'s
+ * to judge.
+ */
+export function noUncommittedGrant(servers: readonly string[]): Property<RaftLockFact> {
+  /** Each server's durable log: the id of the entry at each index, index 1 first. */
+  const logs = new Map(servers.map((server) => [server, [] as string[]]));
+  return {
+    name: 'no-uncommitted-grant',
+    watches: ['log-appended', 'lock-granted'],
+    observe(fact) {
+      if (fact.kind === 'log-appended') {
+        const log = logs.get(fact.node)!;
+        log.length = fact.data.from - 1;
+        log.push(...fact.data.ids);
+        return undefined;
+      }
+      if (fact.kind !== 'lock-granted') return undefined;
+      const { resource, client, token } = fact.data;
+      const told = `${fact.node} told ${client} it holds '${resource}' (token ${token})`;
+      const entry = logs.get(fact.node)![token - 1];
+      if (entry === undefined) return { message: `${told} but its log has no entry at index ${token}`, nodes: [fact.node, client] };
+      const holders = servers.filter((server) => logs.get(server)![token - 1] === entry);
+      if (holders.length * 2 > servers.length) return undefined;
+      return {
+        message:
+          `${told} before the grant was committed: only ${holders.join(', ')} of ${servers.join(', ')} had stored its entry ${entry} at index ${token}`,
+        nodes: [fact.node, client],
+      };
+    },
+  };
+}
+
+/**
  * Liveness: once the last fault has healed, the service elects a leader and grants
  * a pending acquire within `bound`. Judged at the end of the run, and only if the
  * run went on for `bound` after the last fault. Facts: `became-leader`, `lock-granted`.

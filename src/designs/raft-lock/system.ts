@@ -6,7 +6,7 @@ import type { RaftVariant } from '../raft/server.js';
 import { clients, raftTiming, randomFaults, servers } from '../raft/system.js';
 import { raftLockClient, type RaftLockClientOptions } from './client.js';
 import type { LockMachineOptions } from './machine.js';
-import { grantsAfterHealing, noMinorityGrant } from './properties.js';
+import { grantsAfterHealing, noMinorityGrant, noUncommittedGrant } from './properties.js';
 import { raftLockServer } from './server.js';
 
 /** The textbook's lease timings scaled down 10×, keeping its ratio: a 3 s lease (30 s) renewed every 1 s (10 s). */
@@ -53,6 +53,7 @@ export function raftLockSystem(options: RaftLockSystemOptions): Pick<ScenarioSpe
       for (const property of raftSafety()) world.property(property);
       world.property(noDoubleWrite());
       world.property(tokensNeverDecrease());
+      world.property(noUncommittedGrant(servers));
       world.property(noMinorityGrant(servers));
       world.property(grantsAfterHealing(livenessBound));
     },
