@@ -48,6 +48,8 @@ export interface RaftServerOptions<C, S, R> {
   answered?(ctx: NodeContext, command: C, result: R): void;
 }
 
+type Role = 'follower' | 'candidate' | 'leader';
+
 /** Most entries an AppendEntries carries: keeps a lagging follower's catch-up in bounded messages. */
 const MAX_BATCH = 64;
 
@@ -84,7 +86,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
     for (let i = 1, n = ctx.disk.get<number>('log-length') ?? 0; i <= n; i++) log.push(ctx.disk.get<Entry<C>>(`log:${i}`)!);
 
     // Volatile state.
-    let role: 'follower' | 'candidate' | 'leader' = 'follower';
+    let role: Role = 'follower';
     let leader: string | undefined;
     let commitIndex = 0;
     let lastApplied = 0;
@@ -295,35 +297,55 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
       if (result !== undefined) answer(envelope, result);
     };
 
+    const onMessage = (message: RaftMessage<C>, envelope: Envelope<RaftMessage<C>>) => {
+      switch (message.type) {
+        case 'vote':
+          return onVote(message, envelope.from);
+        case 'vote-reply':
+          return onVoteReply(message, envelope.from);
+        case 'append':
+          return onAppend(message, envelope.from);
+        case 'append-reply':
+          return onAppendReply(message, envelope.from);
+        case 'request':
+          return onClientRequest(envelope as Envelope<ClientRequest<C>>);
+      }
+    };
+
+    const onTimer = (tag: 'election' | 'heartbeat') => {
+      if (tag === 'election') {
+        if (role !== 'leader') startElection();
+        return;
+      }
+      if (role === 'follower') return;
+      if (role === 'candidate') requestVotes();
+      else {
+        for (const command of machine.leaderTick?.(replica.state) ?? []) propose({ type: 'machine', command });
+        broadcast();
+      }
+      heartbeatTimer = ctx.setTimer(timing.heartbeat, 'heartbeat');
+    };
+
+    /** What the diagram shows of this server, annotated again after any event that changed it (free when not tracing). */
+    let shown: { term: number; role: Role; commit: number } | undefined;
+    const annotate = () => {
+      if (shown?.term === currentTerm && shown.role === role && shown.commit === commitIndex) return;
+      const now = { term: currentTerm, role, commit: commitIndex };
+      ctx.annotate(now);
+      shown = now;
+    };
+
     resetElectionTimer();
+    annotate();
 
     return {
       onMessage(message, envelope) {
-        switch (message.type) {
-          case 'vote':
-            return onVote(message, envelope.from);
-          case 'vote-reply':
-            return onVoteReply(message, envelope.from);
-          case 'append':
-            return onAppend(message, envelope.from);
-          case 'append-reply':
-            return onAppendReply(message, envelope.from);
-          case 'request':
-            return onClientRequest(envelope as Envelope<ClientRequest<C>>);
-        }
+        onMessage(message, envelope);
+        annotate();
       },
       onTimer(tag: 'election' | 'heartbeat') {
-        if (tag === 'election') {
-          if (role !== 'leader') startElection();
-          return;
-        }
-        if (role === 'follower') return;
-        if (role === 'candidate') requestVotes();
-        else {
-          for (const command of machine.leaderTick?.(replica.state) ?? []) propose({ type: 'machine', command });
-          broadcast();
-        }
-        heartbeatTimer = ctx.setTimer(timing.heartbeat, 'heartbeat');
+        onTimer(tag);
+        annotate();
       },
     };
   };
