@@ -11,5 +11,5 @@ export default defineScenario({
   description: 'Key-value store on 3 Raft servers whose leader answers from local state (no commit, no leadership check); the same random faults',
   expect: { violates: 'linearizable' },
   seeds: 300,
-  ...raftKvSystem({ answerFromLocalState: true }),
+  ...raftKvSystem({ variant: { answerFromLocalState: true } }),
 });

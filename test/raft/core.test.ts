@@ -76,27 +76,27 @@ describe('replication: conflict truncation', () => {
 
 describe('commit', () => {
   it('commits an entry of the current term once a majority stores it', () => {
-    expect(advanceCommitIndex(logOf(1, 2, 2), [3, 3, 1], 2, 0)).toBe(3);
+    expect(advanceCommitIndex({ log: logOf(1, 2, 2), matchIndexes: [3, 3, 1], currentTerm: 2, commitIndex: 0 })).toBe(3);
   });
   it('does not commit what only a minority stores', () => {
-    expect(advanceCommitIndex(logOf(1, 2, 2), [3, 1, 1], 2, 0)).toBe(0);
+    expect(advanceCommitIndex({ log: logOf(1, 2, 2), matchIndexes: [3, 1, 1], currentTerm: 2, commitIndex: 0 })).toBe(0);
   });
   it('never counts replicas of an earlier term’s entry (§5.4.2, Figure 8)', () => {
     // Leader of term 4 has replicated index 2 (term 2) to a majority, but nothing of term 4 yet.
-    expect(advanceCommitIndex(logOf(1, 2), [2, 2, 1], 4, 1)).toBe(1);
+    expect(advanceCommitIndex({ log: logOf(1, 2), matchIndexes: [2, 2, 1], currentTerm: 4, commitIndex: 1 })).toBe(1);
   });
   it('commits the earlier entry with the first current-term entry a majority stores', () => {
-    expect(advanceCommitIndex(logOf(1, 2, 4), [3, 3, 1], 4, 1)).toBe(3);
+    expect(advanceCommitIndex({ log: logOf(1, 2, 4), matchIndexes: [3, 3, 1], currentTerm: 4, commitIndex: 1 })).toBe(3);
   });
   it('the Figure 8 bug counts the earlier term’s replicas and commits', () => {
-    expect(advanceCommitIndex(logOf(1, 2), [2, 2, 1], 4, 1, true)).toBe(2);
+    expect(advanceCommitIndex({ log: logOf(1, 2), matchIndexes: [2, 2, 1], currentTerm: 4, commitIndex: 1, countEarlierTerms: true })).toBe(2);
   });
   it('never moves the commit index back', () => {
-    expect(advanceCommitIndex(logOf(1, 1, 1), [1, 1, 1], 1, 3)).toBe(3);
+    expect(advanceCommitIndex({ log: logOf(1, 1, 1), matchIndexes: [1, 1, 1], currentTerm: 1, commitIndex: 3 })).toBe(3);
   });
   it('needs three of five', () => {
-    expect(advanceCommitIndex(logOf(1, 1), [2, 2, 1, 1, 0], 1, 0)).toBe(1);
-    expect(advanceCommitIndex(logOf(1, 1), [2, 2, 2, 1, 0], 1, 0)).toBe(2);
+    expect(advanceCommitIndex({ log: logOf(1, 1), matchIndexes: [2, 2, 1, 1, 0], currentTerm: 1, commitIndex: 0 })).toBe(1);
+    expect(advanceCommitIndex({ log: logOf(1, 1), matchIndexes: [2, 2, 2, 1, 0], currentTerm: 1, commitIndex: 0 })).toBe(2);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ms, seconds, type Fact, type Fault, type Property, type RunEnd } from '../../src/kernel/index.js';
 import { noDoubleWrite, tokensNeverDecrease } from '../../src/designs/locking/properties.js';
 import { electionSafety, leaderCompleteness, logMatching, stateMachineSafety } from '../../src/designs/raft/properties.js';
-import { grantsAfterHealing, noMinorityGrant } from '../../src/designs/raft-lock/properties.js';
+import { grantsAfterHealing, noMinorityGrant, noUncommittedGrant } from '../../src/designs/raft-lock/properties.js';
 
 type Step = Omit<Fact, 't'> & { t?: number };
 
@@ -124,6 +124,37 @@ describe('no grant from the minority side of a partition', () => {
     const oneWay: Fault = { at: 100, kind: 'partition-oneway', from: ['b', 'c'], to: ['a'], duration: 1_000 };
     const history = [fault(oneWay, 100), appended('a', 7, 1, [1], ['x']), granted('a', 'c1', 7, 150)];
     expect(judge(noMinorityGrant(servers), history)).toMatch(/cut off from a majority/);
+  });
+});
+
+describe('no grant the log has not committed', () => {
+  const servers = ['a', 'b', 'c'];
+
+  it('holds when a majority had stored the granting entry before the answer', () => {
+    const history = [appended('a', 7, 1, [1], ['x']), appended('b', 7, 1, [1], ['x']), granted('a', 'c1', 7)];
+    expect(judge(noUncommittedGrant(servers), history)).toBeUndefined();
+  });
+  it('holds for the same grant answered again by a later leader holding the committed entry', () => {
+    const history = [appended('a', 7, 1, [1], ['x']), appended('b', 7, 1, [1], ['x']), granted('a', 'c1', 7), granted('b', 'c1', 7)];
+    expect(judge(noUncommittedGrant(servers), history)).toBeUndefined();
+  });
+  it('fails when the leader answers as soon as it has appended (only it holds the entry)', () => {
+    expect(judge(noUncommittedGrant(servers), [appended('a', 7, 1, [1], ['x']), granted('a', 'c1', 7)])).toBe(
+      "a told c1 it holds 'r' (token 7) before the grant was committed: only a of a, b, c had stored its entry x at index 7",
+    );
+  });
+  it('fails for a leader deposed by a pause alone, which no-minority-grant does not see (no partition)', () => {
+    // a paused; b and c moved on to term 2 and stored another entry at 7; a wakes and grants from its own entry x.
+    const history = [appended('b', 7, 1, [2], ['y']), appended('c', 7, 1, [2], ['y']), appended('a', 7, 1, [1], ['x']), granted('a', 'c1', 7)];
+    expect(judge(noUncommittedGrant(servers), history)).toMatch(/only a of a, b, c had stored its entry x at index 7/);
+    expect(judge(noMinorityGrant(servers), history)).toBeUndefined();
+  });
+  it('counts what the servers hold at the answer, not what they once held: a truncated entry is not stored', () => {
+    const history = [appended('a', 7, 1, [1], ['x']), appended('b', 7, 1, [1], ['x']), appended('b', 5, 1, [2], ['z']), granted('a', 'c1', 7)];
+    expect(judge(noUncommittedGrant(servers), history)).toMatch(/only a of a, b, c/);
+  });
+  it('fails when the answering server has no entry at the token’s index', () => {
+    expect(judge(noUncommittedGrant(servers), [appended('b', 7, 1, [1], ['x']), granted('a', 'c1', 7)])).toMatch(/a told c1 .* but its log has no entry at index 7/);
   });
 });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ms, runScenario, seconds, type Fault, type Scenario } from '../../src/kernel/index.js';
-import { clients, servers } from '../../src/designs/raft-lock/system.js';
+import { clients, servers } from '../../src/designs/raft/system.js';
 import raftLock from '../../scenarios/raft-lock.js';
 import figure8 from '../../scenarios/raft-bug-figure8.js';
 import voteNotPersisted from '../../scenarios/raft-bug-vote-not-persisted.js';
@@ -22,7 +22,7 @@ describe('every Raft bug is found by seed search alone, as its own violation', (
   it.each([
     ['a leader counting earlier-term replicas (Figure 8)', figure8, 'leader-completeness'],
     ['votes not persisted', voteNotPersisted, 'election-safety'],
-    ['a leader answering from local state', staleLeader, 'no-minority-grant'],
+    ['a leader answering from local state', staleLeader, 'no-uncommitted-grant'],
     ['lease expiry on each replica’s clock', leaseLocalClock, 'state-machine-safety'],
     ["the seed's renewal loop without fencing", seedRenewal, 'no-double-write'],
   ] as const)('%s', (_name, scenario, property) => {

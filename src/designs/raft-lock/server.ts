@@ -1,6 +1,7 @@
 import type { NodeModel } from '../../kernel/index.js';
 import type { RaftMessage } from '../raft/core.js';
 import { raftServer, type RaftTiming, type RaftVariant } from '../raft/server.js';
+import { raftLockFact } from './facts.js';
 import { lockMachine, type LockCommand, type LockMachineOptions } from './machine.js';
 
 export interface RaftLockServerOptions {
@@ -23,7 +24,7 @@ export function raftLockServer(options: RaftLockServerOptions): NodeModel<RaftMe
     machine: lockMachine({ expiry: options.expiry, heartbeat: options.timing.heartbeat }),
     answered(ctx, command, result) {
       if (command.type === 'acquire' && result.type === 'granted') {
-        ctx.fact('lock-granted', { resource: command.resource, client: command.client, token: result.token });
+        raftLockFact(ctx, 'lock-granted', { resource: command.resource, client: command.client, token: result.token });
       }
     },
   });

@@ -120,20 +120,24 @@ export function appendEntries<C>(log: readonly Entry<C>[], request: AppendReques
   return { success: true, keep: log.length, added: [], matchIndex };
 }
 
+/** What the leader knows when it counts replicas to advance its commit index. */
+export interface CommitCount {
+  log: readonly Entry<unknown>[];
+  /** How far each server's log is known to match the leader's, the leader's own last index included. */
+  matchIndexes: readonly number[];
+  currentTerm: number;
+  commitIndex: number;
+  /** Drops the current-term rule: the Figure 8 bug. */
+  countEarlierTerms?: boolean;
+}
+
 /**
  * The leader's commit index after learning how far each server's log matches its
- * own (`matchIndexes` includes the leader's own last index). An entry is committed
- * once a majority stores it, but a leader only counts replicas of an entry from its
- * **current term** (§5.4.2, Figure 8); entries before it commit with it.
- * `countEarlierTerms` drops that rule: the Figure 8 bug.
+ * own. An entry is committed once a majority stores it, but a leader only counts
+ * replicas of an entry from its **current term** (§5.4.2, Figure 8); entries before
+ * it commit with it.
  */
-export function advanceCommitIndex(
-  log: readonly Entry<unknown>[],
-  matchIndexes: readonly number[],
-  currentTerm: number,
-  commitIndex: number,
-  countEarlierTerms = false,
-): number {
+export function advanceCommitIndex({ log, matchIndexes, currentTerm, commitIndex, countEarlierTerms = false }: CommitCount): number {
   const sorted = [...matchIndexes].sort((a, b) => b - a);
   const majorityHas = sorted[Math.floor(sorted.length / 2)]!;
   if (majorityHas <= commitIndex) return commitIndex;

@@ -1,19 +1,21 @@
-import { formatTime, type Fact, type Property } from '../../kernel/index.js';
+import { formatTime, type Property } from '../../kernel/index.js';
+import type { RaftFact } from './facts.js';
 
 /**
  * Raft's safety guarantees (the paper's Figure 3), judged on what the servers
  * really did: the facts `server.ts` reports as it becomes leader, appends,
- * commits and applies.
+ * commits and applies (`facts.ts`).
  */
 
-/** Election safety: at most one leader is elected in a term. Facts: `became-leader { term }`. */
-export function electionSafety(): Property {
+/** Election safety: at most one leader is elected in a term. */
+export function electionSafety(): Property<RaftFact> {
   const leaders = new Map<number, { node: string; t: number }>();
   return {
     name: 'election-safety',
-    observe(fact: Fact) {
+    watches: ['became-leader'],
+    observe(fact) {
       if (fact.kind !== 'became-leader') return undefined;
-      const term = fact.data.term as number;
+      const { term } = fact.data;
       const earlier = leaders.get(term);
       if (earlier && earlier.node !== fact.node) {
         return { message: `${fact.node} became leader of term ${term}, which ${earlier.node} already leads (since ${formatTime(earlier.t)})`, nodes: [earlier.node, fact.node] };
@@ -28,21 +30,20 @@ export function electionSafety(): Property {
  * Log matching: if two logs hold an entry with the same index and term, they hold
  * the same entry there and agree on everything before it. Checked inductively on
  * every entry any server appends: an (index, term) is always the same entry, and is
- * always preceded by the same term. Facts: `log-appended { from, prevTerm, terms, ids }`.
+ * always preceded by the same term.
  */
-export function logMatching(): Property {
+export function logMatching(): Property<RaftFact> {
   const seen = new Map<string, { id: string; prevTerm: number; node: string }>();
   return {
     name: 'log-matching',
-    observe(fact: Fact) {
+    watches: ['log-appended'],
+    observe(fact) {
       if (fact.kind !== 'log-appended') return undefined;
-      const from = fact.data.from as number;
-      const terms = fact.data.terms as number[];
-      const ids = fact.data.ids as string[];
+      const { from, terms, ids } = fact.data;
       for (let k = 0; k < terms.length; k++) {
         const index = from + k;
         const term = terms[k]!;
-        const prevTerm = k === 0 ? (fact.data.prevTerm as number) : terms[k - 1]!;
+        const prevTerm = k === 0 ? fact.data.prevTerm : terms[k - 1]!;
         const key = `${index}/${term}`;
         const first = seen.get(key);
         if (first === undefined) {
@@ -63,22 +64,22 @@ export function logMatching(): Property {
 
 /**
  * Leader completeness: an entry committed in a term is in the log of every leader
- * of every later term. Facts: `committed { index, term, leaderTerm }` from the
- * committing leader (everything up to `index` is committed), and
- * `became-leader { term, logTerms }` (the term of each entry in the new leader's log).
+ * of every later term. Judged from `committed` (the committing leader: everything
+ * up to `index` is committed) and `became-leader` (the term of each entry in the
+ * new leader's log).
  */
-export function leaderCompleteness(): Property {
+export function leaderCompleteness(): Property<RaftFact> {
   const committed: Array<{ index: number; term: number; leaderTerm: number; node: string; t: number }> = [];
   return {
     name: 'leader-completeness',
-    observe(fact: Fact) {
+    watches: ['committed', 'became-leader'],
+    observe(fact) {
       if (fact.kind === 'committed') {
-        committed.push({ index: fact.data.index as number, term: fact.data.term as number, leaderTerm: fact.data.leaderTerm as number, node: fact.node, t: fact.t });
+        committed.push({ ...fact.data, node: fact.node, t: fact.t });
         return undefined;
       }
       if (fact.kind !== 'became-leader') return undefined;
-      const term = fact.data.term as number;
-      const logTerms = fact.data.logTerms as number[];
+      const { term, logTerms } = fact.data;
       const missing = committed.find((c) => c.leaderTerm < term && logTerms[c.index - 1] !== c.term);
       if (missing === undefined) return undefined;
       return {
@@ -97,16 +98,15 @@ export function leaderCompleteness(): Property {
  * application relies on: replicas that applied the same commands must be in the same
  * state, so a result that differs means the state machine read something other than
  * the log (a local clock, say) and the replicas have diverged.
- * Facts: `applied { index, id, result }`.
  */
-export function stateMachineSafety(): Property {
+export function stateMachineSafety(): Property<RaftFact> {
   const applied = new Map<number, { id: string; result: string; node: string }>();
   return {
     name: 'state-machine-safety',
-    observe(fact: Fact) {
+    watches: ['applied'],
+    observe(fact) {
       if (fact.kind !== 'applied') return undefined;
-      const index = fact.data.index as number;
-      const id = fact.data.id as string;
+      const { index, id } = fact.data;
       const result = JSON.stringify(fact.data.result);
       const first = applied.get(index);
       if (first === undefined) {
@@ -125,6 +125,6 @@ export function stateMachineSafety(): Property {
 }
 
 /** All four, in the order a failure usually shows itself. */
-export function raftSafety(): Property[] {
+export function raftSafety(): Property<RaftFact>[] {
   return [electionSafety(), logMatching(), leaderCompleteness(), stateMachineSafety()];
 }

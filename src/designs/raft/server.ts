@@ -19,6 +19,7 @@ import {
   type VoteReply,
   type VoteRequest,
 } from './core.js';
+import { raftFact } from './facts.js';
 
 export interface RaftTiming {
   /** How often a leader sends AppendEntries (empty ones are heartbeats). */
@@ -47,6 +48,8 @@ export interface RaftServerOptions<C, S, R> {
   answered?(ctx: NodeContext, command: C, result: R): void;
 }
 
+type Role = 'follower' | 'candidate' | 'leader';
+
 /** Most entries an AppendEntries carries: keeps a lagging follower's catch-up in bounded messages. */
 const MAX_BATCH = 64;
 
@@ -58,9 +61,8 @@ const MAX_BATCH = 64;
  * written to disk as an explicit step before the server answers anyone; the rest
  * is rebuilt after a restart.
  *
- * Facts, for the properties in `properties.ts`: `became-leader { term, logTerms }`,
- * `log-appended { from, prevTerm, terms, ids }`, `committed { index, term, leaderTerm }`,
- * `applied { index, id, result }`.
+ * Facts (`facts.ts`), for the properties in `properties.ts`: `became-leader`,
+ * `log-appended`, `committed`, `applied`.
  */
 export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeModel<RaftMessage<C>> {
   const { servers, timing } = options;
@@ -84,7 +86,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
     for (let i = 1, n = ctx.disk.get<number>('log-length') ?? 0; i <= n; i++) log.push(ctx.disk.get<Entry<C>>(`log:${i}`)!);
 
     // Volatile state.
-    let role: 'follower' | 'candidate' | 'leader' = 'follower';
+    let role: Role = 'follower';
     let leader: string | undefined;
     let commitIndex = 0;
     let lastApplied = 0;
@@ -125,7 +127,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
     };
 
     const reportAppended = (from: number, added: readonly Entry<C>[]) => {
-      ctx.fact('log-appended', { from, prevTerm: termAt(log, from - 1), terms: added.map((e) => e.term), ids: added.map((e) => e.id) });
+      raftFact(ctx, 'log-appended', { from, prevTerm: termAt(log, from - 1), terms: added.map((e) => e.term), ids: added.map((e) => e.id) });
     };
 
     const applyCommitted = () => {
@@ -134,7 +136,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
         const index = ++lastApplied;
         const entry = log[index - 1]!;
         const result = applyEntry(machine, replica, entry, index);
-        ctx.fact('applied', { index, id: entry.id, result: result ?? null });
+        raftFact(ctx, 'applied', { index, id: entry.id, result: result ?? null });
         const clients = waiting.get(index);
         if (clients === undefined) continue;
         waiting.delete(index);
@@ -166,11 +168,11 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
     };
 
     const advanceCommit = () => {
-      const matches = [log.length, ...peers.map((p) => matchIndex.get(p)!)];
-      const next = advanceCommitIndex(log, matches, currentTerm, commitIndex, variant.commitEarlierTerms);
+      const matchIndexes = [log.length, ...peers.map((p) => matchIndex.get(p)!)];
+      const next = advanceCommitIndex({ log, matchIndexes, currentTerm, commitIndex, countEarlierTerms: variant.commitEarlierTerms });
       if (next === commitIndex) return;
       commitIndex = next;
-      ctx.fact('committed', { index: next, term: termAt(log, next), leaderTerm: currentTerm });
+      raftFact(ctx, 'committed', { index: next, term: termAt(log, next), leaderTerm: currentTerm });
       applyCommitted();
     };
 
@@ -192,7 +194,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
       role = 'leader';
       leader = ctx.id;
       if (electionTimer) ctx.cancelTimer(electionTimer);
-      ctx.fact('became-leader', { term: currentTerm, logTerms: log.map((e) => e.term) });
+      raftFact(ctx, 'became-leader', { term: currentTerm, logTerms: log.map((e) => e.term) });
       for (const peer of peers) {
         nextIndex.set(peer, log.length + 1);
         matchIndex.set(peer, 0);
@@ -295,35 +297,55 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
       if (result !== undefined) answer(envelope, result);
     };
 
+    const onMessage = (message: RaftMessage<C>, envelope: Envelope<RaftMessage<C>>) => {
+      switch (message.type) {
+        case 'vote':
+          return onVote(message, envelope.from);
+        case 'vote-reply':
+          return onVoteReply(message, envelope.from);
+        case 'append':
+          return onAppend(message, envelope.from);
+        case 'append-reply':
+          return onAppendReply(message, envelope.from);
+        case 'request':
+          return onClientRequest(envelope as Envelope<ClientRequest<C>>);
+      }
+    };
+
+    const onTimer = (tag: 'election' | 'heartbeat') => {
+      if (tag === 'election') {
+        if (role !== 'leader') startElection();
+        return;
+      }
+      if (role === 'follower') return;
+      if (role === 'candidate') requestVotes();
+      else {
+        for (const command of machine.leaderTick?.(replica.state) ?? []) propose({ type: 'machine', command });
+        broadcast();
+      }
+      heartbeatTimer = ctx.setTimer(timing.heartbeat, 'heartbeat');
+    };
+
+    /** What the diagram shows of this server, annotated again after any event that changed it (free when not tracing). */
+    let shown: { term: number; role: Role; commit: number } | undefined;
+    const annotate = () => {
+      if (shown?.term === currentTerm && shown.role === role && shown.commit === commitIndex) return;
+      const now = { term: currentTerm, role, commit: commitIndex };
+      ctx.annotate(now);
+      shown = now;
+    };
+
     resetElectionTimer();
+    annotate();
 
     return {
       onMessage(message, envelope) {
-        switch (message.type) {
-          case 'vote':
-            return onVote(message, envelope.from);
-          case 'vote-reply':
-            return onVoteReply(message, envelope.from);
-          case 'append':
-            return onAppend(message, envelope.from);
-          case 'append-reply':
-            return onAppendReply(message, envelope.from);
-          case 'request':
-            return onClientRequest(envelope as Envelope<ClientRequest<C>>);
-        }
+        onMessage(message, envelope);
+        annotate();
       },
       onTimer(tag: 'election' | 'heartbeat') {
-        if (tag === 'election') {
-          if (role !== 'leader') startElection();
-          return;
-        }
-        if (role === 'follower') return;
-        if (role === 'candidate') requestVotes();
-        else {
-          for (const command of machine.leaderTick?.(replica.state) ?? []) propose({ type: 'machine', command });
-          broadcast();
-        }
-        heartbeatTimer = ctx.setTimer(timing.heartbeat, 'heartbeat');
+        onTimer(tag);
+        annotate();
       },
     };
   };
