@@ -267,6 +267,8 @@ export interface CheckEntry {
   seconds: number;
   /** Scenarios: how many facts each property was handed over all the seeds. */
   factsSeen?: Record<string, number>;
+  /** Scenarios: how often each probe (a rare path, `ctx.probe`) was hit over all the seeds. */
+  probes?: Record<string, number>;
   /** The user stopped the check (Ctrl-C) during this entry. */
   interrupted?: boolean;
   /** Its place in the whole, unsharded suite: `sim merge` puts shards' entries back in this order. */
@@ -439,6 +441,8 @@ function propertyLines(result: CheckEntry, verbose: boolean): string[] {
   const seen = Object.entries(result.factsSeen ?? {});
   const lines: string[] = [];
   if (verbose && seen.length > 0) lines.push(chalk.dim(`facts handed to each property: ${seen.map(([name, n]) => `${name} ${n.toLocaleString('en-US')}`).join(', ')}`));
+  const probes = Object.entries(result.probes ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  if (verbose && probes.length > 0) lines.push(chalk.dim(`probes hit: ${probes.map(([name, n]) => `${name} ${n.toLocaleString('en-US')}`).join(', ')}`));
   for (const [name] of seen.filter(([, n]) => n === 0)) {
     lines.push(chalk.yellow(`! ${name} was handed no fact in ${result.seeds} seeds: it judged nothing here. Check that the model still emits the facts it watches.`));
   }
@@ -464,7 +468,7 @@ async function checkScenario(runner: SeedRunner, l: LoadedScenario, options: Che
   return {
     kind: 'scenario', name: l.name, path: l.path, expected: describeExpectation(l.scenario.expect), matches: verdict.matches,
     summary: verdict.summary, seeds: search.tally.runs, failures: verdict.failures, firstFailure: verdict.shown?.seed, seconds: search.elapsedMs / 1000,
-    factsSeen: search.tally.factsSeen, interrupted: search.interrupted,
+    factsSeen: search.tally.factsSeen, probes: search.tally.probes, interrupted: search.interrupted,
   };
 }
 

@@ -56,6 +56,14 @@ export interface NodeContext {
    * Not a fact: properties never see it, and it costs nothing when not tracing.
    */
   annotate(fields: Record<string, unknown>): void;
+  /**
+   * Marks a rare path as reached ("sometimes" assertions, as FoundationDB's
+   * CODE_PROBE and Antithesis's `sometimes`): a retry de-duplicated, a lease that
+   * expired while its holder was paused. `sim check` reports which probes a
+   * scenario's seeds hit, and a scenario can require some: a safe verdict means
+   * little if the seeds never reached the paths that could break it.
+   */
+  probe(name: string): void;
 }
 
 /** A node is small state machine: handlers for messages and timers. */

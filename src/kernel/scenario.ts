@@ -55,6 +55,11 @@ export interface ScenarioSpec<K extends string = string> {
    * swarm search (`RunOptions.swarm`) can vary which kinds occur and how intensely.
    */
   faultMix?: FaultMix | ((world: World, params: Params<K>) => FaultMix);
+  /**
+   * Probes (`ctx.probe(name)`) that some seed must hit for the verdict to count:
+   * a safe scenario whose seeds never reach a recovery path says nothing about it.
+   */
+  requires?: string[];
   /** A fresh collector per run, fed every fact; its rendering is the run's one-line `summary`. */
   summary?: (params: Params<K>) => { collect(fact: Fact): void; render(): string };
 }
@@ -66,7 +71,7 @@ export interface Scenario extends ScenarioSpec {
   readonly seeds: number;
 }
 
-const SPEC_FIELDS = ['description', 'expect', 'duration', 'seeds', 'maxEvents', 'network', 'params', 'build', 'faults', 'faultMix', 'summary'];
+const SPEC_FIELDS = ['description', 'expect', 'duration', 'seeds', 'maxEvents', 'network', 'params', 'build', 'faults', 'faultMix', 'summary', 'requires'];
 
 export function defineScenario<K extends string = string>(spec: ScenarioSpec<K>): Scenario {
   const problems: string[] = [];
@@ -84,6 +89,7 @@ export function defineScenario<K extends string = string>(spec: ScenarioSpec<K>)
   if (typeof spec.build !== 'function') problems.push('build must be a function');
   if (spec.faults !== undefined && typeof spec.faults !== 'function') problems.push('faults must be a function');
   if (spec.summary !== undefined && typeof spec.summary !== 'function') problems.push('summary must be a function');
+  if (spec.requires !== undefined && !(Array.isArray(spec.requires) && spec.requires.every((p) => typeof p === 'string' && p !== ''))) problems.push('requires must be a list of probe names');
   if (spec.faults !== undefined && spec.faultMix !== undefined) problems.push('give either faults or faultMix, not both');
   if (spec.faultMix !== undefined && typeof spec.faultMix !== 'function' && typeof spec.faultMix !== 'object') problems.push('faultMix must be a FaultMix or a function returning one');
   if (spec.params !== undefined && (typeof spec.params !== 'object' || spec.params === null)) problems.push('params must be an object of { default, shrinkTo?, max? }');

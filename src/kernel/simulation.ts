@@ -102,6 +102,8 @@ export interface RunResult {
   trace: TraceEvent[] | undefined;
   /** How many facts each property (by name) was handed: one never handed any judged nothing. */
   factsSeen: Record<string, number>;
+  /** How often each probe (`ctx.probe(name)`) was hit: the rare paths the run reached. */
+  probes: Record<string, number>;
   /** The scenario's one-line summary of the run, when it has one (set by `runScenario`). */
   summary: string | undefined;
 }
@@ -130,6 +132,7 @@ export class Simulation implements World {
   /** For each fact kind, the properties that watch it, in the order they were added. */
   private readonly watchers = new Map<string, Property[]>();
   private readonly factsSeen = new Map<Property, number>();
+  private readonly probes: Record<string, number> = {};
   private readonly faults: Fault[] = [];
   private readonly maxEvents: number;
   private readonly trace: TraceEvent[] | undefined;
@@ -225,6 +228,7 @@ export class Simulation implements World {
       faults: this.faults,
       trace: this.trace,
       factsSeen,
+      probes: this.probes,
       summary: undefined,
     };
   }
@@ -396,6 +400,10 @@ export class Simulation implements World {
       fact: (kind, data) => sim.fact(node, kind, data),
       log: (text) => {
         if (sim.trace) sim.record({ t: sim.now, kind: 'log', node: node.id, local: node.clock.read(sim.now), text });
+      },
+      probe: (name) => {
+        sim.probes[name] = (sim.probes[name] ?? 0) + 1;
+        if (sim.trace) sim.record({ t: sim.now, kind: 'probe', node: node.id, local: node.clock.read(sim.now), probe: name });
       },
       annotate: (fields) => {
         if (sim.trace) sim.record({ t: sim.now, kind: 'state', node: node.id, local: node.clock.read(sim.now), fields });

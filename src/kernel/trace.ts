@@ -16,6 +16,7 @@ export type TraceEvent =
   | { t: Micros; kind: 'fact'; node: string; local: Micros; fact: string; data: unknown }
   | { t: Micros; kind: 'log'; node: string; local: Micros; text: string }
   | { t: Micros; kind: 'state'; node: string; local: Micros; fields: Record<string, unknown> }
+  | { t: Micros; kind: 'probe'; node: string; local: Micros; probe: string }
   | { t: Micros; kind: 'violation'; property: string; message: string; nodes: string[] }
   | { t: Micros; kind: 'end'; reason: EndReason };
 

@@ -1,4 +1,11 @@
 import type { Expectation, Scenario } from './scenario.js';
+
+/** What a set of runs is judged against: the scenario's expectation and the probes it requires. */
+export interface Judged {
+  expect: Expectation;
+  /** Probes (`ctx.probe`) some run must hit, or the seeds did not reach what the verdict needs. */
+  requires?: readonly string[];
+}
 import type { RunResult } from './simulation.js';
 
 /**
@@ -36,16 +43,24 @@ export class Tally {
   /** The lowest-seeded run of all (its summary is shown for a safe search). */
   first: RunResult | undefined;
   readonly factsSeen: Record<string, number> = {};
+  /** How often each probe was hit, over every run. */
+  readonly probes: Record<string, number> = {};
+  readonly expect: Expectation;
+  private readonly requires: readonly string[];
 
   constructor(
-    readonly expect: Expectation,
+    judged: Judged,
     /** How many of the lowest violating runs to keep. */
     private readonly keep = 10,
-  ) {}
+  ) {
+    this.expect = judged.expect;
+    this.requires = judged.requires ?? [];
+  }
 
   add(result: RunResult): void {
     this.runs++;
     for (const [name, n] of Object.entries(result.factsSeen)) this.factsSeen[name] = (this.factsSeen[name] ?? 0) + n;
+    for (const [name, n] of Object.entries(result.probes)) this.probes[name] = (this.probes[name] ?? 0) + n;
     if (this.first === undefined || result.seed < this.first.seed) this.first = result;
     if (result.outcome === 'ok') return;
     this.failures++;
@@ -67,9 +82,12 @@ export class Tally {
     const expected = this.expect === 'safe' ? undefined : this.expect.violates;
     const unexpected = this.firstUnexpected;
     const found = this.firstFound;
-    const matches = unexpected === undefined && (expected === undefined || found !== undefined);
+    const unreached = this.requires.filter((probe) => !this.probes[probe]);
+    const matches = unexpected === undefined && (expected === undefined || found !== undefined) && unreached.length === 0;
     let summary: string;
-    if (unexpected?.outcome === 'budget') summary = `seed ${unexpected.seed} ran out of its event budget (${unexpected.stats.events} events): a hang or livelock`;
+    if (unreached.length > 0 && unexpected === undefined) {
+      summary = `required probe${unreached.length > 1 ? 's' : ''} ${unreached.map((p) => `'${p}'`).join(', ')} never hit in ${this.runs} seeds: the seeds never reached ${unreached.length > 1 ? 'those paths' : 'that path'}, so the verdict says nothing about ${unreached.length > 1 ? 'them' : 'it'}`;
+    } else if (unexpected?.outcome === 'budget') summary = `seed ${unexpected.seed} ran out of its event budget (${unexpected.stats.events} events): a hang or livelock`;
     else if (unexpected) summary = `seed ${unexpected.seed} violates ${unexpected.violation!.property}`;
     else if (found) summary = `${this.violationCount} of ${this.runs} seeds violate ${expected}; first: seed ${found.seed}`;
     else if (expected) summary = `no violation of ${expected} in ${this.runs} seeds`;
@@ -80,7 +98,7 @@ export class Tally {
 
 /** The verdict on a set of runs of a scenario (every violation kept). */
 export function judge(scenario: Scenario, results: readonly RunResult[]): SearchVerdict {
-  const tally = new Tally(scenario.expect, Infinity);
+  const tally = new Tally(scenario, Infinity);
   for (const result of results) tally.add(result);
   return tally.verdict();
 }

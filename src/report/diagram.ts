@@ -85,6 +85,11 @@ export function renderDiagram(result: RunResult): string {
         text = `${e.node} = ${compact(e.fields, 60)}`;
         textColour = chalk.dim;
         break;
+      case 'probe':
+        mark(e.node, '◆', chalk.cyan);
+        text = `${e.node} reached ${e.probe}`;
+        textColour = chalk.cyan;
+        break;
       case 'fault':
       case 'recover': {
         const starting = e.kind === 'fault';

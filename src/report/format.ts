@@ -46,6 +46,8 @@ export function formatEvent(e: TraceEvent): string {
       return `${time}  ${node(e.node)} ${chalk.italic(e.text)}${local}`;
     case 'state':
       return `${time}  ${node(e.node)} ${chalk.dim('= ' + compact(e.fields))}${local}`;
+    case 'probe':
+      return `${time}  ${node(e.node)} ${chalk.cyan('◆ probe: ' + e.probe)}${local}`;
     case 'violation':
       return `${time}  ${chalk.red.bold(`✗ VIOLATION of ${e.property}: ${e.message}`)}`;
     case 'end':

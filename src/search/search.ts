@@ -1,4 +1,4 @@
-import { Tally, type Expectation, type RunResult } from '../kernel/index.js';
+import { Tally, type RunResult } from '../kernel/index.js';
 import { runChunk } from './chunk.js';
 import { inlineRunner, type LocatedScenario, type SeedRunner } from './pool.js';
 
@@ -47,7 +47,7 @@ export interface SearchOutcome {
  * already out are finished: the seeds run are still one unbroken range.
  */
 export async function searchSeeds(pool: SeedRunner, located: LocatedScenario, plan: SearchPlan): Promise<SearchOutcome> {
-  const tally = new Tally(located.scenario.expect satisfies Expectation);
+  const tally = new Tally(located.scenario);
   const started = performance.now(); // real time ok: the --time budget of a search, never inside a simulation
   const elapsed = () => performance.now() - started; // real time ok
   const last = plan.to ?? Number.MAX_SAFE_INTEGER;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, ModelError, ms, seconds, Simulation, sleep, type Fact, type NodeModel } from '../../src/kernel/index.js';
+import { call, defineScenario, judge, ModelError, ms, runScenario, seconds, Simulation, sleep, type Fact, type NodeModel } from '../../src/kernel/index.js';
 
 const fixedLatency = { latency: { min: ms(1), max: ms(1) } };
 
@@ -181,5 +181,41 @@ describe('the simulation kernel', () => {
       expect(error).toBeInstanceOf(ModelError);
       expect(error).toMatchObject({ t: ms(7), seed: 42, message: 'boom' });
     }
+  });
+});
+
+describe('probes', () => {
+  const pinger = (hitEvery: number): NodeModel => (ctx) => {
+    let n = 0;
+    ctx.setTimer(ms(10), 'tick');
+    return {
+      onTimer() {
+        if (++n % hitEvery === 0) ctx.probe('every nth tick');
+        ctx.setTimer(ms(10), 'tick');
+      },
+    };
+  };
+  const scenario = (hitEvery: number, requires: string[]) =>
+    defineScenario({
+      description: 'a node that ticks', expect: 'safe', duration: ms(100), requires,
+      build(world) {
+        world.node('a', pinger(hitEvery));
+        world.property({ name: 'nothing', watches: [], observe: () => undefined });
+      },
+    });
+
+  it('counts each hit in the run and marks it in the trace', () => {
+    const result = runScenario(scenario(3, []), 1, { trace: true });
+    expect(result.probes).toEqual({ 'every nth tick': 3 });
+    expect(result.trace!.filter((e) => e.kind === 'probe')).toHaveLength(3);
+  });
+
+  it('a required probe no seed hits makes a safe search fail, saying which', () => {
+    const never = scenario(1_000, ['every nth tick']);
+    const verdict = judge(never, [1, 2, 3].map((seed) => runScenario(never, seed)));
+    expect(verdict.matches).toBe(false);
+    expect(verdict.summary).toMatch(/required probe 'every nth tick' never hit in 3 seeds/);
+    const reached = scenario(2, ['every nth tick']);
+    expect(judge(reached, [runScenario(reached, 1)]).matches).toBe(true);
   });
 });

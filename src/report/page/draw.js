@@ -259,6 +259,11 @@ function paintMark(e, i, labelsOn) {
       ctx.fillStyle = on ? '#0b63ce' : '#98a2b3';
       ctx.fillRect(cx - 2.5, cy - 2.5, 5, 5);
       break;
+    case 'probe':
+      ctx.fillStyle = on ? '#0b63ce' : '#0e9384';
+      ctx.beginPath(); ctx.moveTo(cx, cy - 5); ctx.lineTo(cx + 5, cy); ctx.lineTo(cx, cy + 5); ctx.lineTo(cx - 5, cy); ctx.closePath(); ctx.fill();
+      if (labelsOn) { ctx.font = '10px system-ui, sans-serif'; ctx.fillText(e.probe, cx + 6, cy - 8); }
+      break;
     case 'state':
       ctx.strokeStyle = on ? '#0b63ce' : '#98a2b3';
       ctx.beginPath(); ctx.moveTo(cx, cy + 4); ctx.lineTo(cx, laneTop[lane] + 30); ctx.stroke();

@@ -131,6 +131,7 @@ export function summary(i) {
     case 'fact': return e.node + ' ● ' + e.fact + ' ' + compact(e.data, 120);
     case 'log': return e.node + ' “' + e.text + '”';
     case 'state': return e.node + ' = ' + compact(e.fields, 120);
+    case 'probe': return e.node + ' ◆ reached ' + e.probe;
     case 'fault': return '⚡ ' + faultAt.get(i)?.description;
     case 'recover': return 'over: ' + faultAt.get(i)?.description;
     case 'violation': return '✗ ' + e.property + ': ' + e.message;
