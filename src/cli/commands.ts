@@ -2,7 +2,7 @@ import chalk from 'chalk';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import {
-  ConfigError, describeExpectation, formatDuration, formatTime, judge, paramValues, runMatches, runScenario, toJsonLines,
+  ConfigError, describeExpectation, formatDuration, uncoveredRoles, formatTime, judge, paramValues, runMatches, runScenario, toJsonLines,
   type Overrides, type RunResult, type Scenario, type SearchVerdict,
 } from '../kernel/index.js';
 import { renderDiagram, type ReportSubject } from '../report/index.js';
@@ -269,6 +269,10 @@ export interface CheckEntry {
   factsSeen?: Record<string, number>;
   /** Scenarios: how often each probe (a rare path, `ctx.probe`) was hit over all the seeds. */
   probes?: Record<string, number>;
+  /** Scenarios: for each node role, how often each fault effect reached it over all the seeds. */
+  coverage?: Record<string, Partial<Record<string, number>>>;
+  /** Scenarios: roles (not exempt) that some node-level fault never reached, and which. */
+  uncovered?: Array<{ role: string; missing: string[] }>;
   /** The user stopped the check (Ctrl-C) during this entry. */
   interrupted?: boolean;
   /** Its place in the whole, unsharded suite: `sim merge` puts shards' entries back in this order. */
@@ -288,8 +292,10 @@ export interface CheckCommandOptions {
   json?: boolean;
   /** Also compare every scenario's first seeds with this golden file of trace hashes. */
   golden?: string;
-  /** Also print how many facts each property was handed. */
+  /** Also print how many facts each property was handed, and the probes hit. */
   verbose?: boolean;
+  /** Also print which fault effects reached which node roles. */
+  coverage?: boolean;
 }
 
 export async function checkCommand(files: string[], options: CheckCommandOptions): Promise<CheckEntry[]> {
@@ -330,6 +336,7 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
       const mark = result.matches ? chalk.green('✓') : chalk.red('✗');
       say(`${result.name.padEnd(width)}${result.expected.padEnd(expectWidth)}${String(result.seeds).padStart(6)}  ${mark} ${result.summary} ${chalk.dim(`(${result.seconds.toFixed(1)}s)`)}`);
       for (const line of propertyLines(result, options.verbose === true)) say(`${' '.repeat(width)}${line}`);
+      if (options.coverage) for (const line of coverageLines(result)) say(`${' '.repeat(width)}${line}`);
     }
   } finally {
     interrupt.dispose();
@@ -449,6 +456,24 @@ function propertyLines(result: CheckEntry, verbose: boolean): string[] {
   return lines;
 }
 
+/**
+ * Which fault effects reached which node roles over a scenario's seeds, and the
+ * roles that were never crashed, paused or clock-shifted (unless the scenario says
+ * why they are exempt): what a safe verdict has not tested.
+ */
+function coverageLines(result: CheckEntry): string[] {
+  if (result.coverage === undefined) return [];
+  const roles = Object.entries(result.coverage).sort(([a], [b]) => a.localeCompare(b));
+  const lines = [chalk.dim(`faults reaching each role: ${roles.map(([role, effects]) => {
+    const hit = Object.entries(effects).map(([effect, n]) => `${effect} ${n}`);
+    return `${role} (${hit.length > 0 ? hit.join(', ') : 'none'})`;
+  }).join('; ')}`)];
+  for (const { role, missing } of result.uncovered ?? []) {
+    lines.push(chalk.yellow(`! ${role} was never ${missing.map((m) => ({ crash: 'crashed', pause: 'paused', clock: 'clock-shifted' })[m] ?? m).join(', ')}: add it to the fault mix, or say why in the scenario's exempt`));
+  }
+  return lines;
+}
+
 /** The i-th of n disjoint parts of the suite (counted from 1): every n-th entry, so parts differ by at most one. */
 export function shardOf<T>(entries: readonly T[], i: number, n: number): T[] {
   return entries.filter((_, index) => index % n === i - 1);
@@ -469,6 +494,7 @@ async function checkScenario(runner: SeedRunner, l: LoadedScenario, options: Che
     kind: 'scenario', name: l.name, path: l.path, expected: describeExpectation(l.scenario.expect), matches: verdict.matches,
     summary: verdict.summary, seeds: search.tally.runs, failures: verdict.failures, firstFailure: verdict.shown?.seed, seconds: search.elapsedMs / 1000,
     factsSeen: search.tally.factsSeen, probes: search.tally.probes, interrupted: search.interrupted,
+    coverage: search.tally.coverage, uncovered: uncoveredRoles(search.tally, l.scenario.exempt),
   };
 }
 

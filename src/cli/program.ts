@@ -170,7 +170,8 @@ export async function runCli(args: readonly string[]): Promise<number> {
     .option('--shard <i/n>', 'run only the i-th of n disjoint parts of the suite (for parallel CI jobs)', shard)
     .option('--junit <file.xml>', 'also write the results as JUnit XML, one testcase per scenario or replay file')
     .option('--json', 'print a machine-readable JSON summary instead of the table')
-    .option('-v, --verbose', 'also print how many facts each property was handed over the seeds')
+    .option('-v, --verbose', 'also print how many facts each property was handed over the seeds, and the probes hit')
+    .option('--coverage', 'also print which fault effects reached which node roles, and the roles never crashed, paused or clock-shifted')
     .option('--golden <file.json>', 'also compare the traces of every scenario\'s first seeds with this golden file of hashes (run by shard 1 of n)')
     .option('-q, --quiet', 'no progress line')
     .action(async (files: string[], options) => {

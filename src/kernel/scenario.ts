@@ -60,6 +60,13 @@ export interface ScenarioSpec<K extends string = string> {
    * a safe scenario whose seeds never reach a recovery path says nothing about it.
    */
   requires?: string[];
+  /**
+   * Node roles (names without their number: `storage`, `client`) that need not be
+   * crashed, paused or clock-shifted by the scenario's faults, each with the reason
+   * ("the card network is the ground truth: it never loses state"). Every other
+   * role of a safe scenario should be reached by each: `sim check --coverage` says.
+   */
+  exempt?: Record<string, string>;
   /** A fresh collector per run, fed every fact; its rendering is the run's one-line `summary`. */
   summary?: (params: Params<K>) => { collect(fact: Fact): void; render(): string };
 }
@@ -71,7 +78,7 @@ export interface Scenario extends ScenarioSpec {
   readonly seeds: number;
 }
 
-const SPEC_FIELDS = ['description', 'expect', 'duration', 'seeds', 'maxEvents', 'network', 'params', 'build', 'faults', 'faultMix', 'summary', 'requires'];
+const SPEC_FIELDS = ['description', 'expect', 'duration', 'seeds', 'maxEvents', 'network', 'params', 'build', 'faults', 'faultMix', 'summary', 'requires', 'exempt'];
 
 export function defineScenario<K extends string = string>(spec: ScenarioSpec<K>): Scenario {
   const problems: string[] = [];
@@ -89,6 +96,9 @@ export function defineScenario<K extends string = string>(spec: ScenarioSpec<K>)
   if (typeof spec.build !== 'function') problems.push('build must be a function');
   if (spec.faults !== undefined && typeof spec.faults !== 'function') problems.push('faults must be a function');
   if (spec.summary !== undefined && typeof spec.summary !== 'function') problems.push('summary must be a function');
+  if (spec.exempt !== undefined && !(typeof spec.exempt === 'object' && spec.exempt !== null && Object.values(spec.exempt).every((why) => typeof why === 'string' && why !== ''))) {
+    problems.push('exempt must map each exempt role to the reason it is exempt');
+  }
   if (spec.requires !== undefined && !(Array.isArray(spec.requires) && spec.requires.every((p) => typeof p === 'string' && p !== ''))) problems.push('requires must be a list of probe names');
   if (spec.faults !== undefined && spec.faultMix !== undefined) problems.push('give either faults or faultMix, not both');
   if (spec.faultMix !== undefined && typeof spec.faultMix !== 'function' && typeof spec.faultMix !== 'object') problems.push('faultMix must be a FaultMix or a function returning one');

@@ -104,6 +104,8 @@ export interface RunResult {
   factsSeen: Record<string, number>;
   /** How often each probe (`ctx.probe(name)`) was hit: the rare paths the run reached. */
   probes: Record<string, number>;
+  /** The nodes the scenario built, for fault coverage by role. */
+  nodes: readonly string[];
   /** The scenario's one-line summary of the run, when it has one (set by `runScenario`). */
   summary: string | undefined;
 }
@@ -229,6 +231,7 @@ export class Simulation implements World {
       trace: this.trace,
       factsSeen,
       probes: this.probes,
+      nodes: this.nodeIds,
       summary: undefined,
     };
   }

@@ -1,8 +1,11 @@
+import { faultMarks, type FaultMark } from './fault.js';
 import type { Expectation, Scenario } from './scenario.js';
 
 /** What a set of runs is judged against: the scenario's expectation and the probes it requires. */
 export interface Judged {
   expect: Expectation;
+  /** Node roles no fault need reach, each with the reason (see `roleOf`). */
+  exempt?: Readonly<Record<string, string>>;
   /** Probes (`ctx.probe`) some run must hit, or the seeds did not reach what the verdict needs. */
   requires?: readonly string[];
 }
@@ -45,6 +48,8 @@ export class Tally {
   readonly factsSeen: Record<string, number> = {};
   /** How often each probe was hit, over every run. */
   readonly probes: Record<string, number> = {};
+  /** Fault coverage: for each node role, how often each fault effect reached it, over every run. */
+  readonly coverage: Record<string, Partial<Record<FaultMark['effect'], number>>> = {};
   readonly expect: Expectation;
   private readonly requires: readonly string[];
 
@@ -61,6 +66,14 @@ export class Tally {
     this.runs++;
     for (const [name, n] of Object.entries(result.factsSeen)) this.factsSeen[name] = (this.factsSeen[name] ?? 0) + n;
     for (const [name, n] of Object.entries(result.probes)) this.probes[name] = (this.probes[name] ?? 0) + n;
+    for (const node of result.nodes) this.coverage[roleOf(node)] ??= {};
+    for (const fault of result.faults) {
+      for (const mark of faultMarks(fault)) {
+        if (mark.node === undefined || !result.nodes.includes(mark.node)) continue;
+        const role = (this.coverage[roleOf(mark.node)] ??= {});
+        role[mark.effect] = (role[mark.effect] ?? 0) + 1;
+      }
+    }
     if (this.first === undefined || result.seed < this.first.seed) this.first = result;
     if (result.outcome === 'ok') return;
     this.failures++;
@@ -94,6 +107,28 @@ export class Tally {
     else summary = `safe over ${this.runs} seeds`;
     return { matches, runs: this.runs, violations: [...this.lowestViolations], failures: this.failures, shown: unexpected ?? found, summary };
   }
+}
+
+/**
+ * A node's role: its name without a trailing number (`client-3` → `client`,
+ * `redis-5` → `redis`), so coverage is counted per kind of component.
+ */
+export function roleOf(node: string): string {
+  return node.replace(/[-_]?\d+$/, '') || node;
+}
+
+/** The faults that reach a node itself (as opposed to its links): what coverage asks every role to meet. */
+export const NODE_EFFECTS = ['crash', 'pause', 'clock'] as const satisfies ReadonlyArray<FaultMark['effect']>;
+
+/**
+ * The roles of a tallied scenario that some node-level fault never reached over
+ * all its seeds, with what reached them — except those the scenario exempts.
+ */
+export function uncoveredRoles(tally: Tally, exempt: Readonly<Record<string, string>> = {}): Array<{ role: string; missing: string[] }> {
+  return Object.entries(tally.coverage)
+    .filter(([role]) => exempt[role] === undefined)
+    .map(([role, effects]) => ({ role, missing: NODE_EFFECTS.filter((effect) => !effects[effect]) }))
+    .filter((r) => r.missing.length > 0);
 }
 
 /** The verdict on a set of runs of a scenario (every violation kept). */
