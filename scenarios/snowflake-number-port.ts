@@ -4,7 +4,7 @@ import { buildSnowflake, idNodeNames, type SnowflakeSystemOptions } from '../src
 
 const SKEW = ms(5);
 
-const system: SnowflakeSystemOptions = {
+export const numberPortSystem: SnowflakeSystemOptions = {
   nodeIds: { kind: 'static', nodes: 3 },
   policy: { backwards: 'throw', arithmetic: 'number' },
   clients: 2,
@@ -25,12 +25,12 @@ export default defineScenario({
   expect: { violates: 'unique' },
   duration: seconds(5),
   seeds: 20,
-  build: (world) => buildSnowflake(world, system),
+  build: (world) => buildSnowflake(world, numberPortSystem),
   faultMix: {
     count: [0, 6],
     window: [ms(200), seconds(4)],
     weights: { pause: 1, crash: 1 },
-    nodes: idNodeNames(system.nodeIds),
+    nodes: idNodeNames(numberPortSystem.nodeIds),
     duration: [ms(10), ms(500)],
   },
   summary: snowflakeSummary,

@@ -6,7 +6,7 @@ const MAX_JUMPS = 16;
 const MAX_JUMP = seconds(1);
 const SKEW = ms(5);
 
-const system: SnowflakeSystemOptions = {
+export const restartBackwardsSystem: SnowflakeSystemOptions = {
   nodeIds: { kind: 'static', nodes: 3 },
   policy: { backwards: 'throw', arithmetic: 'bigint' },
   clients: 2,
@@ -28,12 +28,12 @@ export default defineScenario({
   expect: { violates: 'unique' },
   duration: seconds(6),
   seeds: 100,
-  build: (world) => buildSnowflake(world, system),
+  build: (world) => buildSnowflake(world, restartBackwardsSystem),
   faultMix: {
     count: [6, MAX_JUMPS],
     window: [ms(300), seconds(5.5)],
     weights: { crash: 1, 'clock-jump': 1 },
-    nodes: idNodeNames(system.nodeIds),
+    nodes: idNodeNames(restartBackwardsSystem.nodeIds),
     duration: [ms(5), ms(300)],
     maxJump: MAX_JUMP,
   },
