@@ -24,7 +24,7 @@ export default defineScenario({
   description: 'The seed ported with JS numbers (doubles) instead of BigInts, 3 nodes; pauses and crashes drawn per seed',
   expect: { violates: 'unique' },
   duration: seconds(5),
-  seeds: 20,
+  seeds: 5,
   build: (world) => buildSnowflake(world, numberPortSystem),
   faultMix: {
     count: [0, 6],

@@ -26,7 +26,7 @@ export default defineScenario({
   description: 'Node id = pod ordinal in two clusters of 3 pods (east-n and west-n share id n); pauses, crashes and partitions drawn per seed',
   expect: { violates: 'unique' },
   duration: seconds(5),
-  seeds: 20,
+  seeds: 5,
   build: (world) => buildSnowflake(world, system),
   faultMix: (world) => ({
     count: [0, 6],

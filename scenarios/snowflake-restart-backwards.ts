@@ -27,7 +27,7 @@ export default defineScenario({
   description: "The seed's generator (last_timestamp in memory) on 3 nodes; crashes with restart and NTP steps of up to 1 s either way, drawn per seed",
   expect: { violates: 'unique' },
   duration: seconds(6),
-  seeds: 100,
+  seeds: 30,
   build: (world) => buildSnowflake(world, restartBackwardsSystem),
   faultMix: {
     count: [6, MAX_JUMPS],

@@ -26,7 +26,7 @@ export default defineScenario({
   description: "The seed's generator on 4 nodes, clocks assumed within ±10 ms (k-sorted bound 21 ms); NTP steps of up to 200 ms and drift drawn per seed",
   expect: { violates: 'k-sorted' },
   duration: seconds(8),
-  seeds: 50,
+  seeds: 10,
   build: (world) => buildSnowflake(world, system),
   faultMix: {
     count: [1, 6],

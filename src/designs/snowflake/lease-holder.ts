@@ -37,12 +37,19 @@ export function checkLeaseTiming(timing: LeaseTiming): void {
   if (!(timing.aheadMs > 0)) throw new ConfigError('lease timing: aheadMs must be positive');
 }
 
+/** Why `timestamp` may not be used under `lease`, if so: the lease may have expired, or the timestamp is beyond its reservation. */
+export function leaseRefusal(lease: Lease, timestamp: number): 'no-lease' | 'not-reserved' | undefined {
+  if (!lease.held) return 'no-lease';
+  if (timestamp > lease.reservedUntilMs) return 'not-reserved';
+  return undefined;
+}
+
 /** Timestamps a generator may use under one lease: only while it is held, and only up to its reservation. */
 export function leaseReservation(lease: Lease): Reservation {
   return {
     reserve(timestamp) {
-      if (!lease.held) throw new NotReservedError('no-lease', `the lease on node id ${lease.nodeId} may have expired`);
-      if (timestamp > lease.reservedUntilMs) throw new NotReservedError('not-reserved', `timestamp ${timestamp} is beyond the reservation ${lease.reservedUntilMs}`);
+      const refusal = leaseRefusal(lease, timestamp);
+      if (refusal) throw new NotReservedError(refusal, `node id ${lease.nodeId}, timestamp ${timestamp}: ${refusal} (reserved up to ${lease.reservedUntilMs})`);
     },
   };
 }

@@ -2,7 +2,7 @@ import { ConfigError, ms, type Envelope, type Micros, type NodeModel } from '../
 import { snowflakeFact, type RefusalReason } from './facts.js';
 import { ClockMovedBackwardsError, NotReservedError, SnowflakeGenerator, type Arithmetic, type BackwardsPolicy, type Reservation } from './generator.js';
 import { DiskHighWater } from './high-water.js';
-import { checkLeaseTiming, holdNodeIdLease, leaseReservation, type LeaseTiming } from './lease-holder.js';
+import { checkLeaseTiming, holdNodeIdLease, leaseRefusal, leaseReservation, type Lease, type LeaseTiming } from './lease-holder.js';
 
 /**
  * The Unix time (ms) a node's clock reads at true time 0 with no offset: the seed's
@@ -58,10 +58,14 @@ export function snowflakeNode(policy: GeneratorPolicy, source: NodeIdSource): No
       ctx.annotate({ nodeId });
     };
 
+    let lease: Lease | undefined;
     if (source.kind === 'fixed') startGenerator(source.nodeId, -1, []);
     else {
       const fromMs = () => Math.max(clockMs(), generator?.lastTimestamp ?? -1);
-      holdNodeIdLease(ctx, source.timing, fromMs, (lease) => startGenerator(lease.nodeId, source.floor ? lease.floorMs : -1, [leaseReservation(lease)]));
+      holdNodeIdLease(ctx, source.timing, fromMs, (granted) => {
+        lease = granted;
+        startGenerator(granted.nodeId, source.floor ? granted.floorMs : -1, [leaseReservation(granted)]);
+      });
     }
 
     function* answer(envelope: Envelope<IdRequest>) {
@@ -74,6 +78,10 @@ export function snowflakeNode(policy: GeneratorPolicy, source: NodeIdSource): No
           reason = 'no-lease';
           break;
         }
+        // Every timestamp from the clock's reading on would be refused: say so without generating.
+        // (The generator's reservation check stays the authority; this spares building an exception per refusal.)
+        reason = lease && leaseRefusal(lease, clockMs());
+        if (reason !== undefined) break;
         try {
           const id = (yield* current.generate()).toString();
           ids.push(id);

@@ -27,8 +27,9 @@ export const STUDY_STEPS: readonly Micros[] = [ms(1), ms(10), ms(100), seconds(1
 /** When every clock steps back; restarting nodes crash 1 ms later and are down for `DOWNTIME`. */
 const STEP_AT = seconds(1);
 const DOWNTIME = ms(20);
-/** One request for one ID every millisecond around the step, every 10 ms after: durations are exact to 1 ms at first, to 10 ms later. */
-const DENSE: [Micros, Micros] = [ms(950), ms(1_250)];
+/** One request for one ID every millisecond around the step, every 20 ms otherwise: durations are exact to 1 ms at first, to 20 ms later. */
+const DENSE: [Micros, Micros] = [ms(950), ms(1_200)];
+const SPARSE = ms(20);
 export const STUDY_DURATION = STEP_AT + seconds(6);
 const CLIENT = 'app-1';
 
@@ -38,7 +39,7 @@ const cells = () => STUDY_POLICIES.flatMap((policy) => STUDY_STEPS.map((step) =>
 /** The requests every cell gets, the same for each. */
 function studyRequests(nodes: readonly string[]): PlannedRequest[] {
   const plan: PlannedRequest[] = [];
-  for (let at = ms(10); at < STUDY_DURATION; at += at >= DENSE[0] && at < DENSE[1] ? ms(1) : ms(10)) {
+  for (let at = SPARSE; at < STUDY_DURATION; at += at >= DENSE[0] && at < DENSE[1] ? ms(1) : SPARSE) {
     for (const node of nodes) plan.push({ at, client: CLIENT, node, count: 1 });
   }
   return plan;
@@ -93,7 +94,7 @@ export function studySummary(): { collect(fact: Fact): void; render(): string } 
       const format = (cols: string[]) => cols.map((col, c) => (c === 0 ? col.padEnd(widths[c]!) : col.padStart(widths[c]!))).join('  ');
       return [
         `Clock-backwards study: every clock steps back at ${formatDuration(STEP_AT)}; "restart" nodes crash 1 ms later for ${formatDuration(DOWNTIME)}; high-water blocks of 100 ms;`,
-        `one request for one ID per node every 1 ms from ${formatDuration(DENSE[0])} to ${formatDuration(DENSE[1])}, every 10 ms otherwise (durations exact to that).`,
+        `one request for one ID per node every 1 ms from ${formatDuration(DENSE[0])} to ${formatDuration(DENSE[1])}, every ${formatDuration(SPARSE)} otherwise (durations exact to that).`,
         format(header),
         ...lines.map(format),
       ].join('\n');
