@@ -2,7 +2,7 @@ import { defineScenario, ms, seconds } from '../src/kernel/index.js';
 import { snowflakeSummary } from '../src/designs/snowflake/summary.js';
 import { buildSnowflake, idNodeNames, type SnowflakeSystemOptions } from '../src/designs/snowflake/system.js';
 
-const MAX_JUMPS = 16;
+const MAX_FAULTS = 16;
 const MAX_JUMP = seconds(1);
 const SKEW = ms(5);
 
@@ -12,8 +12,8 @@ export const restartBackwardsSystem: SnowflakeSystemOptions = {
   clients: 2,
   workload: { window: [0, seconds(6)], rate: 500, count: [1, 4] },
   clockSkew: SKEW,
-  // Not what this scenario is about: the most the drawn clocks can disagree, so only a real ordering bug would break it.
-  kSortedBound: 2 * (SKEW + MAX_JUMPS * MAX_JUMP) + ms(1),
+  // Not what this scenario is about: the most the drawn clocks can disagree (every fault a jump of one clock), so only a real ordering bug would break it.
+  kSortedBound: 2 * (SKEW + MAX_FAULTS * MAX_JUMP) + ms(1),
   monotonicAcrossRestarts: false,
 };
 
@@ -30,7 +30,7 @@ export default defineScenario({
   seeds: 30,
   build: (world) => buildSnowflake(world, restartBackwardsSystem),
   faultMix: {
-    count: [6, MAX_JUMPS],
+    count: [6, MAX_FAULTS],
     window: [ms(300), seconds(5.5)],
     weights: { crash: 1, 'clock-jump': 1 },
     nodes: idNodeNames(restartBackwardsSystem.nodeIds),

@@ -76,9 +76,8 @@ export class SnowflakeGenerator {
   readonly epoch: number;
   sequence = 0;
   lastTimestamp = -1;
-  /** Clock re-reads while waiting, and how many waits: for the figures. */
+  /** Sleeps while waiting for the clock, each followed by a re-read: the model's count of a spin's iterations. */
   spins = 0;
-  waits = 0;
   private readonly backwards: BackwardsPolicy;
   private readonly arithmetic: Arithmetic;
   private readonly reservations: readonly Reservation[];
@@ -175,7 +174,6 @@ export class SnowflakeGenerator {
   }
 
   private startWait(reason: WaitReason, behindMs: number): void {
-    this.waits++;
     this.onWait?.(reason, behindMs);
   }
 

@@ -54,10 +54,10 @@ export function snowflakeSummary(): { collect(fact: Fact): void; render(): strin
           issued++;
           nodes.add(fact.node);
           const clockMs = fact.data.clockMs as number;
-          const current = perMilli.get(fact.node);
-          if (current?.ms === clockMs) busiest = Math.max(busiest, ++current.count);
-          else perMilli.set(fact.node, { ms: clockMs, count: 1 });
-          busiest = Math.max(busiest, 1);
+          let current = perMilli.get(fact.node);
+          if (current?.ms === clockMs) current.count++;
+          else perMilli.set(fact.node, (current = { ms: clockMs, count: 1 }));
+          busiest = Math.max(busiest, current.count);
           break;
         }
         case 'id-refused':
