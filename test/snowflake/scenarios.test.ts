@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { defineScenario, judge, ms, runScenario, seconds, Simulation, type Fact, type Scenario } from '../../src/kernel/index.js';
+import { defineScenario, judge, ms, RandomSource, runScenario, seconds, Simulation, type Fact, type Scenario } from '../../src/kernel/index.js';
 import { parseId } from '../../src/designs/snowflake/id.js';
 import { snowflakeNode } from '../../src/designs/snowflake/node.js';
+import { macHashNodeIds } from '../../src/designs/snowflake/node-ids.js';
 import { STUDY_POLICIES, STUDY_STEPS } from '../../src/designs/snowflake/study.js';
 import { buildSnowflake, type SnowflakeSystemOptions } from '../../src/designs/snowflake/system.js';
 import study from '../../scenarios/snowflake-backwards-study.js';
@@ -65,6 +66,18 @@ describe('each violation comes from what the scenario says', () => {
     expect(runScenario(podOrdinal, 1).violation!.nodes.map((n) => n.replace(/^(east|west)-/, '')).every((n, _, all) => n === all[0])).toBe(true);
     const split = variant(podOrdinal, podOrdinalSystem(true));
     expect(judge(split, seeds(5).map((seed) => runScenario(split, seed))).violations).toEqual([]);
+  });
+
+  it('MAC-hash node ids: fleets whose hashes collide issue duplicate IDs, the others do not', () => {
+    // 40 nodes: by the birthday rate, 53% of fleets have two nodes with one id.
+    const macFleet = variant(podOrdinal, { ...podOrdinalSystem(false), nodeIds: { kind: 'mac-hash', nodes: 40 }, clients: 4, workload: { window: [0, seconds(3)], rate: 1000, count: [1, 2] } });
+    const runs = seeds(8).map((seed) => {
+      const run = runScenario(macFleet, seed, { faults: [] });
+      const ids = macHashNodeIds(new RandomSource(seed).stream('world:macs'), 40).map((n) => n.nodeId);
+      return { collided: new Set(ids).size < ids.length, violation: run.violation?.property };
+    });
+    expect(runs.filter((r) => !r.collided).every((r) => r.violation === undefined)).toBe(true);
+    expect(runs.filter((r) => r.collided).map((r) => r.violation)).toContain('unique');
   });
 
   it('number-port: the same system with BigInts is safe', () => {
