@@ -1,10 +1,10 @@
 import type { Fault } from './fault.js';
 import type { Network } from './network.js';
-import type { TimerHandle } from './node.js';
+import type { Envelope, TimerHandle } from './node.js';
 import type { Fact } from './property.js';
 import type { Scheduled } from './queue.js';
 import type { NodeRuntime } from './runtime.js';
-import type { Micros } from './time.js';
+import { formatTime, type Micros } from './time.js';
 import type { TraceEvent } from './trace.js';
 
 /** What a queued event does when its time comes. */
@@ -66,4 +66,32 @@ export interface EventLoop {
   observe(fact: Fact): void;
   record(event: TraceEvent): void;
   runtimeOf(id: string): NodeRuntime;
+}
+
+/**
+ * Why an event would happen before the present, naming what scheduled it: the
+ * message of the ConfigError that keeps true time from ever running backwards.
+ */
+export function scheduledInThePast(event: SimEvent, now: Micros): string {
+  const delay = event.time - now;
+  const negative = (what: string) => (Number.isNaN(delay) ? `${what} of NaN` : `negative ${what} ${delay}µs`);
+  const drift = "(in true time; a clock's drift must stay above -1,000,000 ppm)";
+  switch (event.type) {
+    case DELIVER: {
+      const { from, to }: Envelope = event.payload;
+      return `link ${from}->${to} gave a ${negative('latency')}: latency must be >= 0 (check the scenario's network and link profiles)`;
+    }
+    case TIMER:
+      return `node ${event.node!.id} set a timer with a ${negative('delay')} ${drift}: a timer's delay must be >= 0`;
+    case WAKE:
+      return `a workflow of node ${event.node!.id} slept for a ${negative('duration')} ${drift}: a sleep must be >= 0`;
+    case CALL_TIMEOUT:
+      return `a workflow of node ${event.node!.id} made a call with a ${negative('timeout')} ${drift}: a timeout must be >= 0`;
+    case FAULT:
+    case RECOVER: {
+      const fault: Fault = event.type === FAULT ? event.payload : (event.payload as Recovery).fault;
+      const when = event.type === FAULT ? 'starts' : 'would end';
+      return `a ${fault.kind} fault ${when} at ${event.time}µs, before the present (${formatTime(now)}): a fault's time and duration must be >= 0`;
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { LocalClock } from './clock.js';
 import { ConfigError, ModelError } from './errors.js';
-import { CALL_TIMEOUT, DELIVER, FAULT, RECOVER, SimEvent, TIMER, WAKE, type EventLoop } from './events.js';
+import { CALL_TIMEOUT, DELIVER, FAULT, RECOVER, scheduledInThePast, SimEvent, TIMER, WAKE, type EventLoop } from './events.js';
 import { FaultExecutor } from './fault-execution.js';
 import { faultEnd, faultNodes, type Fault } from './fault.js';
 import { DEFAULT_LINK, Network, type LinkProfile } from './network.js';
@@ -133,6 +133,7 @@ export class Simulation implements World, EventLoop {
 
   /** Runs until true time `until`, a violation, or the event budget; whichever comes first. */
   run(until: Micros): RunResult {
+    if (!Number.isInteger(until) || until < 0) throw new ConfigError(`a run must last a whole number of microseconds >= 0, not ${until}`);
     this.start();
     try {
       this.loop(until);
@@ -164,6 +165,9 @@ export class Simulation implements World, EventLoop {
   }
 
   enqueue(event: SimEvent): void {
+    // True time never decreases: an event before the present (a negative latency,
+    // delay or duration from a bad configuration) would run a trace backwards.
+    if (!(event.time >= this.now)) throw new ConfigError(scheduledInThePast(event, this.now));
     this.queue.push(event);
   }
 
