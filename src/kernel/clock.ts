@@ -1,3 +1,4 @@
+import { ConfigError } from './errors.js';
 import type { Micros } from './time.js';
 
 /**
@@ -15,7 +16,7 @@ export class LocalClock {
 
   constructor(offset: Micros = 0, driftPpm = 0) {
     this.anchorLocal = offset;
-    this.driftPpm = driftPpm;
+    this.driftPpm = checkDrift(driftPpm);
   }
 
   read(trueTime: Micros): Micros {
@@ -31,7 +32,7 @@ export class LocalClock {
 
   setDrift(trueTime: Micros, driftPpm: number): void {
     this.reanchor(trueTime);
-    this.driftPpm = driftPpm;
+    this.driftPpm = checkDrift(driftPpm);
   }
 
   /** True time that passes while this clock's monotonic reading advances by `local`. */
@@ -49,4 +50,10 @@ export class LocalClock {
     this.anchorLocal = this.read(trueTime);
     this.anchorTrue = trueTime;
   }
+}
+
+/** At -1,000,000 ppm a clock stands still and below it runs backwards: its timers would never fire, or fire in the past. */
+function checkDrift(driftPpm: number): number {
+  if (!(driftPpm > -1_000_000)) throw new ConfigError(`a clock drift of ${driftPpm} ppm would stop the clock or run it backwards: drift must be above -1,000,000 ppm`);
+  return driftPpm;
 }

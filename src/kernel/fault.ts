@@ -1,7 +1,6 @@
 import { FAULT_TABLE, MAX_CLOCK_JUMP, MAX_DRIFT_PPM, type Fault, type FaultField, type FaultKind, type FaultKindSpec, type FaultMark } from './fault-kinds.js';
 import type { Random } from './random.js';
-// simulation.ts imports this file too: the cycle is harmless, as ConfigError is only used once validation runs, never while the modules load.
-import { ConfigError } from './simulation.js';
+import { ConfigError } from './errors.js';
 import type { Micros } from './time.js';
 
 export { MAX_CLOCK_JUMP, MAX_DRIFT_PPM, type Fault, type FaultKind, type FaultMark } from './fault-kinds.js';

@@ -2,7 +2,8 @@ import { drawFaults, validateFaultMix, type Fault, type FaultMix } from './fault
 import { linkProfileProblems, type LinkProfile } from './network.js';
 import type { Fact } from './property.js';
 import type { Random } from './random.js';
-import { ConfigError, ModelError, Simulation, type RunResult, type World } from './simulation.js';
+import { ConfigError, ModelError } from './errors.js';
+import { Simulation, type RunResult, type World } from './simulation.js';
 import { swarmMix, swarmThin } from './swarm.js';
 import type { Micros } from './time.js';
 

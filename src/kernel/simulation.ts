@@ -1,78 +1,17 @@
-import { freeze } from 'immer';
 import { LocalClock } from './clock.js';
+import { ConfigError, ModelError } from './errors.js';
+import { CALL_TIMEOUT, DELIVER, FAULT, RECOVER, scheduledInThePast, SimEvent, TIMER, WAKE, type EventLoop } from './events.js';
+import { FaultExecutor } from './fault-execution.js';
 import { faultEnd, validateFaults, type Fault } from './fault.js';
-import { cutLinks, DEFAULT_LINK, linkProfileProblems, Network, type LinkProfile } from './network.js';
-import type { Disk, Effect, Envelope, NodeContext, NodeHandlers, NodeModel, NodeOptions, Reply, TimerHandle, Workflow } from './node.js';
+import { DEFAULT_LINK, linkProfileProblems, Network, type LinkProfile } from './network.js';
+import type { Envelope, NodeModel, NodeOptions } from './node.js';
 import type { Breach, Fact, Property, Violation } from './property.js';
-import { EventQueue, type Scheduled } from './queue.js';
+import { EventQueue } from './queue.js';
 import { Random, RandomSource } from './random.js';
+import { NodeRuntime } from './runtime.js';
 import type { DropReason, EndReason, TraceEvent } from './trace.js';
 import type { Micros } from './time.js';
-
-/** A model or scenario is configured wrongly: the CLI prints the message, not a stack. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-/** A model threw while handling an event: a bug in the model, reported with its true time. */
-export class ModelError extends Error {
-  override name = 'ModelError';
-  /** Set by whoever knows it, so the report can say how to reproduce the throw. */
-  seed: number | undefined;
-  constructor(
-    readonly t: Micros,
-    readonly error: unknown,
-  ) {
-    super(error instanceof Error ? error.message : String(error), { cause: error });
-  }
-}
-
-const DELIVER = 0;
-const TIMER = 1;
-const WAKE = 2;
-const CALL_TIMEOUT = 3;
-const ACTION = 4;
-
-class SimEvent implements Scheduled, TimerHandle {
-  seq = 0;
-  cancelled = false;
-  constructor(
-    public time: Micros,
-    readonly type: number,
-    readonly node: NodeRuntime | undefined,
-    readonly incarnation: number,
-    public payload: any,
-  ) {}
-
-  get tag(): unknown {
-    return this.payload;
-  }
-}
-
-interface CallGroup {
-  workflow: Workflow;
-  ids: number[];
-  replies: Reply[];
-  remaining: number;
-  timeout: SimEvent;
-}
-
-class NodeRuntime {
-  up = true;
-  incarnation = 0;
-  pausedUntil: Micros = 0;
-  handlers: NodeHandlers = {};
-  readonly calls = new Map<number, CallGroup>();
-  readonly disk = new Map<string, unknown>();
-  ctx!: NodeContext;
-
-  constructor(
-    readonly id: string,
-    readonly model: NodeModel,
-    readonly clock: LocalClock,
-    readonly random: Random,
-  ) {}
-}
+import { answerCall, expireCall, step } from './workflow.js';
 
 export interface SimulationOptions {
   seed: number;
@@ -123,11 +62,15 @@ export interface World {
 /**
  * The kernel: a virtual clock, an event queue, nodes, the network, faults and
  * properties. Everything random is drawn from streams of one seed, so a run is a
- * pure function of (scenario, seed, faults).
+ * pure function of (scenario, seed, faults). This file is the event loop: it pops
+ * events in (time, sequence) order and dispatches them to the nodes (`runtime.ts`),
+ * their workflows (`workflow.ts`) and the faults (`fault-execution.ts`), and hands
+ * facts to the properties.
  */
-export class Simulation implements World {
+export class Simulation implements World, EventLoop {
   readonly random: RandomSource;
   readonly network: Network;
+  readonly trace: TraceEvent[] | undefined;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly nodes = new Map<string, NodeRuntime>();
   private readonly properties: Property[] = [];
@@ -136,12 +79,10 @@ export class Simulation implements World {
   private readonly factsSeen = new Map<Property, number>();
   private readonly probes: Record<string, number> = {};
   private readonly faults: Fault[] = [];
+  private readonly faultExecutor = new FaultExecutor(this);
   private readonly maxEvents: number;
-  private readonly trace: TraceEvent[] | undefined;
-  private readonly degradations: Array<{ id: number; fault: Extract<Fault, { kind: 'degrade' }> }> = [];
   private now: Micros = 0;
   private nextMessageId = 1;
-  private nextCutId = 1;
   private started = false;
   private violation: Violation | undefined;
   private stopReason: EndReason | undefined;
@@ -172,7 +113,7 @@ export class Simulation implements World {
     if (this.started) throw new ConfigError(`node ${id}: nodes must be added before the run starts`);
     if (this.nodes.has(id)) throw new ConfigError(`node ${id} is added twice`);
     const clock = new LocalClock(options.clockOffset ?? 0, options.clockDriftPpm ?? 0);
-    this.nodes.set(id, new NodeRuntime(id, model, clock, this.random.stream(`node:${id}`)));
+    this.nodes.set(id, new NodeRuntime(id, model, clock, this.random.stream(`node:${id}`), this));
   }
 
   property(property: Property<any>): void {
@@ -196,12 +137,13 @@ export class Simulation implements World {
     validateFaults(faults, this.nodeIds);
     for (const fault of faults) {
       this.faults.push(fault);
-      this.queue.push(new SimEvent(fault.at, ACTION, undefined, 0, () => this.inject(fault)));
+      this.enqueue(new SimEvent(fault.at, FAULT, undefined, 0, fault));
     }
   }
 
   /** Runs until true time `until`, a violation, or the event budget; whichever comes first. */
   run(until: Micros): RunResult {
+    if (!Number.isInteger(until) || until < 0) throw new ConfigError(`a run must last a whole number of microseconds >= 0, not ${until}`);
     this.start();
     try {
       this.loop(until);
@@ -236,6 +178,17 @@ export class Simulation implements World {
     };
   }
 
+  enqueue(event: SimEvent): void {
+    // True time never decreases: an event before the present (a negative latency,
+    // delay or duration from a bad configuration) would run a trace backwards.
+    if (!(event.time >= this.now)) throw new ConfigError(scheduledInThePast(event, this.now));
+    this.queue.push(event);
+  }
+
+  runtimeOf(id: string): NodeRuntime {
+    return this.nodes.get(id)!;
+  }
+
   private loop(until: Micros): void {
     const queue = this.queue;
     while (this.stopReason === undefined) {
@@ -254,7 +207,7 @@ export class Simulation implements World {
   private start(): void {
     if (this.started) throw new Error('a Simulation runs once');
     this.started = true;
-    for (const node of this.nodes.values()) this.boot(node);
+    for (const node of this.nodes.values()) node.boot();
   }
 
   private finish(): void {
@@ -266,7 +219,8 @@ export class Simulation implements World {
   }
 
   private dispatch(event: SimEvent): void {
-    if (event.type === ACTION) return event.payload();
+    if (event.type === FAULT) return this.faultExecutor.inject(event.payload);
+    if (event.type === RECOVER) return this.faultExecutor.recover(event.payload);
     const node = event.node!;
     if (event.type === DELIVER) return this.deliver(node, event);
     if (event.cancelled || event.incarnation !== node.incarnation || !node.up) return;
@@ -277,9 +231,9 @@ export class Simulation implements World {
         node.handlers.onTimer?.(event.payload);
         return;
       case WAKE:
-        return this.step(node, event.payload, undefined);
+        return step(this, node, event.payload, undefined);
       case CALL_TIMEOUT:
-        return this.expireCall(node, event.payload);
+        return expireCall(this, node, event.payload);
     }
   }
 
@@ -297,7 +251,7 @@ export class Simulation implements World {
     }
     if (envelope.inReplyTo !== undefined) {
       const group = node.calls.get(envelope.inReplyTo);
-      if (group) return this.answerCall(node, group, envelope);
+      if (group) return answerCall(this, node, group, envelope);
     }
     node.handlers.onMessage?.(envelope.body, envelope);
   }
@@ -305,7 +259,7 @@ export class Simulation implements World {
   /** A paused node handles nothing: its events wait, in order, until it wakes. */
   private postpone(event: SimEvent, until: Micros): void {
     event.time = until;
-    this.queue.push(event);
+    this.enqueue(event);
   }
 
   private drop(envelope: Envelope, reason: DropReason): void {
@@ -318,7 +272,7 @@ export class Simulation implements World {
     }
   }
 
-  private send(from: NodeRuntime, to: string, body: unknown, inReplyTo: number | undefined): number {
+  send(from: NodeRuntime, to: string, body: unknown, inReplyTo: number | undefined): number {
     const target = this.nodes.get(to);
     if (target === undefined) throw new ConfigError(`node ${from.id} sent a message to '${to}', which the scenario does not have`);
     const envelope: Envelope = { id: this.nextMessageId++, from: from.id, to, body, inReplyTo, sentAt: this.now };
@@ -328,99 +282,24 @@ export class Simulation implements World {
       return envelope.id;
     }
     for (const delay of routing.delays) {
-      this.queue.push(new SimEvent(this.now + delay, DELIVER, target, 0, envelope));
+      this.enqueue(new SimEvent(this.now + delay, DELIVER, target, 0, envelope));
     }
     return envelope.id;
   }
 
-  private step(node: NodeRuntime, workflow: Workflow, value: unknown): void {
-    const next = workflow.next(value);
-    if (next.done) return;
-    const effect: Effect = next.value;
-    if (effect.kind === 'sleep') {
-      this.queue.push(new SimEvent(this.now + node.clock.trueDuration(effect.duration), WAKE, node, node.incarnation, workflow));
-      return;
-    }
-    if (effect.requests.length === 0) return this.step(node, workflow, []);
-    const timeout = new SimEvent(this.now + node.clock.trueDuration(effect.timeout), CALL_TIMEOUT, node, node.incarnation, undefined);
-    const group: CallGroup = { workflow, ids: [], replies: [], remaining: effect.requests.length, timeout };
-    timeout.payload = group;
-    effect.requests.forEach((request, i) => {
-      group.replies[i] = { ok: false, from: request.to };
-      const id = this.send(node, request.to, request.body, undefined);
-      group.ids.push(id);
-      node.calls.set(id, group);
-    });
-    this.queue.push(timeout);
-  }
-
-  private answerCall(node: NodeRuntime, group: CallGroup, envelope: Envelope): void {
-    const index = group.ids.indexOf(envelope.inReplyTo!);
-    node.calls.delete(envelope.inReplyTo!);
-    group.replies[index] = { ok: true, from: envelope.from, body: envelope.body };
-    if (--group.remaining > 0) return;
-    group.timeout.cancelled = true;
-    this.step(node, group.workflow, group.replies);
-  }
-
-  private expireCall(node: NodeRuntime, group: CallGroup): void {
-    const waitingFor: string[] = [];
-    group.ids.forEach((id, i) => {
-      if (node.calls.delete(id)) waitingFor.push(group.replies[i]!.from);
-    });
-    if (this.trace) this.record({ t: this.now, kind: 'timeout', node: node.id, local: node.clock.read(this.now), waitingFor });
-    this.step(node, group.workflow, group.replies);
-  }
-
-  private boot(node: NodeRuntime): void {
-    node.ctx ??= this.contextFor(node);
-    node.handlers = node.model(node.ctx) ?? {};
-  }
-
-  private contextFor(node: NodeRuntime): NodeContext {
-    const sim = this;
-    const disk: Disk = {
-      get: <T>(key: string) => node.disk.get(key) as T | undefined,
-      set: (key, value) => void node.disk.set(key, freeze(value, true)),
-      delete: (key) => void node.disk.delete(key),
-    };
-    return {
-      id: node.id,
-      random: node.random,
-      disk,
-      now: () => node.clock.read(sim.now),
-      send: (to, body) => void sim.send(node, to, body, undefined),
-      reply: (request, body) => void sim.send(node, request.from, body, request.id),
-      setTimer: (delay, tag) => {
-        const timer = new SimEvent(sim.now + node.clock.trueDuration(delay), TIMER, node, node.incarnation, tag);
-        sim.queue.push(timer);
-        return timer;
-      },
-      cancelTimer: (timer) => {
-        timer.cancelled = true;
-      },
-      spawn: (workflow) => sim.step(node, workflow, undefined),
-      fact: (kind, data) => sim.fact(node, kind, data),
-      log: (text) => {
-        if (sim.trace) sim.record({ t: sim.now, kind: 'log', node: node.id, local: node.clock.read(sim.now), text });
-      },
-      probe: (name) => {
-        sim.probes[name] = (sim.probes[name] ?? 0) + 1;
-        if (sim.trace) sim.record({ t: sim.now, kind: 'probe', node: node.id, local: node.clock.read(sim.now), probe: name });
-      },
-      annotate: (fields) => {
-        if (sim.trace) sim.record({ t: sim.now, kind: 'state', node: node.id, local: node.clock.read(sim.now), fields });
-      },
-    };
-  }
-
-  private fact(node: NodeRuntime, kind: string, data: Record<string, unknown>): void {
+  fact(node: NodeRuntime, kind: string, data: Record<string, unknown>): void {
     this.stats.facts++;
     if (this.trace) this.record({ t: this.now, kind: 'fact', node: node.id, local: node.clock.read(this.now), fact: kind, data });
     this.observe({ t: this.now, node: node.id, kind, data });
   }
 
-  private observe(fact: Fact): void {
+  /** A node reached a rare path it marks with `ctx.probe`. */
+  probe(node: NodeRuntime, name: string): void {
+    this.probes[name] = (this.probes[name] ?? 0) + 1;
+    if (this.trace) this.record({ t: this.now, kind: 'probe', node: node.id, local: node.clock.read(this.now), probe: name });
+  }
+
+  observe(fact: Fact): void {
     if (this.violation) return;
     let watching = this.watchers.get(fact.kind);
     if (watching === undefined) {
@@ -441,73 +320,7 @@ export class Simulation implements World {
     this.record({ t: this.now, kind: 'violation', property: property.name, message: breach.message, nodes: breach.nodes ?? [] });
   }
 
-  private record(event: TraceEvent): void {
+  record(event: TraceEvent): void {
     this.trace?.push(event);
-  }
-
-  private inject(fault: Fault): void {
-    this.record({ t: this.now, kind: 'fault', fault });
-    this.observe({ t: this.now, node: '', kind: 'fault', data: { fault } });
-    const end = faultEnd(fault);
-    const recoverAt = (action: () => void) => {
-      this.queue.push(new SimEvent(end!, ACTION, undefined, 0, () => {
-        action();
-        this.record({ t: this.now, kind: 'recover', fault });
-        this.observe({ t: this.now, node: '', kind: 'recover', data: { fault } });
-      }));
-    };
-    switch (fault.kind) {
-      case 'partition':
-      case 'partition-oneway':
-      case 'partition-bridge': {
-        const id = this.nextCutId++;
-        this.network.cut(id, cutLinks(fault));
-        return recoverAt(() => this.network.heal(id));
-      }
-      case 'degrade': {
-        const id = this.nextCutId++;
-        this.degradations.push({ id, fault });
-        this.applyDegradations();
-        return recoverAt(() => {
-          this.degradations.splice(this.degradations.findIndex((d) => d.id === id), 1);
-          this.applyDegradations();
-        });
-      }
-      case 'pause': {
-        const node = this.nodes.get(fault.node)!;
-        node.pausedUntil = Math.max(node.pausedUntil, end!);
-        this.observe({ t: this.now, node: node.id, kind: 'pause', data: { until: end } });
-        return recoverAt(() => this.observe({ t: this.now, node: node.id, kind: 'resume', data: {} }));
-      }
-      case 'crash': {
-        const node = this.nodes.get(fault.node)!;
-        if (!node.up) return;
-        node.up = false;
-        node.incarnation++;
-        node.calls.clear();
-        node.handlers = {};
-        node.pausedUntil = 0;
-        this.observe({ t: this.now, node: node.id, kind: 'crash', data: {} });
-        if (end === undefined) return;
-        return recoverAt(() => {
-          node.up = true;
-          this.boot(node);
-          this.observe({ t: this.now, node: node.id, kind: 'restart', data: {} });
-        });
-      }
-      case 'clock-jump':
-        this.nodes.get(fault.node)!.clock.jump(this.now, fault.delta);
-        return;
-      case 'clock-drift':
-        this.nodes.get(fault.node)!.clock.setDrift(this.now, fault.ppm);
-        return;
-    }
-  }
-
-  private applyDegradations(): void {
-    if (this.degradations.length === 0) return this.network.degrade(undefined);
-    const max = (pick: (f: { loss: number; duplicate: number; reorder: number }) => number) =>
-      Math.max(...this.degradations.map((d) => pick(d.fault)));
-    this.network.degrade({ loss: max((f) => f.loss), duplicate: max((f) => f.duplicate), reorder: max((f) => f.reorder) });
   }
 }

@@ -1,0 +1,85 @@
+import { freeze } from 'immer';
+import type { LocalClock } from './clock.js';
+import { SimEvent, TIMER, type EventLoop } from './events.js';
+import type { Disk, NodeContext, NodeHandlers, NodeModel } from './node.js';
+import type { Random } from './random.js';
+import type { Micros } from './time.js';
+import { step, type CallGroup } from './workflow.js';
+
+/**
+ * A node as the kernel runs it: its model, clock, random stream and disk, whether it
+ * is up, and its volatile state (handlers, pending calls). Each crash starts a new
+ * incarnation: events scheduled by an earlier one are void.
+ */
+export class NodeRuntime {
+  up = true;
+  incarnation = 0;
+  pausedUntil: Micros = 0;
+  handlers: NodeHandlers = {};
+  readonly calls = new Map<number, CallGroup>();
+  readonly disk = new Map<string, unknown>();
+  readonly context: NodeContext;
+
+  constructor(
+    readonly id: string,
+    readonly model: NodeModel,
+    readonly clock: LocalClock,
+    readonly random: Random,
+    loop: EventLoop,
+  ) {
+    this.context = createContext(this, loop);
+  }
+
+  /** Runs the model: at the start, and again at every restart. */
+  boot(): void {
+    this.handlers = this.model(this.context) ?? {};
+  }
+
+  /** Stops the node: volatile state, pending calls and every scheduled timer and workflow are lost; the disk stays. */
+  crash(): void {
+    this.up = false;
+    this.incarnation++;
+    this.calls.clear();
+    this.handlers = {};
+    this.pausedUntil = 0;
+  }
+
+  restart(): void {
+    this.up = true;
+    this.boot();
+  }
+}
+
+/** All a node sees of the world: its own clock, random stream and disk, and the network. */
+function createContext(node: NodeRuntime, loop: EventLoop): NodeContext {
+  const disk: Disk = {
+    get: <T>(key: string) => node.disk.get(key) as T | undefined,
+    set: (key, value) => void node.disk.set(key, freeze(value, true)),
+    delete: (key) => void node.disk.delete(key),
+  };
+  return {
+    id: node.id,
+    random: node.random,
+    disk,
+    now: () => node.clock.read(loop.trueTime),
+    send: (to, body) => void loop.send(node, to, body, undefined),
+    reply: (request, body) => void loop.send(node, request.from, body, request.id),
+    setTimer: (delay, tag) => {
+      const timer = new SimEvent(loop.trueTime + node.clock.trueDuration(delay), TIMER, node, node.incarnation, tag);
+      loop.enqueue(timer);
+      return timer;
+    },
+    cancelTimer: (timer) => {
+      timer.cancelled = true;
+    },
+    spawn: (workflow) => step(loop, node, workflow, undefined),
+    fact: (kind, data) => loop.fact(node, kind, data),
+    log: (text) => {
+      if (loop.trace) loop.record({ t: loop.trueTime, kind: 'log', node: node.id, local: node.clock.read(loop.trueTime), text });
+    },
+    annotate: (fields) => {
+      if (loop.trace) loop.record({ t: loop.trueTime, kind: 'state', node: node.id, local: node.clock.read(loop.trueTime), fields });
+    },
+    probe: (name) => loop.probe(node, name),
+  };
+}
