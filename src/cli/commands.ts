@@ -2,8 +2,8 @@ import chalk from 'chalk';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import {
-  ConfigError, describeExpectation, formatDuration, uncoveredRoles, formatTime, judge, paramValues, runMatches, runScenario, toJsonLines,
-  type Overrides, type RunResult, type Scenario, type SearchVerdict,
+  ConfigError, describeExpectation, formatDuration, formatTime, judge, paramValues, runMatches, runScenario, runSpec, specOf, toJsonLines, uncoveredRoles,
+  type Overrides, type RunResult, type RunSpec, type Scenario, type SearchVerdict,
 } from '../kernel/index.js';
 import { renderDiagram, type ReportSubject } from '../report/index.js';
 import { seedRunner, type SeedRunner } from '../search/pool.js';
@@ -11,9 +11,9 @@ import {
   emptyGoldenFile, firstDivergence, formatGoldenFile, goldenRun, readGoldenFile, recordedTrace,
   type GoldenDifference, type GoldenEntry, type GoldenFile,
 } from '../search/golden.js';
-import { checkReplay, readReplayFile } from '../search/replay.js';
+import { checkReplay, readReplayFile, specOfReplay } from '../search/replay.js';
 import { searchSeeds } from '../search/search.js';
-import { shrink, type RunSpec, type ShrinkReport } from '../search/shrink.js';
+import { shrink, type ShrinkReport } from '../search/shrink.js';
 import { faultList, formatEvent, traceTail } from '../report/format.js';
 import { firstLines, loadScenario, scenarioFiles, type LoadedScenario } from '../search/scenario-file.js';
 import { UsageError } from './load.js';
@@ -154,8 +154,8 @@ async function runLoaded(loaded: LoadedScenario, options: RunCommandOptions): Pr
 function prepareShown(loaded: LoadedScenario, found: RunResult, options: { shrink: boolean }): ShownRun {
   const scenarioPath = loaded.path;
   const report = options.shrink && found.outcome === 'violation' ? shrink(loaded.scenario, found) : undefined;
-  const spec: RunSpec = report?.shrunk ?? { seed: found.seed, faults: found.faults, overrides: {} };
-  const result = runScenario(loaded.scenario, spec.seed, { faults: spec.faults, ...spec.overrides, trace: true });
+  const spec: RunSpec = report?.shrunk ?? specOf(found);
+  const result = runSpec(loaded.scenario, spec, { trace: true });
   return { scenarioPath, spec, result, shrink: report, subject: subjectOf(loaded) };
 }
 
@@ -164,8 +164,7 @@ export async function replayCommand(file: string, options: PrintOptions): Promis
   const { replay, scenarioPath } = readReplayFile(file);
   const loaded = await loadScenario(scenarioPath);
   const verdict = await forScenarioFile(file, async () => checkReplay(loaded.scenario, replay, { trace: true }));
-  const spec: RunSpec = { seed: replay.seed, faults: replay.faults, overrides: replay.overrides };
-  const shown: ShownRun = { scenarioPath: loaded.path, spec, result: verdict.result, subject: subjectOf(loaded) };
+  const shown: ShownRun = { scenarioPath: loaded.path, spec: specOfReplay(replay), result: verdict.result, subject: subjectOf(loaded) };
   printRun(loaded, shown, options);
   console.log(`\n${verdict.matches ? chalk.green('✓') : chalk.red.bold('✗')} ${file} ${verdict.matches ? verdict.summary : chalk.red.bold(verdict.summary)}`);
   return { matches: verdict.matches, shown };

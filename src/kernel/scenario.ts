@@ -167,6 +167,25 @@ export interface RunOptions extends Overrides {
   swarm?: boolean;
 }
 
+/**
+ * Everything one run is a function of, besides the scenario: its seed, the faults
+ * it executes and the overrides it is given. A replay file stores exactly this, the
+ * shrinker edits it, and `runSpec` runs it again, identically.
+ */
+export interface RunSpec {
+  seed: number;
+  faults: Fault[];
+  overrides: Overrides;
+}
+
+/** The spec of a run as it ran: its seed, the faults it had, the overrides it was given. */
+export const specOf = (result: RunResult, overrides: Overrides = {}): RunSpec => ({ seed: result.seed, faults: result.faults, overrides });
+
+/** Runs exactly the run a spec describes. */
+export function runSpec(scenario: Scenario, spec: RunSpec, options: { trace?: boolean } = {}): RunResult {
+  return runScenario(scenario, spec.seed, { faults: spec.faults, ...spec.overrides, trace: options.trace });
+}
+
 /** The scenario's params: defaults, with `overrides` applied; unknown names are a ConfigError. */
 export function paramValues(scenario: Scenario, overrides: Record<string, number> = {}): Params {
   const declared: Record<string, ScenarioParam> = scenario.params ?? {};

@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import {
-  describeExpectation, faultScheduleProblem, formatTime, runMatches, runScenario,
-  type Expectation, type Fault, type Overrides, type RunResult, type Scenario,
+  describeExpectation, faultScheduleProblem, formatTime, runMatches, runSpec,
+  type Expectation, type RunSpec, type Fault, type Overrides, type RunResult, type Scenario,
 } from '../kernel/index.js';
-import type { RunSpec } from './shrink.js';
 
 const FORMAT = 'sim-replay/1';
 
@@ -91,10 +90,12 @@ export interface ReplayVerdict {
   summary: string;
 }
 
+/** The run a replay file stores. */
+export const specOfReplay = (replay: ReplayFile): RunSpec => ({ seed: replay.seed, faults: replay.faults, overrides: replay.overrides });
+
 /** Replays the file's run and compares it with what the file expects. */
 export function checkReplay(scenario: Scenario, replay: ReplayFile, options: { trace?: boolean } = {}): ReplayVerdict {
-  const spec: RunSpec = { seed: replay.seed, faults: replay.faults, overrides: replay.overrides };
-  const result = runScenario(scenario, spec.seed, { faults: spec.faults, ...spec.overrides, trace: options.trace });
+  const result = runSpec(scenario, specOfReplay(replay), options);
   const got = result.violation ? `violates ${result.violation.property} at ${formatTime(result.violation.t)}` : result.outcome === 'budget' ? 'runs out of its event budget' : 'violates nothing';
   const expected = replay.expect === 'safe' ? undefined : replay.expect.violates;
   const matches = runMatches(replay.expect, result, false);

@@ -1,15 +1,8 @@
 import {
-  ConfigError, milderFields, ModelError, paramValues, runScenario,
-  type Fault, type Micros, type Overrides, type RunResult, type Scenario,
+  ConfigError, milderFields, ModelError, paramValues, runSpec, specOf,
+  type Fault, type Micros, type RunResult, type RunSpec, type Scenario,
 } from '../kernel/index.js';
 import { ddmin } from './ddmin.js';
-
-/** Everything a run is a function of, besides the scenario: what a replay file stores. */
-export interface RunSpec {
-  seed: number;
-  faults: Fault[];
-  overrides: Overrides;
-}
 
 export interface ShrinkReport {
   property: string;
@@ -45,7 +38,7 @@ export function shrink(scenario: Scenario, original: RunResult, start: Omit<RunS
   const property = original.violation!.property;
   const maxRuns = options.maxRuns ?? 3000;
   let runs = 0;
-  let best: RunSpec = { seed: original.seed, faults: original.faults, overrides: start.overrides };
+  let best: RunSpec = specOf(original, start.overrides);
   let bestResult = original;
   const attempt = (candidate: RunSpec): boolean => {
     if (runs >= maxRuns) return false;
@@ -70,13 +63,13 @@ export function shrink(scenario: Scenario, original: RunResult, start: Omit<RunS
   }
   const cut = bestResult.violation!.t + 1;
   if (cut < (best.overrides.duration ?? scenario.duration)) attempt({ ...best, overrides: { ...best.overrides, duration: cut } });
-  return { property, from: { seed: original.seed, faults: original.faults, overrides: start.overrides }, original, shrunk: best, shrunkResult: bestResult, runs };
+  return { property, from: specOf(original, start.overrides), original, shrunk: best, shrunkResult: bestResult, runs };
 }
 
 /** One replay of a run spec, or undefined when it throws (it then does not count as failing). */
 function replay(scenario: Scenario, spec: RunSpec): RunResult | undefined {
   try {
-    return runScenario(scenario, spec.seed, { faults: spec.faults, ...spec.overrides });
+    return runSpec(scenario, spec);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ModelError) return undefined;
     throw error;
