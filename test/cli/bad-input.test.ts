@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fc, test as fcTest } from '@fast-check/vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
@@ -269,5 +270,84 @@ describe('bad input: one line saying what is wrong, exit 2, never a stack trace'
     expect(err).not.toMatch(/^\s+at /m);
     if (typeof fragment === 'string') expect(lines[0]).toContain(fragment);
     else expect(lines[0]).toMatch(fragment);
+  });
+});
+
+/**
+ * Valid inputs changed one field at a time, as fast-check draws them: whatever the
+ * change, the CLI either runs (exit 0 or 1) or refuses it as bad input (exit 2, one
+ * line); never a model error (exit 3), never a stack trace.
+ */
+describe('any one field of a valid input changed: a run or one line of bad input, never a crash', () => {
+  const oddValues = fc.oneof(
+    fc.constantFrom(null, true, '', 'x', [], {}, [[]], -1, 0, 1, 1.5, -0.5, 2, 1e9, 1e308, -1e308, Number.MAX_SAFE_INTEGER, 2 ** 53 + 2, 'client-1', 'nobody'),
+    fc.integer({ min: -1_000_000, max: 10_000_000 }),
+    fc.double({ noNaN: false }),
+    fc.string({ maxLength: 5 }),
+  );
+  /** Every path to a leaf (or a whole object or list) of a JSON value. */
+  const paths = (value: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> => {
+    if (typeof value !== 'object' || value === null) return [prefix];
+    const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+    return [prefix, ...entries.flatMap(([key, v]) => paths(v, [...prefix, key]))];
+  };
+  const withValue = (value: unknown, path: Array<string | number>, replacement: unknown): unknown => {
+    if (path.length === 0) return replacement;
+    const copy: any = Array.isArray(value) ? [...value] : { ...(value as object) };
+    copy[path[0]!] = withValue(copy[path[0]!], path.slice(1), replacement);
+    return copy;
+  };
+  const expectRunOrOneLine = ({ code, err }: { code: number; err: string }) => {
+    expect(err).not.toMatch(/^\s+at /m);
+    expect([0, 1, 2]).toContain(code);
+    if (code === 2) expect(err.split('\n').filter((l) => l.trim() !== '' && !l.includes('(sim --help'))).toHaveLength(1);
+  };
+
+  const replayText = JSON.parse(readFileSync(join(root, 'replays/gc-pause-no-fencing.json'), 'utf8')) as Record<string, unknown>;
+  const replayBase = { ...replayText, scenario: relative(dir, join(root, 'scenarios/gc-pause-no-fencing.ts')) };
+  const replayPaths = paths(replayBase);
+
+  fcTest.prop([fc.constantFrom(...replayPaths), oddValues], { numRuns: 80 })('a replay file', async (path, value) => {
+    const path_ = file('mutated-replay.json', JSON.stringify(withValue(replayBase, path, value)));
+    expectRunOrOneLine(await cli(['replay', path_, '-q']));
+  });
+
+  /** The scenario's fields as JavaScript source, each replaceable. */
+  const fields: Record<string, string> = {
+    description: "'two nodes ping'",
+    expect: "'safe'",
+    duration: 'seconds(2)',
+    seeds: '2',
+    maxEvents: '100000',
+    network: '{ latency: { min: ms(1), max: ms(3) }, loss: 0.01, duplicate: 0, reorder: 0 }',
+    params: '{ peers: { default: 1, max: 3 } }',
+    faults: "() => [{ at: ms(100), kind: 'pause', node: 'a', duration: ms(50) }, { at: ms(200), kind: 'partition', groups: [['a'], ['b']], duration: ms(100) }]",
+  };
+  const literal = (value: unknown) => (value === undefined ? 'undefined' : Number.isNaN(value) ? 'NaN' : JSON.stringify(value) ?? 'undefined');
+
+  fcTest.prop([fc.constantFrom(...Object.keys(fields)), oddValues], { numRuns: 80 })('a scenario file', async (field, value) => {
+    const body = Object.entries({ ...fields, [field]: literal(value) }).map(([k, v]) => `  ${k}: ${v},`).join('\n');
+    const path = file('mutated.ts', `
+import { defineScenario, ms, seconds } from '${kernel}';
+const pinger = (ctx) => {
+  ctx.setTimer(ms(100), 'ping');
+  return { onTimer() { ctx.send('b', 'ping'); ctx.fact('ping', {}); ctx.setTimer(ms(100), 'ping'); } };
+};
+export default defineScenario({
+${body}
+  build(world) {
+    world.node('a', pinger); world.node('b', () => ({}));
+    world.property({ name: 'quiet', watches: ['ping'], observe: () => undefined });
+  },
+});
+`);
+    expectRunOrOneLine(await cli(['run', path, '--seed', '1', '-q']));
+  });
+
+  fcTest.prop([fc.constantFrom(0, 1), fc.constantFrom(...['at', 'kind', 'node', 'duration', 'groups']), oddValues], { numRuns: 60 })('a fault of a schedule', async (index, key, value) => {
+    const faults = [{ at: 100_000, kind: 'pause', node: 'a', duration: 50_000 }, { at: 200_000, kind: 'partition', groups: [['a'], ['b']], duration: 100_000 }];
+    const mutated = faults.map((f, i) => (i === index ? { ...f, [key]: value } : f));
+    const path = scenario({ faults: JSON.stringify(mutated) });
+    expectRunOrOneLine(await cli(['run', path, '--seed', '1', '-q']));
   });
 });
