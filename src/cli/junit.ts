@@ -1,4 +1,4 @@
-import type { CheckEntry } from './commands.js';
+import type { CheckEntry } from './check.js';
 
 /**
  * JUnit XML as CI systems read it (Jenkins, GitLab, GitHub test reporters): one

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import {
   HistoryError, MODELS, checkLinearizability, describeResult, pairOperations, parseHistoryLines,
 } from '../check/linearizability/index.js';
-import { UsageError } from './load.js';
+import { UsageError } from './common.js';
 
 /** Exit codes of `sim lincheck`: 0 linearizable, 1 not, 3 undecided (search budget); bad input throws UsageError (2). */
 export function lincheckCommand(file: string, options: { model: string }): number {

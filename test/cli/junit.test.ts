@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { shardOf, type CheckEntry } from '../../src/cli/commands.js';
+import { shardOf, type CheckEntry } from '../../src/cli/check.js';
 import { junitXml } from '../../src/cli/junit.js';
 
 const result = (over: Partial<CheckEntry>): CheckEntry => ({

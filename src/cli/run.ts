@@ -1,0 +1,219 @@
+/** `sim run` and `sim replay`: a search or one seed, and the one run they show in full. */
+import chalk from 'chalk';
+import { resolve } from 'node:path';
+import {
+  describeExpectation, formatDuration, formatTime, judge, paramValues, runMatches, runScenario, runSpec, specOf,
+  type RunResult, type RunSpec, type Scenario, type SearchVerdict,
+} from '../kernel/index.js';
+import { renderDiagram, type ReportSubject } from '../report/index.js';
+import { seedRunner } from '../search/pool.js';
+import { checkReplay, readReplayFile, specOfReplay } from '../search/replay.js';
+import { searchSeeds } from '../search/search.js';
+import { shrink, type ShrinkReport } from '../search/shrink.js';
+import { faultList, formatEvent, traceTail } from '../report/format.js';
+import { loadScenario, type LoadedScenario } from '../search/scenario-file.js';
+import { progressLine } from './progress.js';
+import { forScenarioFile, onInterrupt } from './common.js';
+
+export interface RunCommandOptions {
+  seed?: number;
+  seeds?: number;
+  seedRange?: [number, number];
+  /** Wall-clock budget in milliseconds. */
+  time?: number;
+  jobs: number;
+  swarm?: boolean;
+  shrink: boolean;
+  tail: number;
+  quiet?: boolean;
+  verbose?: boolean;
+  html?: string;
+  diagram?: boolean;
+}
+
+/**
+ * The run a command shows in full: the single seed, or the search's lowest failing
+ * seed, shrunk when it violated a property. Everything that writes a run out
+ * (--trace, --save, ...) takes this one.
+ */
+export interface ShownRun {
+  /** Where the scenario file is (for replay files). */
+  scenarioPath: string;
+  /** What the run is a function of: a replay file stores exactly this. */
+  spec: RunSpec;
+  /** The run itself, with its trace. */
+  result: RunResult;
+  shrink?: ShrinkReport;
+  /** What the HTML page says the run is of. */
+  subject: ReportSubject;
+}
+
+export interface RunOutcome {
+  matches: boolean;
+  shown: ShownRun | undefined;
+  /** The user stopped the search (Ctrl-C): exit 130. */
+  interrupted?: boolean;
+}
+
+/** What an interrupted search found: seeds done, failures, and the lowest failing seed as it was found. */
+function printInterrupted(loaded: LoadedScenario, verdict: SearchVerdict, done: number, options: { swarm?: boolean }): void {
+  console.log(`\nInterrupted after ${done} seeds: ${verdict.failures} failing.`);
+  const seed = verdict.shown?.seed;
+  if (seed === undefined) {
+    console.log('No failing seed found so far.');
+    return;
+  }
+  console.log(`Lowest failing seed so far: ${seed} (${verdict.shown!.violation ? `violates ${verdict.shown!.violation.property}` : 'ran out of its event budget'}); not shrunk, since the search was interrupted.`);
+  console.log(`Reproduce: ${chalk.bold(`npx sim run ${loaded.path} --seed ${seed}${options.swarm ? ' --swarm' : ''}`)}`);
+}
+
+export async function runCommand(file: string, options: RunCommandOptions): Promise<RunOutcome> {
+  const loaded = await loadScenario(file);
+  return forScenarioFile(loaded.path, () => runLoaded(loaded, options));
+}
+
+async function runLoaded(loaded: LoadedScenario, options: RunCommandOptions): Promise<RunOutcome> {
+  const { scenario } = loaded;
+  if (options.seed !== undefined) {
+    const result = runScenario(scenario, options.seed, { swarm: options.swarm });
+    const verdict = judge(scenario, [result]);
+    const matches = runMatches(scenario.expect, result, true);
+    const shown = prepareShown(loaded, result, options);
+    printRun(loaded, shown, options);
+    printExpectation(loaded, verdict, matches, true, options);
+    return { matches, shown };
+  }
+  const [from, to] = options.seedRange ?? [1, options.seeds ?? (options.time === undefined ? scenario.seeds : undefined)];
+  if (!options.quiet) {
+    const seeds = to === undefined ? `seeds ${from}.. for ${formatDuration(options.time! * 1000)}` : `seeds ${from}..${to}`;
+    console.log(chalk.bold(`${loaded.name}`) + chalk.dim(` · ${seeds}${options.swarm ? ' · swarm' : ''} · ${options.jobs} job${options.jobs === 1 ? '' : 's'} — ${scenario.description}`));
+  }
+  const runner = seedRunner(options.jobs);
+  const progress = progressLine(options.quiet, options.time);
+  const interrupt = onInterrupt();
+  let search;
+  try {
+    search = await searchSeeds(runner, { file: resolve(loaded.path), scenario }, {
+      from, to, budgetMs: options.time, swarm: options.swarm, onProgress: progress?.update, signal: interrupt.signal,
+    });
+  } finally {
+    interrupt.dispose();
+    progress?.clear();
+    await runner.close();
+  }
+  const verdict = search.tally.verdict();
+  if (search.interrupted) {
+    printInterrupted(loaded, verdict, search.tally.runs, options);
+    return { matches: false, shown: undefined, interrupted: true };
+  }
+  if (search.outOfTime && !options.quiet) {
+    console.log(chalk.dim(`The time budget ran out after seeds ${from}..${search.lastSeed} (${(search.tally.runs / (search.elapsedMs / 1000)).toFixed(0)} seeds/s).`));
+  }
+  const shown = verdict.shown && prepareShown(loaded, verdict.shown, options);
+  const first = search.tally.first;
+  if (shown) printRun(loaded, shown, options);
+  else if (!options.quiet && first?.summary) console.log(`\nSummary of seed ${first.seed}:\n${first.summary}`);
+  printExpectation(loaded, verdict, verdict.matches, false, options);
+  return { matches: verdict.matches, shown };
+}
+
+/** Shrinks a violation (unless told not to) and replays the run to show, with its trace. */
+function prepareShown(loaded: LoadedScenario, found: RunResult, options: { shrink: boolean }): ShownRun {
+  const scenarioPath = loaded.path;
+  const report = options.shrink && found.outcome === 'violation' ? shrink(loaded.scenario, found) : undefined;
+  const spec: RunSpec = report?.shrunk ?? specOf(found);
+  const result = runSpec(loaded.scenario, spec, { trace: true });
+  return { scenarioPath, spec, result, shrink: report, subject: subjectOf(loaded) };
+}
+
+/** Replays a replay file: the run is shown like `sim run` shows one. */
+export async function replayCommand(file: string, options: PrintOptions): Promise<RunOutcome> {
+  const { replay, scenarioPath } = readReplayFile(file);
+  const loaded = await loadScenario(scenarioPath);
+  const verdict = await forScenarioFile(file, async () => checkReplay(loaded.scenario, replay, { trace: true }));
+  const shown: ShownRun = { scenarioPath: loaded.path, spec: specOfReplay(replay), result: verdict.result, subject: subjectOf(loaded) };
+  printRun(loaded, shown, options);
+  console.log(`\n${verdict.matches ? chalk.green('✓') : chalk.red.bold('✗')} ${file} ${verdict.matches ? verdict.summary : chalk.red.bold(verdict.summary)}`);
+  return { matches: verdict.matches, shown };
+}
+
+/** How the shown run is printed, and whether its text diagram is (the HTML page is a file the caller writes). */
+type PrintOptions = { tail: number; quiet?: boolean; verbose?: boolean; diagram?: boolean };
+
+const subjectOf = (loaded: LoadedScenario): ReportSubject => ({
+  scenario: loaded.name, description: loaded.scenario.description, expect: describeExpectation(loaded.scenario.expect),
+});
+
+function printRun(loaded: LoadedScenario, shown: ShownRun, options: PrintOptions): void {
+  const { scenario } = loaded;
+  const { result } = shown;
+  const trace = result.trace ?? [];
+  if (options.diagram) console.log(`\n${renderDiagram(result)}`);
+  if (options.quiet) {
+    console.log(headline(loaded, shown));
+    return;
+  }
+  console.log(chalk.bold(`\n${loaded.name} · seed ${result.seed}`) + chalk.dim(` — ${scenario.description}`));
+  console.log(headline(loaded, shown));
+  if (result.violation) console.log(`  ${result.violation.message}`);
+  if (shown.shrink) console.log(shrinkSummary(scenario, shown.shrink));
+  const overridden = Object.entries(shown.spec.overrides.params ?? {}).map(([name, value]) => `${name} = ${value}`);
+  if (overridden.length > 0) console.log(chalk.dim(`  with ${overridden.join(', ')}`));
+  if (result.faults.length > 0) {
+    const before = result.faults.filter((f) => f.at <= result.endTime);
+    console.log(chalk.bold(`\nFaults (true time)${before.length > 12 ? `: the last 12 of ${before.length} before the end` : ''}:`));
+    for (const line of faultList({ ...result, faults: before.slice(-12) })) console.log(line);
+  }
+  if (options.verbose) {
+    console.log(chalk.bold(`\nTrace (${trace.length} events):`));
+    for (const e of trace) console.log('  ' + formatEvent(e));
+  } else if (result.outcome !== 'ok') {
+    const nodes = result.violation?.nodes ?? [];
+    const at = result.violation?.at;
+    const tail = traceTail(trace, nodes, options.tail, at);
+    const upTo = at === undefined ? '' : ` up to ${formatTime(at)}, where it went wrong`;
+    console.log(chalk.bold(`\nWhat led there: the last ${tail.length} events${nodes.length ? ` involving ${nodes.join(', ')}` : ''}${upTo}:`));
+    for (const e of tail) console.log('  ' + formatEvent(e));
+  }
+  console.log(chalk.dim(`\n${result.stats.events} events, ${result.stats.delivered} messages delivered, ${result.stats.dropped} lost, ${result.stats.facts} facts checked.`));
+  if (result.summary) console.log(`Summary: ${result.summary}`);
+}
+
+function shrinkSummary(scenario: Scenario, report: ShrinkReport): string {
+  const { original, shrunk, shrunkResult } = report;
+  const before = paramValues(scenario, report.from.overrides.params);
+  const changes = [
+    `faults ${original.faults.length} → ${shrunk.faults.length}`,
+    `events ${original.stats.events} → ${shrunkResult.stats.events}`,
+    ...Object.entries(shrunk.overrides.params ?? {}).filter(([name, value]) => before[name] !== value).map(([name, value]) => `${name} ${before[name]} → ${value}`),
+  ];
+  if (shrunk.overrides.duration !== undefined) changes.push(`run ends at ${formatTime(shrunk.overrides.duration)}`);
+  return chalk.cyan(`  Shrunk in ${report.runs} replays, keeping only changes under which ${report.property} still fails: ${changes.join(', ')}.`);
+}
+
+function headline(loaded: LoadedScenario, shown: ShownRun): string {
+  const { result } = shown;
+  const which = shown.shrink ? `seed ${result.seed}, shrunk` : `seed ${result.seed}`;
+  if (result.outcome === 'violation') {
+    return chalk.red.bold(`✗ ${result.violation!.property} violated at ${formatTime(result.violation!.t)} (${which})`);
+  }
+  if (result.outcome === 'budget') {
+    return chalk.red.bold(`✗ event budget exhausted at ${formatTime(result.endTime)} after ${result.stats.events} events (${which}): a hang or a livelock`);
+  }
+  return chalk.green(`✓ no property violated in ${formatTime(shown.spec.overrides.duration ?? loaded.scenario.duration)} of simulated time (${which})`);
+}
+
+function printExpectation(loaded: LoadedScenario, verdict: SearchVerdict, matches: boolean, single: boolean, options: RunCommandOptions): void {
+  const expected = describeExpectation(loaded.scenario.expect);
+  const seed = verdict.shown?.seed;
+  if (!single) console.log(`\n${matches ? chalk.green('✓') : chalk.red('✗')} ${verdict.summary}`);
+  if (matches && verdict.shown) console.log(chalk.green(`As expected: this scenario ${expected}.`));
+  else if (matches && single && loaded.scenario.expect !== 'safe') {
+    console.log(chalk.yellow(`This seed does not show the expected violation (${expected}); search for one: npx sim run ${loaded.path} --seeds 500`));
+  } else if (matches) console.log(chalk.green(`As expected: this scenario is ${expected}.`));
+  else if (!verdict.shown) console.log(chalk.red(`Expected: ${expected}, but no seed showed it. Search further (--seed-range, --time) or check the model.`));
+  else console.log(chalk.red(`Not as expected: this scenario should be ${expected}.`));
+  if (seed !== undefined) {
+    console.log(`Reproduce: ${chalk.bold(`npx sim run ${loaded.path} --seed ${seed}${options.swarm ? ' --swarm' : ''}`)}` + chalk.dim(`   (add --verbose for the whole trace, --trace run.jsonl to save it, --save run.json to keep the shrunk run as a replay file)`));
+  }
+}
