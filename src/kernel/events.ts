@@ -1,11 +1,12 @@
 import type { Fault } from './fault.js';
-import type { Network } from './network.js';
+import type { Link, Network } from './network.js';
 import type { Envelope, TimerHandle } from './node.js';
 import type { Fact } from './property.js';
 import type { Scheduled } from './queue.js';
 import type { NodeRuntime } from './runtime.js';
 import { formatTime, type Micros } from './time.js';
 import type { TraceEvent } from './trace.js';
+import type { CallGroup, Message } from './workflow.js';
 
 /** What a queued event does when its time comes. */
 export const DELIVER = 0;
@@ -34,6 +35,8 @@ export class SimEvent implements Scheduled, TimerHandle {
     readonly node: NodeRuntime | undefined,
     readonly incarnation: number,
     public payload: any,
+    /** A delivery's link: a partition in force when the message arrives loses it. */
+    readonly link: Link | undefined = undefined,
   ) {}
 
   get tag(): unknown {
@@ -59,7 +62,8 @@ export interface EventLoop {
   readonly network: Network;
   /** Queues an event; one before the present throws a ConfigError (true time never decreases). */
   enqueue(event: SimEvent): void;
-  send(from: NodeRuntime, to: string, body: unknown, inReplyTo: number | undefined): number;
+  /** Sends a message; `call` is the workflow call a request belongs to, or a reply answers. */
+  send(from: NodeRuntime, to: string, body: unknown, inReplyTo: number | undefined, call: CallGroup | undefined): Message;
   /** Stamps a fact a node reports, traces it, and hands it to the properties that watch its kind. */
   fact(node: NodeRuntime, kind: string, data: Record<string, unknown>): void;
   /** Hands a fact to the properties that watch its kind. */

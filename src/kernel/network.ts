@@ -19,11 +19,22 @@ export const DEFAULT_LINK: LinkProfile = {
   reorder: 0,
 };
 
-/** What the network decided for one message: when each copy arrives, or why it is lost. */
-export type Routing = { lost: 'partition' | 'loss' } | { lost: false; delays: Micros[] };
+/**
+ * What the network decided for a message: lost (and why), or the delay of its copy
+ * and of a duplicate. The network reuses one of these for every message (nothing is
+ * allocated per message), so read it at once.
+ */
+export interface Routing {
+  lost: 'partition' | 'loss' | false;
+  delay: Micros;
+  /** The duplicate's delay, when the message is duplicated. */
+  duplicateDelay: Micros | undefined;
+}
 
 /** One direction of a link: its profile, its own random stream, and how many partitions cut it now. */
-interface Link {
+export interface Link {
+  readonly from: string;
+  readonly to: string;
   profile: LinkProfile;
   random: Random | undefined;
   cuts: number;
@@ -35,10 +46,11 @@ interface Link {
  * in traffic on one link does not reshuffle deliveries on any other.
  */
 export class Network {
-  /** from → to → link: nested maps, so the hot path builds no string keys. */
+  /** from → to → link: nested maps, so finding a link builds no string key. */
   private readonly links = new Map<string, Map<string, Link>>();
   private readonly cutsById = new Map<number, Link[]>();
   private degradation: Omit<LinkProfile, 'latency'> | undefined;
+  private readonly routing: Routing = { lost: false, delay: 0, duplicateDelay: undefined };
 
   constructor(
     private readonly random: RandomSource,
@@ -51,19 +63,23 @@ export class Network {
     link.profile = { ...link.profile, ...profile };
   }
 
-  profileOf(from: string, to: string): LinkProfile {
-    return this.link(from, to).profile;
+  /** The link from → to; the same object for the whole run, so a sender can keep it. */
+  link(from: string, to: string): Link {
+    let row = this.links.get(from);
+    if (row === undefined) this.links.set(from, (row = new Map()));
+    let link = row.get(to);
+    if (link === undefined) row.set(to, (link = { from, to, profile: this.defaults, random: undefined, cuts: 0 }));
+    return link;
   }
 
-  isBlocked(from: string, to: string): boolean {
-    return this.cutsById.size > 0 && this.link(from, to).cuts > 0;
-  }
-
-  route(from: string, to: string): Routing {
-    const link = this.link(from, to);
-    if (link.cuts > 0) return LOST_TO_PARTITION;
+  route(link: Link): Routing {
+    const routing = this.routing;
+    if (link.cuts > 0) {
+      routing.lost = 'partition';
+      return routing;
+    }
     const profile = link.profile;
-    const rng = (link.random ??= this.random.stream(`link:${from}->${to}`));
+    const rng = (link.random ??= this.random.stream(`link:${link.from}->${link.to}`));
     const degradation = this.degradation;
     const loss = degradation ? Math.max(profile.loss, degradation.loss) : profile.loss;
     const duplicate = degradation ? Math.max(profile.duplicate, degradation.duplicate) : profile.duplicate;
@@ -74,8 +90,10 @@ export class Network {
     const first = this.delay(profile, reorder, rng);
     const dupDraw = rng.float();
     const second = this.delay(profile, reorder, rng);
-    if (lossDraw < loss) return LOST_TO_LOSS;
-    return { lost: false, delays: dupDraw < duplicate ? [first, second] : [first] };
+    routing.lost = lossDraw < loss ? 'loss' : false;
+    routing.delay = first;
+    routing.duplicateDelay = dupDraw < duplicate ? second : undefined;
+    return routing;
   }
 
   /** Cuts every listed directed link until `heal(id)` is called. */
@@ -94,14 +112,6 @@ export class Network {
     this.degradation = profile;
   }
 
-  private link(from: string, to: string): Link {
-    let row = this.links.get(from);
-    if (row === undefined) this.links.set(from, (row = new Map()));
-    let link = row.get(to);
-    if (link === undefined) row.set(to, (link = { profile: this.defaults, random: undefined, cuts: 0 }));
-    return link;
-  }
-
   private delay(profile: LinkProfile, reorder: number, rng: Random): Micros {
     const { min, max } = profile.latency;
     const base = min + Math.floor(rng.float() * (max - min + 1));
@@ -109,9 +119,6 @@ export class Network {
     return base + held;
   }
 }
-
-const LOST_TO_PARTITION: Routing = { lost: 'partition' };
-const LOST_TO_LOSS: Routing = { lost: 'loss' };
 
 /** The directed links a full split into groups cuts (nodes not listed are untouched). */
 export function splitLinks(groups: string[][]): Array<[string, string]> {

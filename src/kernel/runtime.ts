@@ -1,23 +1,25 @@
 import { freeze } from 'immer';
 import type { LocalClock } from './clock.js';
 import { SimEvent, TIMER, type EventLoop } from './events.js';
+import type { Link } from './network.js';
 import type { Disk, NodeContext, NodeHandlers, NodeModel } from './node.js';
 import type { Random } from './random.js';
 import type { Micros } from './time.js';
-import { step, type CallGroup } from './workflow.js';
+import { CALL, step, type Message } from './workflow.js';
 
 /**
  * A node as the kernel runs it: its model, clock, random stream and disk, whether it
- * is up, and its volatile state (handlers, pending calls). Each crash starts a new
- * incarnation: events scheduled by an earlier one are void.
+ * is up, and its volatile state (handlers). Each crash starts a new incarnation:
+ * events scheduled and calls made by an earlier one are void.
  */
 export class NodeRuntime {
   up = true;
   incarnation = 0;
   pausedUntil: Micros = 0;
   handlers: NodeHandlers = {};
-  readonly calls = new Map<number, CallGroup>();
   readonly disk = new Map<string, unknown>();
+  /** Where this node's messages go, by destination: found on the first send, kept for the run. */
+  readonly routes = new Map<string, Route>();
   readonly context: NodeContext;
 
   constructor(
@@ -39,7 +41,6 @@ export class NodeRuntime {
   crash(): void {
     this.up = false;
     this.incarnation++;
-    this.calls.clear();
     this.handlers = {};
     this.pausedUntil = 0;
   }
@@ -48,6 +49,12 @@ export class NodeRuntime {
     this.up = true;
     this.boot();
   }
+}
+
+/** A destination as a sender keeps it: the node, and the link that carries messages there. */
+export interface Route {
+  target: NodeRuntime;
+  link: Link;
 }
 
 /** All a node sees of the world: its own clock, random stream and disk, and the network. */
@@ -62,8 +69,8 @@ function createContext(node: NodeRuntime, loop: EventLoop): NodeContext {
     random: node.random,
     disk,
     now: () => node.clock.read(loop.trueTime),
-    send: (to, body) => void loop.send(node, to, body, undefined),
-    reply: (request, body) => void loop.send(node, request.from, body, request.id),
+    send: (to, body) => void loop.send(node, to, body, undefined, undefined),
+    reply: (request, body) => void loop.send(node, request.from, body, request.id, (request as Message)[CALL]),
     setTimer: (delay, tag) => {
       const timer = new SimEvent(loop.trueTime + node.clock.trueDuration(delay), TIMER, node, node.incarnation, tag);
       loop.enqueue(timer);

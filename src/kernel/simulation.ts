@@ -8,10 +8,10 @@ import type { Envelope, NodeModel, NodeOptions } from './node.js';
 import type { Breach, Fact, Property, Violation } from './property.js';
 import { EventQueue } from './queue.js';
 import { Random, RandomSource } from './random.js';
-import { NodeRuntime } from './runtime.js';
+import { NodeRuntime, type Route } from './runtime.js';
 import type { DropReason, EndReason, TraceEvent } from './trace.js';
 import type { Micros } from './time.js';
-import { answerCall, expireCall, step } from './workflow.js';
+import { answerCall, CALL, expireCall, step, waitingCall, type CallGroup, type Message } from './workflow.js';
 
 export interface SimulationOptions {
   seed: number;
@@ -59,6 +59,12 @@ export interface World {
   readonly nodeIds: readonly string[];
 }
 
+/** A property, and how many facts it has been handed (`RunResult.factsSeen`). */
+interface Watcher {
+  readonly property: Property;
+  seen: number;
+}
+
 /**
  * The kernel: a virtual clock, an event queue, nodes, the network, faults and
  * properties. Everything random is drawn from streams of one seed, so a run is a
@@ -73,10 +79,10 @@ export class Simulation implements World, EventLoop {
   readonly trace: TraceEvent[] | undefined;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly nodes = new Map<string, NodeRuntime>();
-  private readonly properties: Property[] = [];
-  /** For each fact kind, the properties that watch it, in the order they were added. */
-  private readonly watchers = new Map<string, Property[]>();
-  private readonly factsSeen = new Map<Property, number>();
+  /** Every property, in the order added, with how many facts it has been handed. */
+  private readonly watchers: Watcher[] = [];
+  /** For each fact kind, the watchers of the properties that watch it, in the order they were added. */
+  private readonly watchersOf = new Map<string, Watcher[]>();
   private readonly probes: Record<string, number> = {};
   private readonly faults: Fault[] = [];
   private readonly faultExecutor = new FaultExecutor(this);
@@ -101,7 +107,7 @@ export class Simulation implements World, EventLoop {
 
   /** The names of the properties the run checks. */
   get propertyNames(): readonly string[] {
-    return this.properties.map((p) => p.name);
+    return this.watchers.map((w) => w.property.name);
   }
 
   /** True time. For the kernel, checkers and reports only: never hand it to a node. */
@@ -118,7 +124,7 @@ export class Simulation implements World, EventLoop {
 
   property(property: Property<any>): void {
     if (this.started) throw new ConfigError(`property ${property.name}: properties must be added before the run starts`);
-    this.properties.push(property);
+    this.watchers.push({ property, seen: 0 });
   }
 
   stream(name: string): Random {
@@ -160,8 +166,8 @@ export class Simulation implements World, EventLoop {
     }
     this.record({ t: this.now, kind: 'end', reason: this.stopReason });
     const factsSeen: Record<string, number> = {};
-    for (const property of this.properties) {
-      if (property.observe) factsSeen[property.name] = (factsSeen[property.name] ?? 0) + (this.factsSeen.get(property) ?? 0);
+    for (const { property, seen } of this.watchers) {
+      if (property.observe) factsSeen[property.name] = (factsSeen[property.name] ?? 0) + seen;
     }
     return {
       seed: this.options.seed,
@@ -191,12 +197,13 @@ export class Simulation implements World, EventLoop {
 
   private loop(until: Micros): void {
     const queue = this.queue;
+    const stats = this.stats;
     while (this.stopReason === undefined) {
       const event = queue.peek();
       if (event === undefined || event.time > until) return;
       queue.pop();
       this.now = event.time;
-      if (++this.stats.events > this.maxEvents) {
+      if (++stats.events > this.maxEvents) {
         this.stopReason = 'budget';
         return;
       }
@@ -212,20 +219,21 @@ export class Simulation implements World, EventLoop {
 
   private finish(): void {
     const faultsOverAt = this.faults.reduce((latest, f) => Math.max(latest, faultEnd(f) ?? f.at), 0);
-    for (const property of this.properties) {
+    for (const { property } of this.watchers) {
       const breach = property.finish?.({ t: this.now, faultsOverAt });
       if (breach) return this.breached(property, breach);
     }
   }
 
   private dispatch(event: SimEvent): void {
-    if (event.type === FAULT) return this.faultExecutor.inject(event.payload);
-    if (event.type === RECOVER) return this.faultExecutor.recover(event.payload);
+    const type = event.type;
+    if (type === DELIVER) return this.deliver(event.node!, event);
+    if (type === FAULT) return this.faultExecutor.inject(event.payload);
+    if (type === RECOVER) return this.faultExecutor.recover(event.payload);
     const node = event.node!;
-    if (event.type === DELIVER) return this.deliver(node, event);
     if (event.cancelled || event.incarnation !== node.incarnation || !node.up) return;
     if (this.now < node.pausedUntil) return this.postpone(event, node.pausedUntil);
-    switch (event.type) {
+    switch (type) {
       case TIMER:
         if (this.trace) this.record({ t: this.now, kind: 'timer', node: node.id, local: node.clock.read(this.now), timer: event.payload });
         node.handlers.onTimer?.(event.payload);
@@ -238,9 +246,9 @@ export class Simulation implements World, EventLoop {
   }
 
   private deliver(node: NodeRuntime, event: SimEvent): void {
-    const envelope: Envelope = event.payload;
+    const envelope: Message = event.payload;
     if (!node.up) return this.drop(envelope, 'crashed');
-    if (this.network.isBlocked(envelope.from, envelope.to)) return this.drop(envelope, 'partition');
+    if (event.link!.cuts > 0) return this.drop(envelope, 'partition');
     if (this.now < node.pausedUntil) return this.postpone(event, node.pausedUntil);
     this.stats.delivered++;
     if (this.trace) {
@@ -250,8 +258,8 @@ export class Simulation implements World, EventLoop {
       });
     }
     if (envelope.inReplyTo !== undefined) {
-      const group = node.calls.get(envelope.inReplyTo);
-      if (group) return answerCall(this, node, group, envelope);
+      const call = waitingCall(node, envelope);
+      if (call !== undefined) return answerCall(this, node, call, envelope);
     }
     node.handlers.onMessage?.(envelope.body, envelope);
   }
@@ -272,19 +280,26 @@ export class Simulation implements World, EventLoop {
     }
   }
 
-  send(from: NodeRuntime, to: string, body: unknown, inReplyTo: number | undefined): number {
-    const target = this.nodes.get(to);
-    if (target === undefined) throw new ConfigError(`node ${from.id} sent a message to '${to}', which the scenario does not have`);
-    const envelope: Envelope = { id: this.nextMessageId++, from: from.id, to, body, inReplyTo, sentAt: this.now };
-    const routing = this.network.route(from.id, to);
+  send(from: NodeRuntime, to: string, body: unknown, inReplyTo: number | undefined, call: CallGroup | undefined): Message {
+    const route = from.routes.get(to) ?? this.routeFrom(from, to);
+    const envelope: Message = { id: this.nextMessageId++, from: from.id, to, body, inReplyTo, sentAt: this.now, [CALL]: call };
+    const routing = this.network.route(route.link);
     if (routing.lost !== false) {
       this.drop(envelope, routing.lost);
-      return envelope.id;
+      return envelope;
     }
-    for (const delay of routing.delays) {
-      this.enqueue(new SimEvent(this.now + delay, DELIVER, target, 0, envelope));
-    }
-    return envelope.id;
+    const duplicateDelay = routing.duplicateDelay;
+    this.enqueue(new SimEvent(this.now + routing.delay, DELIVER, route.target, 0, envelope, route.link));
+    if (duplicateDelay !== undefined) this.enqueue(new SimEvent(this.now + duplicateDelay, DELIVER, route.target, 0, envelope, route.link));
+    return envelope;
+  }
+
+  private routeFrom(from: NodeRuntime, to: string): Route {
+    const target = this.nodes.get(to);
+    if (target === undefined) throw new ConfigError(`node ${from.id} sent a message to '${to}', which the scenario does not have`);
+    const route: Route = { target, link: this.network.link(from.id, to) };
+    from.routes.set(to, route);
+    return route;
   }
 
   fact(node: NodeRuntime, kind: string, data: Record<string, unknown>): void {
@@ -301,16 +316,19 @@ export class Simulation implements World, EventLoop {
 
   observe(fact: Fact): void {
     if (this.violation) return;
-    let watching = this.watchers.get(fact.kind);
-    if (watching === undefined) {
-      watching = this.properties.filter((p) => p.observe !== undefined && (p.watches === undefined || p.watches.includes(fact.kind)));
-      this.watchers.set(fact.kind, watching);
+    const watching = this.watchersOf.get(fact.kind) ?? this.watchersOfKind(fact.kind);
+    for (let i = 0; i < watching.length; i++) {
+      const watcher = watching[i]!;
+      watcher.seen++;
+      const breach = watcher.property.observe!(fact);
+      if (breach) return this.breached(watcher.property, breach);
     }
-    for (const property of watching) {
-      this.factsSeen.set(property, (this.factsSeen.get(property) ?? 0) + 1);
-      const breach = property.observe!(fact);
-      if (breach) return this.breached(property, breach);
-    }
+  }
+
+  private watchersOfKind(kind: string): Watcher[] {
+    const watching = this.watchers.filter(({ property: p }) => p.observe !== undefined && (p.watches === undefined || p.watches.includes(kind)));
+    this.watchersOf.set(kind, watching);
+    return watching;
   }
 
   private breached(property: Property, breach: Breach): void {

@@ -4,16 +4,37 @@ import type { NodeRuntime } from './runtime.js';
 
 /**
  * Request/reply tracking for workflows: the requests of one `call`/`callAll`, the
- * replies so far, and the timeout that ends the wait. Each request's message id maps
- * to its group in the calling node's `calls`, so a reply finds the workflow that
- * waits for it; one that arrives after the timeout finds nothing and goes to `onMessage`.
+ * replies so far, and the timeout that ends the wait. A request carries its call,
+ * and so does every reply to it (`ctx.reply` copies it), so a reply finds the
+ * workflow that waits for it without a lookup. A reply the call no longer waits for
+ * (it already has one, its timeout passed, or the caller crashed since) goes to
+ * `onMessage`, as a late reply goes to a real client's socket.
  */
 export interface CallGroup {
   workflow: Workflow;
+  node: NodeRuntime;
+  /** The caller's incarnation: a crash forgets every call. */
+  incarnation: number;
   ids: number[];
+  /** One per request, `ok: false` until its reply comes. */
   replies: Reply[];
   remaining: number;
+  /** Every request has its reply, or the timeout has passed. */
+  over: boolean;
   timeout: SimEvent;
+}
+
+/** The key a kernel envelope keeps its call under: a symbol, so neither JSON (traces, timer tags) nor a model's code sees it. */
+export const CALL = Symbol('call');
+
+/** An envelope as the kernel makes it. */
+export type Message = Envelope & { [CALL]: CallGroup | undefined };
+
+/** The call that waits for this reply, if it still does. */
+export function waitingCall(node: NodeRuntime, reply: Message): CallGroup | undefined {
+  const call = reply[CALL];
+  if (call === undefined || call.over || call.node !== node || call.incarnation !== node.incarnation) return undefined;
+  return call.replies[call.ids.indexOf(reply.inReplyTo!)]!.ok ? undefined : call;
 }
 
 /** Resumes a workflow with `value` and carries out what it yields next: a sleep, or a call. */
@@ -25,35 +46,34 @@ export function step(loop: EventLoop, node: NodeRuntime, workflow: Workflow, val
     loop.enqueue(new SimEvent(loop.trueTime + node.clock.trueDuration(effect.duration), WAKE, node, node.incarnation, workflow));
     return;
   }
-  if (effect.requests.length === 0) return step(loop, node, workflow, []);
+  const requests = effect.requests;
+  if (requests.length === 0) return step(loop, node, workflow, []);
   const timeout = new SimEvent(loop.trueTime + node.clock.trueDuration(effect.timeout), CALL_TIMEOUT, node, node.incarnation, undefined);
-  const group: CallGroup = { workflow, ids: [], replies: [], remaining: effect.requests.length, timeout };
-  timeout.payload = group;
-  effect.requests.forEach((request, i) => {
-    group.replies[i] = { ok: false, from: request.to };
-    const id = loop.send(node, request.to, request.body, undefined);
-    group.ids.push(id);
-    node.calls.set(id, group);
-  });
+  const call: CallGroup = { workflow, node, incarnation: node.incarnation, ids: [], replies: [], remaining: requests.length, over: false, timeout };
+  timeout.payload = call;
+  for (let i = 0; i < requests.length; i++) {
+    const request = requests[i]!;
+    call.replies.push({ ok: false, from: request.to });
+    call.ids.push(loop.send(node, request.to, request.body, undefined, call).id);
+  }
   loop.enqueue(timeout);
 }
 
-/** A reply to one of the group's requests; the workflow resumes once every request has one. */
-export function answerCall(loop: EventLoop, node: NodeRuntime, group: CallGroup, envelope: Envelope): void {
-  const index = group.ids.indexOf(envelope.inReplyTo!);
-  node.calls.delete(envelope.inReplyTo!);
-  group.replies[index] = { ok: true, from: envelope.from, body: envelope.body };
-  if (--group.remaining > 0) return;
-  group.timeout.cancelled = true;
-  step(loop, node, group.workflow, group.replies);
+/** A reply to one of the call's requests; the workflow resumes once every request has one. */
+export function answerCall(loop: EventLoop, node: NodeRuntime, call: CallGroup, reply: Envelope): void {
+  call.replies[call.ids.indexOf(reply.inReplyTo!)] = { ok: true, from: reply.from, body: reply.body };
+  if (--call.remaining > 0) return;
+  call.over = true;
+  call.timeout.cancelled = true;
+  step(loop, node, call.workflow, call.replies);
 }
 
 /** The timeout: the workflow resumes with the replies it has; the others stay `ok: false`. */
-export function expireCall(loop: EventLoop, node: NodeRuntime, group: CallGroup): void {
-  const waitingFor: string[] = [];
-  group.ids.forEach((id, i) => {
-    if (node.calls.delete(id)) waitingFor.push(group.replies[i]!.from);
-  });
-  if (loop.trace) loop.record({ t: loop.trueTime, kind: 'timeout', node: node.id, local: node.clock.read(loop.trueTime), waitingFor });
-  step(loop, node, group.workflow, group.replies);
+export function expireCall(loop: EventLoop, node: NodeRuntime, call: CallGroup): void {
+  call.over = true;
+  if (loop.trace) {
+    const waitingFor = call.replies.filter((r) => !r.ok).map((r) => r.from);
+    loop.record({ t: loop.trueTime, kind: 'timeout', node: node.id, local: node.clock.read(loop.trueTime), waitingFor });
+  }
+  step(loop, node, call.workflow, call.replies);
 }

@@ -128,8 +128,14 @@ export class AlignedWindowMeter implements ContractMeter {
     const current = this.counts.get(user);
     // An admission for a window already left behind (interleaved deciders) is not re-opened.
     if (current && current.index > index) return undefined;
-    const count = current?.index === index ? current.count + 1 : 1;
-    this.counts.set(user, { index, count });
+    // Counted in place: a new object per admission would outlive a scavenge in the study's millions.
+    let count = 1;
+    if (current === undefined) this.counts.set(user, { index, count });
+    else {
+      count = current.index === index ? current.count + 1 : 1;
+      current.index = index;
+      current.count = count;
+    }
     if (count <= limit.limit) return undefined;
     return `${count} requests admitted for ${user} in the aligned window from ${formatTime(index * limit.window)} (limit ${limit.limit})`;
   }
@@ -156,10 +162,11 @@ export class BucketMeter implements ContractMeter {
 
   admit(user: string, t: Micros, tier: Limit): string | undefined {
     const limit = this.envelope(tier);
-    const bucket = this.refill(user, t, limit);
+    let bucket = this.buckets.get(user);
+    if (bucket === undefined) this.buckets.set(user, (bucket = { tokens: capacityOf(limit), at: t, fullAt: t, sinceFull: 0 }));
+    else this.refill(bucket, t, limit);
     bucket.tokens -= limit.window;
     bucket.sinceFull++;
-    this.buckets.set(user, bucket);
     if (bucket.tokens >= 0) return undefined;
     const burst = limit.burst ?? limit.limit;
     const span = t - bucket.fullAt;
@@ -171,15 +178,23 @@ export class BucketMeter implements ContractMeter {
 
   conforms(user: string, t: Micros, tier: Limit): boolean {
     const limit = this.envelope(tier);
-    return this.refill(user, t, limit).tokens >= limit.window;
+    const bucket = this.buckets.get(user);
+    const capacity = capacityOf(limit);
+    const tokens = bucket === undefined ? capacity : Math.min(capacity, bucket.tokens + Math.max(0, t - bucket.at) * limit.limit);
+    return tokens >= limit.window;
   }
 
-  private refill(user: string, t: Micros, limit: Limit): { tokens: number; at: Micros; fullAt: Micros; sinceFull: number } {
-    const capacity = (limit.burst ?? limit.limit) * limit.window;
-    const bucket = this.buckets.get(user);
-    if (!bucket) return { tokens: capacity, at: t, fullAt: t, sinceFull: 0 };
+  /** Refills the bucket up to `t`, in place (one object per user: the study has millions). */
+  private refill(bucket: { tokens: number; at: Micros; fullAt: Micros; sinceFull: number }, t: Micros, limit: Limit): void {
+    const capacity = capacityOf(limit);
     const refilled = bucket.tokens + Math.max(0, t - bucket.at) * limit.limit;
-    if (refilled >= capacity) return { tokens: capacity, at: Math.max(t, bucket.at), fullAt: t, sinceFull: 0 };
-    return { tokens: refilled, at: Math.max(t, bucket.at), fullAt: bucket.fullAt, sinceFull: bucket.sinceFull };
+    bucket.at = Math.max(t, bucket.at);
+    if (refilled >= capacity) {
+      bucket.tokens = capacity;
+      bucket.fullAt = t;
+      bucket.sinceFull = 0;
+    } else bucket.tokens = refilled;
   }
 }
+
+const capacityOf = (limit: Limit) => (limit.burst ?? limit.limit) * limit.window;

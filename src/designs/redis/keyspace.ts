@@ -20,9 +20,15 @@ export class SortedSet {
   private readonly scores: number[] = [];
   private readonly order: string[] = [];
   private readonly index = new Map<string, number>();
+  /** The members' lengths, summed: what their strings take, without visiting them (`Keyspace.memory`). */
+  private memberChars = 0;
 
   get size(): number {
     return this.index.size;
+  }
+
+  get totalMemberLength(): number {
+    return this.memberChars;
   }
 
   /** Returns 1 if the member is new, 0 if it was there (its score is updated). */
@@ -33,6 +39,7 @@ export class SortedSet {
       this.removeAt(this.positionOf(member, existing));
     }
     this.index.set(member, score);
+    if (existing === undefined) this.memberChars += member.length;
     const at = this.scores.length === 0 || this.scores[this.scores.length - 1]! <= score ? this.scores.length : this.firstAbove(score);
     this.scores.splice(at, 0, score);
     this.order.splice(at, 0, member);
@@ -44,7 +51,10 @@ export class SortedSet {
     const from = this.firstAbove(min, true);
     const to = this.firstAbove(max);
     if (to <= from) return 0;
-    for (let i = from; i < to; i++) this.index.delete(this.order[i]!);
+    for (let i = from; i < to; i++) {
+      this.index.delete(this.order[i]!);
+      this.memberChars -= this.order[i]!.length;
+    }
     this.scores.splice(from, to - from);
     this.order.splice(from, to - from);
     return to - from;
@@ -133,6 +143,11 @@ export type ValueSnapshot =
   | { type: 'zset'; members: Array<[string, number]> }
   | { type: 'hash'; fields: Array<[string, string]> };
 
+/**
+ * The keys. A write to a key that exists updates its entry in place: the study writes
+ * millions of keys, and a new entry object per write would survive into the old
+ * generation and be copied by every scavenge on the way.
+ */
 export class Keyspace {
   private readonly entries = new Map<string, Entry>();
 
@@ -179,14 +194,18 @@ export class Keyspace {
     switch (command.op) {
       case 'get':
         return entry ? asString(key, entry).value : null;
-      case 'set':
-        this.put(key, { value: { type: 'string', value: command.value }, expiresAt: command.ttl === undefined ? undefined : now + command.ttl });
+      case 'set': {
+        const expiresAt = command.ttl === undefined ? undefined : now + command.ttl;
+        if (entry?.value.type === 'string') this.update(key, entry, command.value, expiresAt);
+        else this.put(key, { value: { type: 'string', value: command.value }, expiresAt });
         return 'OK';
+      }
       case 'incr':
       case 'incrby': {
         const next = Number(entry ? asString(key, entry).value : '0') + (command.op === 'incr' ? 1 : command.by);
         if (!Number.isInteger(next)) throw new WrongTypeError(`INCR on '${key}': value is not an integer`);
-        this.put(key, { value: { type: 'string', value: String(next) }, expiresAt: entry?.expiresAt });
+        if (entry) this.update(key, entry, String(next), entry.expiresAt);
+        else this.put(key, { value: { type: 'string', value: String(next) }, expiresAt: undefined });
         return next;
       }
       case 'del':
@@ -194,7 +213,8 @@ export class Keyspace {
         return entry ? 1 : 0;
       case 'pexpire':
         if (!entry) return 0;
-        this.put(key, { value: entry.value, expiresAt: now + command.ttl });
+        entry.expiresAt = now + command.ttl;
+        this.put(key, entry);
         return 1;
       case 'zadd': {
         if (entry) {
@@ -223,7 +243,7 @@ export class Keyspace {
           if (!fields.has(field)) added++;
           fields.set(field, command.fields[field]!);
         }
-        this.put(key, { value: { type: 'hash', fields }, expiresAt: entry?.expiresAt });
+        this.put(key, entry ?? { value: { type: 'hash', fields }, expiresAt: undefined });
         return added;
       }
       case 'hgetall':
@@ -242,33 +262,20 @@ export class Keyspace {
   memory(key: string, now: Micros): MemoryUsage {
     const entry = this.live(key, now);
     if (!entry) return { entries: 0, bytes: 0 };
-    const keyBytes = 50 + key.length;
-    const value = entry.value;
-    switch (value.type) {
-      case 'string':
-        return { entries: 1, bytes: keyBytes + (/^-?\d{1,19}$/.test(value.value) ? 0 : value.value.length + 9) };
-      case 'zset': {
-        const perMemberOverhead = value.members.size > 128 ? 11 + 64 : 11;
-        let bytes = keyBytes;
-        for (const member of value.members.members()) bytes += member.length + perMemberOverhead;
-        return { entries: value.members.size, bytes };
-      }
-      case 'hash': {
-        let bytes = keyBytes;
-        for (const [field, v] of value.fields) bytes += field.length + v.length + 4;
-        return { entries: value.fields.size, bytes };
-      }
-    }
+    return { entries: entryCount(entry.value), bytes: bytesOf(key, entry.value) };
   }
 
-  /** Every live key's memory, summed. */
+  /** Every live key's memory, summed (expired keys are deleted on the way, as `live` would). */
   totalMemory(now: Micros): MemoryInfo {
     let entries = 0;
     let bytes = 0;
-    for (const key of [...this.entries.keys()]) {
-      const usage = this.memory(key, now);
-      entries += usage.entries;
-      bytes += usage.bytes;
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt !== undefined && entry.expiresAt <= now) {
+        this.entries.delete(key);
+        continue;
+      }
+      entries += entryCount(entry.value);
+      bytes += bytesOf(key, entry.value);
     }
     return { keys: this.entries.size, entries, bytes };
   }
@@ -280,6 +287,42 @@ export class Keyspace {
   restore(snapshot: ReadonlyArray<readonly [string, ValueSnapshot, Micros | null]>): void {
     this.entries.clear();
     for (const [key, value, expiresAt] of snapshot) this.entries.set(key, { value: valueOf(value), expiresAt: expiresAt ?? undefined });
+  }
+
+  /** A new string value for a key that holds a string. */
+  private update(key: string, entry: Entry, value: string, expiresAt: Micros | undefined): void {
+    (entry.value as { value: string }).value = value;
+    entry.expiresAt = expiresAt;
+    this.put(key, entry);
+  }
+}
+
+function entryCount(value: Value): number {
+  switch (value.type) {
+    case 'string':
+      return 1;
+    case 'zset':
+      return value.members.size;
+    case 'hash':
+      return value.fields.size;
+  }
+}
+
+/** See `Keyspace.memory`. */
+function bytesOf(key: string, value: Value): number {
+  const keyBytes = 50 + key.length;
+  switch (value.type) {
+    case 'string':
+      return keyBytes + (/^-?\d{1,19}$/.test(value.value) ? 0 : value.value.length + 9);
+    case 'zset': {
+      const perMemberOverhead = value.members.size > 128 ? 11 + 64 : 11;
+      return keyBytes + value.members.totalMemberLength + value.members.size * perMemberOverhead;
+    }
+    case 'hash': {
+      let bytes = keyBytes;
+      for (const [field, v] of value.fields) bytes += field.length + v.length + 4;
+      return bytes;
+    }
   }
 }
 
