@@ -1,8 +1,9 @@
 /** `sim run` and `sim replay`: a search or one seed, and the one run they show in full. */
 import chalk from 'chalk';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  describeExpectation, formatDuration, formatTime, judge, paramValues, runMatches, runScenario, runSpec, specOf,
+  describeExpectation, formatDuration, formatTime, judge, paramValues, runMatches, runScenario, runSpec, specOf, TraceTail,
   type RunResult, type RunSpec, type Scenario, type SearchVerdict,
 } from '../kernel/index.js';
 import { renderDiagram, type ReportSubject } from '../report/index.js';
@@ -13,9 +14,11 @@ import { shrink, type ShrinkReport } from '../search/shrink.js';
 import { faultList, formatEvent, traceTail } from '../report/format.js';
 import { loadScenario, type LoadedScenario } from '../search/scenario-file.js';
 import { progressLine } from './progress.js';
-import { forScenarioFile, onInterrupt } from './common.js';
+import { forScenarioFile, onInterrupt, UsageError } from './common.js';
 
 export interface RunCommandOptions {
+  /** The file the shown run's trace goes to (streamed there when the run is too long to keep whole). */
+  trace?: string;
   seed?: number;
   seeds?: number;
   seedRange?: [number, number];
@@ -46,6 +49,11 @@ export interface ShownRun {
   shrink?: ShrinkReport;
   /** What the HTML page says the run is of. */
   subject: ReportSubject;
+  /**
+   * The run was too long to keep whole: its trace is the tail (and every fault), and
+   * `--trace`'s file, if asked for, was streamed as it ran.
+   */
+  tailOnly?: boolean;
 }
 
 export interface RunOutcome {
@@ -118,12 +126,60 @@ async function runLoaded(loaded: LoadedScenario, options: RunCommandOptions): Pr
 }
 
 /** Shrinks a violation (unless told not to) and replays the run to show, with its trace. */
-function prepareShown(loaded: LoadedScenario, found: RunResult, options: { shrink: boolean }): ShownRun {
+function prepareShown(loaded: LoadedScenario, found: RunResult, options: { shrink: boolean; trace?: string }): ShownRun {
   const scenarioPath = loaded.path;
   const report = options.shrink && found.outcome === 'violation' ? shrink(loaded.scenario, found) : undefined;
   const spec: RunSpec = report?.shrunk ?? specOf(found);
-  const result = runSpec(loaded.scenario, spec, { trace: true });
-  return { scenarioPath, spec, result, shrink: report, subject: subjectOf(loaded) };
+  const events = report?.shrunkResult.stats.events ?? found.stats.events;
+  if (events <= WHOLE_TRACE_LIMIT) {
+    return { scenarioPath, spec, result: runSpec(loaded.scenario, spec, { trace: true }), shrink: report, subject: subjectOf(loaded) };
+  }
+  // Too long to hold: keep the tail for the story, and stream the whole trace to --trace's file as it happens.
+  const file = options.trace === undefined ? undefined : new StreamedFile(options.trace);
+  let result: RunResult;
+  try {
+    result = runSpec(loaded.scenario, spec, { trace: new TraceTail(TAIL_EVENTS, file && ((event) => file.line(JSON.stringify(event)))) });
+  } finally {
+    file?.close();
+  }
+  return { scenarioPath, spec, result, shrink: report, subject: subjectOf(loaded), tailOnly: true };
+}
+
+/**
+ * A run of more events than this is shown from a tail of the last `TAIL_EVENTS`
+ * (and every fault), not kept whole: a livelock's 20,000,000 events would take
+ * gigabytes. Its whole trace still reaches `--trace`'s file, streamed.
+ */
+const WHOLE_TRACE_LIMIT = 1_000_000;
+const TAIL_EVENTS = 10_000;
+
+/** A JSON Lines file written as the run goes, in blocks: a path that cannot be opened is bad input, before the run. */
+class StreamedFile {
+  private readonly fd: number;
+  private pending = '';
+
+  constructor(readonly path: string) {
+    try {
+      this.fd = openSync(path, 'w');
+    } catch (error) {
+      throw new UsageError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  }
+
+  line(text: string): void {
+    this.pending += text + '\n';
+    if (this.pending.length > 1 << 20) this.flush();
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+
+  private flush(): void {
+    writeSync(this.fd, this.pending);
+    this.pending = '';
+  }
 }
 
 /** Replays a replay file: the run is shown like `sim run` shows one. */
@@ -138,7 +194,7 @@ export async function replayCommand(file: string, options: PrintOptions): Promis
 }
 
 /** How the shown run is printed, and whether its text diagram is (the HTML page is a file the caller writes). */
-type PrintOptions = { tail: number; quiet?: boolean; verbose?: boolean; diagram?: boolean };
+type PrintOptions = { tail: number; quiet?: boolean; verbose?: boolean; diagram?: boolean; trace?: string };
 
 const subjectOf = (loaded: LoadedScenario): ReportSubject => ({
   scenario: loaded.name, description: loaded.scenario.description, expect: describeExpectation(loaded.scenario.expect),
@@ -176,6 +232,9 @@ function printRun(loaded: LoadedScenario, shown: ShownRun, options: PrintOptions
     for (const e of tail) console.log('  ' + formatEvent(e));
   }
   console.log(chalk.dim(`\n${result.stats.events} events, ${result.stats.delivered} messages delivered, ${result.stats.dropped} lost, ${result.stats.facts} facts checked.`));
+  if (shown.tailOnly) {
+    console.log(chalk.dim(`The run is longer than ${WHOLE_TRACE_LIMIT.toLocaleString('en-US')} events: only its last ${TAIL_EVENTS.toLocaleString('en-US')} (and every fault) were kept to show it${options.trace ? `; the whole trace was streamed to ${options.trace}` : ''}.`));
+  }
   if (result.summary) console.log(`Summary: ${result.summary}`);
 }
 

@@ -5,7 +5,7 @@ import type { Fact } from './property.js';
 import type { Scheduled } from './queue.js';
 import type { NodeRuntime } from './runtime.js';
 import { formatTime, type Micros } from './time.js';
-import type { TraceEvent } from './trace.js';
+import type { TraceEvent, TraceRecorder } from './trace.js';
 import type { CallGroup, Message } from './workflow.js';
 
 /** What a queued event does when its time comes. */
@@ -58,7 +58,7 @@ export interface EventLoop {
   /** True time: for the kernel, checkers and reports only; never handed to a node. */
   readonly trueTime: Micros;
   /** The trace being recorded, or undefined when not tracing (then nothing need be built for it). */
-  readonly trace: TraceEvent[] | undefined;
+  readonly trace: TraceRecorder | undefined;
   readonly network: Network;
   /** Queues an event; one before the present throws a ConfigError (true time never decreases). */
   enqueue(event: SimEvent): void;

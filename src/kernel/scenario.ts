@@ -6,6 +6,7 @@ import { ConfigError, ModelError } from './errors.js';
 import { Simulation, type RunResult, type World } from './simulation.js';
 import { swarmMix, swarmThin } from './swarm.js';
 import type { Micros } from './time.js';
+import type { TraceRecorder } from './trace.js';
 
 /** What a scenario promises: no property fails, or this property is found to fail. */
 export type Expectation = 'safe' | { violates: string };
@@ -157,7 +158,7 @@ export interface Overrides {
 }
 
 export interface RunOptions extends Overrides {
-  trace?: boolean;
+  trace?: boolean | TraceRecorder;
   /** Replaces the scenario's own schedule (replay files, shrinking). */
   faults?: Fault[];
   /**
@@ -182,7 +183,7 @@ export interface RunSpec {
 export const specOf = (result: RunResult, overrides: Overrides = {}): RunSpec => ({ seed: result.seed, faults: result.faults, overrides });
 
 /** Runs exactly the run a spec describes. */
-export function runSpec(scenario: Scenario, spec: RunSpec, options: { trace?: boolean } = {}): RunResult {
+export function runSpec(scenario: Scenario, spec: RunSpec, options: { trace?: boolean | TraceRecorder } = {}): RunResult {
   return runScenario(scenario, spec.seed, { faults: spec.faults, ...spec.overrides, trace: options.trace });
 }
 

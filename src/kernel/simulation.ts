@@ -9,7 +9,7 @@ import type { Breach, Fact, Property, Violation } from './property.js';
 import { EventQueue } from './queue.js';
 import { Random, RandomSource } from './random.js';
 import { NodeRuntime, type Route } from './runtime.js';
-import type { DropReason, EndReason, TraceEvent } from './trace.js';
+import { TraceTail, type DropReason, type EndReason, type TraceEvent, type TraceRecorder } from './trace.js';
 import type { Micros } from './time.js';
 import { answerCall, CALL, expireCall, step, waitingCall, type CallGroup, type Message } from './workflow.js';
 
@@ -17,7 +17,7 @@ export interface SimulationOptions {
   seed: number;
   network?: Partial<LinkProfile>;
   /** Record every event (slower; searches run without it and replay the failing seed with it). */
-  trace?: boolean;
+  trace?: boolean | TraceRecorder;
   /** Stop with a `budget` outcome after this many events: a hang or livelock is a finding too. */
   maxEvents?: number;
 }
@@ -76,7 +76,7 @@ interface Watcher {
 export class Simulation implements World, EventLoop {
   readonly random: RandomSource;
   readonly network: Network;
-  readonly trace: TraceEvent[] | undefined;
+  readonly trace: TraceRecorder | undefined;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly nodes = new Map<string, NodeRuntime>();
   /** Every property, in the order added, with how many facts it has been handed. */
@@ -98,7 +98,7 @@ export class Simulation implements World, EventLoop {
     this.random = new RandomSource(options.seed);
     this.network = new Network(this.random, { ...DEFAULT_LINK, ...options.network });
     this.maxEvents = options.maxEvents ?? 20_000_000;
-    this.trace = options.trace ? [] : undefined;
+    this.trace = options.trace === true ? [] : options.trace || undefined;
   }
 
   get nodeIds(): readonly string[] {
@@ -176,7 +176,7 @@ export class Simulation implements World, EventLoop {
       endTime: this.now,
       stats: this.stats,
       faults: this.faults,
-      trace: this.trace,
+      trace: Array.isArray(this.trace) ? this.trace : this.trace instanceof TraceTail ? this.trace.events() : undefined,
       factsSeen,
       probes: this.probes,
       nodes: this.nodeIds,

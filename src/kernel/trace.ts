@@ -24,6 +24,46 @@ export type DropReason = 'partition' | 'loss' | 'crashed' | 'unknown-node';
 export type EndReason = 'time-up' | 'violation' | 'budget' | 'idle';
 export type TraceKind = TraceEvent['kind'];
 
+/** Where a traced run's events go, one at a time, in order. A plain array is one: the whole trace, in memory. */
+export interface TraceRecorder {
+  push(event: TraceEvent): void;
+}
+
+/**
+ * The last `size` events of a run, and every fault and recovery however early: how a
+ * run ended (a livelock's 20,000,000 events, a 10-minute run) in bounded memory.
+ * `onEvent` sees every event as it happens, for a trace streamed to a file.
+ */
+export class TraceTail implements TraceRecorder {
+  private readonly ring: TraceEvent[] = [];
+  private readonly faults: TraceEvent[] = [];
+  private next = 0;
+  /** Events recorded in all. */
+  count = 0;
+
+  constructor(
+    readonly size: number,
+    private readonly onEvent?: (event: TraceEvent) => void,
+  ) {}
+
+  push(event: TraceEvent): void {
+    this.count++;
+    this.onEvent?.(event);
+    if (this.ring.length < this.size) this.ring.push(event);
+    else {
+      const evicted = this.ring[this.next]!;
+      if (evicted.kind === 'fault' || evicted.kind === 'recover') this.faults.push(evicted);
+      this.ring[this.next] = event;
+      this.next = (this.next + 1) % this.size;
+    }
+  }
+
+  /** The faults and recoveries that fell out of the window, then the last `size` events, in order. */
+  events(): TraceEvent[] {
+    return [...this.faults, ...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+  }
+}
+
 export function toJsonLines(events: readonly TraceEvent[]): string {
   let out = '';
   for (const e of events) out += JSON.stringify(e) + '\n';

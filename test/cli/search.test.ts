@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -161,5 +161,29 @@ describe('sim merge', () => {
     const twice = sim('merge', reports[0]!, reports[0]!, reports[1]!, reports[2]!, reports[3]!);
     expect(twice.code).toBe(2);
     expect(twice.err).toContain('given twice');
+  });
+});
+
+describe('a run too long to keep whole', () => {
+  test('is shown from its tail, and --trace still gets every event, streamed', () => {
+    const dir = mkdtempSync(join(root, 'test', '.tmp-long-'));
+    const file = join(dir, 'livelock.ts');
+    writeFileSync(file, `
+import { defineScenario, seconds } from '../../src/kernel/index.js';
+const bounce = (peer) => (ctx) => { if (ctx.id === 'a') ctx.send(peer, 'ball'); return { onMessage: () => ctx.send(peer, 'ball') }; };
+export default defineScenario({
+  description: 'zero-latency ping-pong past its budget', expect: 'safe', duration: seconds(1), seeds: 1, maxEvents: 1_200_000,
+  network: { latency: { min: 0, max: 0 } },
+  build(world) { world.node('a', bounce('b')); world.node('b', bounce('a')); world.property({ name: 'nothing', watches: [], observe: () => undefined }); },
+});`);
+    const trace = join(dir, 'trace.jsonl');
+    const run = sim('run', file, '--seed', '1', '--trace', trace);
+    expect(run.code).toBe(1);
+    expect(run.out).toContain('event budget exhausted');
+    expect(run.out).toContain('only its last 10,000 (and every fault) were kept to show it; the whole trace was streamed to');
+    const lines = readFileSync(trace, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(1_200_001); // every event handled (1,200,000), then the end
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ t: 0, kind: 'end', reason: 'budget' });
+    rmSync(dir, { recursive: true, force: true });
   });
 });
