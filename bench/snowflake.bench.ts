@@ -1,10 +1,11 @@
+import { seedsPerSecond } from './measure.js';
 /**
  * Snowflake figures: the generator's own speed in wall-clock time (outside any
  * simulation: real time is what it is measured against), its throughput inside
  * the simulation against the 4,096-per-millisecond ceiling, the corrected
  * scenario's seeds per second, and what each part of the corrected design is for.
  */
-import { defineScenario, ms, runScenario, seconds, Simulation, type Effect, type Scenario } from '../src/kernel/index.js';
+import { defineScenario, ms, runScenario, seconds, Simulation, type Effect } from '../src/kernel/index.js';
 import { SnowflakeGenerator, type Arithmetic } from '../src/designs/snowflake/generator.js';
 import { parseId } from '../src/designs/snowflake/id.js';
 import { snowflakeNode } from '../src/designs/snowflake/node.js';
@@ -56,19 +57,11 @@ for (const arithmetic of ['bigint', 'number'] as const) {
   console.log(`simulation, one node asked for 100,000 IDs at once: ${perMilli.size} simulated ms, ${full} of them at 4,096 IDs (the ceiling); ${(100_000 / wall / 1e6).toFixed(2)}M IDs/s of wall-clock time with every ID a fact`);
 }
 
-/** Seeds per second a search gets through on one thread, and the events per run. */
-function measure(scenario: Scenario, seeds: number, first: number): { rate: number; eventsPerRun: number } {
-  let events = 0;
-  const started = process.hrtime.bigint();
-  for (let seed = first; seed < first + seeds; seed++) events += runScenario(scenario, seed).stats.events;
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  return { rate: seeds / elapsed, eventsPerRun: events / seeds };
-}
 
-measure(corrected, 50, 100_000); // warm up the JIT
-const safe = measure(corrected, 500, 1);
+seedsPerSecond(corrected, 50, 100_000); // warm up the JIT
+const safe = seedsPerSecond(corrected, 500, 1);
 console.log(`snowflake-corrected (500 seeds, 10 s simulated each): ${safe.rate.toFixed(0)} seeds/s, ${safe.eventsPerRun.toFixed(0)} events/run; its 2,000 seeds: ${(2000 / safe.rate).toFixed(1)} s on one thread`);
-const unsafe = measure(restartBackwards, 100, 1);
+const unsafe = seedsPerSecond(restartBackwards, 100, 1);
 console.log(`snowflake-restart-backwards (100 seeds, runs stop at the first breach): ${unsafe.rate.toFixed(0)} seeds/s, ${unsafe.eventsPerRun.toFixed(0)} events/run`);
 
 // What each part of the corrected design is for: the same faults with a part taken out.

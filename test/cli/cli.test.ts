@@ -1,14 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { root, sim } from './spawn.js';
 
-const root = new URL('../../', import.meta.url).pathname;
-const sim = (...args: string[]) => {
-  const run = spawnSync(process.execPath, ['bin/sim.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: run.status, out: run.stdout, err: run.stderr };
-};
 
 describe('sim run', () => {
   it('shows the headline violation with its story and the command that reproduces it, and writes the same trace every time', () => {

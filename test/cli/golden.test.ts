@@ -4,12 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { firstDivergence, readGoldenFile } from '../../src/search/golden.js';
+import { root, sim } from './spawn.js';
 
-const root = new URL('../../', import.meta.url).pathname;
-const sim = (...args: string[]) => {
-  const run = spawnSync(process.execPath, ['bin/sim.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: run.status, out: run.stdout, err: run.stderr };
-};
 
 describe('golden trace hashes', () => {
   it('records every seed of a scenario, then finds today\'s traces identical', () => {

@@ -1,14 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { root, sim } from './spawn.js';
 
-/** The CLI as a user runs it (each spawn costs about half a second: keep them few). */
-function sim(...args: string[]) {
-  const run = spawnSync(process.execPath, ['bin/sim.js', ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-  return { code: run.status, out: run.stdout, err: run.stderr };
-}
 
 const folder = mkdtempSync(join(tmpdir(), 'sim-cli-'));
 const fixture = 'test/fixtures/heartbeat.ts';
@@ -88,8 +84,6 @@ describe('sim check', () => {
     expect(text).toContain('name="gc-pause-no-fencing" file="scenarios/gc-pause-no-fencing.ts"');
   });
 });
-
-const root = new URL('../../', import.meta.url).pathname;
 
 describe('Ctrl-C during a search', () => {
   /**
