@@ -78,35 +78,42 @@ export async function searchSeeds(pool: SeedRunner, located: LocatedScenario, pl
     if (left < WORKER_START_MS * 2) runner = inlineRunner;
   }
   const running = new Set<Promise<unknown>>();
-  const aborted = new Promise<void>((resolve) => plan.signal?.addEventListener('abort', () => resolve(), { once: true }));
-  // A chunk whose run threw (a bug in the model): no new chunks start, those out finish,
-  // and the throw of the lowest chunk is reported, so the seed named does not depend on --jobs.
-  const thrown: unknown[] = [];
-  let chunkIndex = 1; // chunk 0 ran here, if threads were starting
-  // Two chunks per job, so a worker never waits for the main thread to hand it the next.
-  while (next <= last || running.size > 0) {
-    if (plan.signal?.aborted) break;
-    while (next <= last && running.size < runner.jobs * 2 && thrown.length === 0 && !(outOfTime ||= timeUp())) {
-      const index = chunkIndex++;
-      const to = Math.min(last, next + size - 1);
-      const task = runner.run(located, { from: next, to, swarm: plan.swarm ?? false }).then(
-        (results) => finished(results),
-        (error: unknown) => void (thrown[index] = error),
-      );
-      const tracked: Promise<unknown> = task.finally(() => running.delete(tracked));
-      running.add(tracked);
-      next = to + 1;
+  let onAbort = () => {};
+  const aborted = new Promise<void>((resolve) => (onAbort = resolve));
+  plan.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    // A chunk whose run threw (a bug in the model): no new chunks start, those out finish,
+    // and the throw of the lowest chunk is reported, so the seed named does not depend on --jobs.
+    const thrown: unknown[] = [];
+    let chunkIndex = 1; // chunk 0 ran here, if threads were starting
+    // Two chunks per job, so a worker never waits for the main thread to hand it the next.
+    while (next <= last || running.size > 0) {
+      if (plan.signal?.aborted) break;
+      while (next <= last && running.size < runner.jobs * 2 && thrown.length === 0 && !(outOfTime ||= timeUp())) {
+        const index = chunkIndex++;
+        const to = Math.min(last, next + size - 1);
+        const task = runner.run(located, { from: next, to, swarm: plan.swarm ?? false }).then(
+          (results) => finished(results),
+          (error: unknown) => void (thrown[index] = error),
+        );
+        const tracked: Promise<unknown> = task.finally(() => running.delete(tracked));
+        running.add(tracked);
+        next = to + 1;
+      }
+      if (running.size === 0) break;
+      await Promise.race([...running, aborted]);
+      // Chunks run in this thread finish without ever leaving it: let the event loop
+      // take its turn between them, or Ctrl-C would wait for the whole search.
+      await new Promise((resolve) => setImmediate(resolve)); // allowed: the search's own loop, outside any simulation
     }
-    if (running.size === 0) break;
-    await Promise.race([...running, aborted]);
-    // Chunks run in this thread finish without ever leaving it: let the event loop
-    // take its turn between them, or Ctrl-C would wait for the whole search.
-    await new Promise((resolve) => setImmediate(resolve)); // allowed: the search's own loop, outside any simulation
+    const interrupted = plan.signal?.aborted === true;
+    const firstThrow = thrown.findIndex((error) => error !== undefined);
+    if (firstThrow >= 0 && !interrupted) throw thrown[firstThrow];
+    return { tally, lastSeed: next - 1, outOfTime: outOfTime && next <= last, interrupted, elapsedMs: elapsed() };
+  } finally {
+    // One signal serves every scenario of a `sim check`: leave no listener behind on it.
+    plan.signal?.removeEventListener('abort', onAbort);
   }
-  const interrupted = plan.signal?.aborted === true;
-  const firstThrow = thrown.findIndex((error) => error !== undefined);
-  if (firstThrow >= 0 && !interrupted) throw thrown[firstThrow];
-  return { tally, lastSeed: next - 1, outOfTime: outOfTime && next <= last, interrupted, elapsedMs: elapsed() };
 }
 
 /** About what starting worker threads costs (each compiles the scenario and kernel with tsx). */
