@@ -11,7 +11,7 @@ import { buildCollab, replicaNames, type CollabSystemOptions } from '../src/desi
  */
 const tp2Sessions = { ...docsSessions, window: [0, seconds(1)], bursts: [4, 8], burstLength: [1, 3], deleteShare: 0.4, maxIndex: 4 } satisfies typeof docsSessions;
 
-const tp2System: CollabSystemOptions = { variant: 'ot-p2p', clients: 3, editing: { sessions: tp2Sessions }, duration: DOCS_DURATION, settle: seconds(1.5) };
+export const tp2System: CollabSystemOptions = { variant: 'ot-p2p', clients: 3, editing: { sessions: tp2Sessions }, duration: DOCS_DURATION, settle: seconds(1.5) };
 
 /**
  * Variant 3: peer-to-peer OT (Ressel et al.'s adOPTed) with transformation functions
@@ -28,7 +28,9 @@ export default defineScenario({
   duration: DOCS_DURATION,
   seeds: 150,
   network: { ...docsNetwork, latency: { min: ms(5), max: ms(200) } },
-  build: (world) => buildCollab(world, tp2System),
+  // At most 24 keystrokes per client are drawn: the default types them all; the shrinker looks for the fewest that still diverge.
+  params: { keystrokes: { default: 24, shrinkTo: 1, description: 'keystrokes each client types at most' } },
+  build: (world, { keystrokes }) => buildCollab(world, { ...tp2System, keystrokesPerClient: keystrokes }),
   faultMix: docsFaultMix(replicaNames(tp2System)),
   summary: collabSummary,
 });

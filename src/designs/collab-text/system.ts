@@ -19,6 +19,8 @@ export interface CollabSystemOptions {
   duration: Micros;
   /** How long after the last edit and the last fault every replica must hold every operation. */
   settle: Micros;
+  /** Each client types at most its first this many keystrokes of its session: how the shrinker makes a failing session shorter. */
+  keystrokesPerClient?: number;
 }
 
 export const clientNames = (count: number): string[] => Array.from({ length: count }, (_, i) => `client-${i + 1}`);
@@ -40,6 +42,14 @@ export function buildCollab(world: World, options: CollabSystemOptions): void {
     validateScript(options.editing.script, clients, options.duration);
     steps = [...options.editing.script].sort((a, b) => a.at - b.at);
   } else steps = drawSessions(world.stream('workload'), { ...options.editing.sessions, clients });
+  if (options.keystrokesPerClient !== undefined) {
+    const typed = new Map<string, number>();
+    steps = steps.filter((step) => {
+      const n = typed.get(step.client) ?? 0;
+      typed.set(step.client, n + 1);
+      return n < options.keystrokesPerClient!;
+    });
+  }
 
   if (options.variant === 'ot-server') {
     world.node(SERVER, otServer(clients));
