@@ -6,7 +6,7 @@ import type { PeerReplica } from './peer.js';
  * Variant 1, naive: a remote operation is applied at the index its author typed it
  * at, as it arrives, with no transformation. Two concurrent edits shift each other's
  * positions differently at each site, so replicas diverge: the failure operational
- * transformation was invented for (Ellis & Gibbs 1989, §3).
+ * transformation was invented for (Ellis & Gibbs 1989, SIGMOD).
  */
 export function naiveReplica(saved: unknown): PeerReplica<TextOp> {
   const doc: Char[] = saved ? (saved as Char[]) : [];

@@ -3,7 +3,7 @@
  * transformation IT(a, b) of Ellis & Gibbs (1989, "Concurrency control in groupware
  * systems") as Ressel, Nitsche-Ruhland & Gunzenhäuser state it (1996, "An
  * integrating, transformation-oriented approach to concurrency control and undo in
- * group editors", §4): insert/insert ties at one position are broken by site
+ * group editors", CSCW): insert/insert ties at one position are broken by site
  * priority (the lower site goes left), a delete of a character another delete
  * already removed becomes a no-op.
  *
@@ -12,9 +12,11 @@
  * central server needs: it orders everything, so each client only ever transforms
  * one operation against one other (Nichols et al. 1995, Jupiter). They do not
  * satisfy TP2 (transforming a third operation along either path gives the same
- * result): Sun et al. (1998, "Achieving convergence, causality preservation, and
- * intention preservation", §3.2) and Imine et al. (2003, "Proving correctness of
- * transformation functions in real-time groupware") show the counterexample, an
+ * result, Imine et al.'s C2): Sun, Jia, Zhang, Yang & Chen (1998, "Achieving
+ * convergence, causality preservation, and intention preservation in real-time
+ * cooperative editing systems", TOCHI) and Imine, Molli, Oster & Rusinowitch
+ * (2003, "Proving correctness of transformation functions in real-time
+ * groupware", ECSCW) show the counterexample, an
  * insert, a delete of the character between, and an insert after it: once the
  * delete has run, the two inserts tie at one position and site priority may order
  * them opposite to the order their original positions implied, along one path but

@@ -18,7 +18,7 @@ interface Saved {
 }
 
 /**
- * Variant 3, peer-to-peer OT: Ressel et al.'s adOPTed (1996, §5). Each site keeps
+ * Variant 3, peer-to-peer OT: Ressel et al.'s adOPTed (1996). Each site keeps
  * every operation as typed with its state vector; a remote operation is delivered in
  * causal order and translated to the site's current state along the
  * multi-dimensional interaction graph: to move request r to state s, pick the

@@ -3,9 +3,9 @@ import { positionOf } from './editing.js';
 import type { Applied, PeerReplica, WireOp } from './peer.js';
 
 /**
- * Variant 4, a sequence CRDT: the Replicated Growable Array of Roh, Jeong, Kim & Lee
+ * Variant 4, a sequence CRDT: the Replicated Growable Array of Roh, Jeon, Kim & Lee
  * (2011, "Replicated abstract data types: building blocks for collaborative
- * applications", §4.3). Every character has an identity (a Lamport timestamp and
+ * applications", J. Parallel Distrib. Comput.). Every character has an identity (a Lamport timestamp and
  * the site), is inserted after the character its author saw to its left, and is
  * never removed, only marked deleted (a tombstone), so later operations can still
  * name it. Concurrent inserts after one character are ordered by identity, newest

@@ -7,9 +7,11 @@ import { session, shortText } from './session.js';
 
 /**
  * Variant 2, OT through a central server, as Jupiter (Nichols, Curtis, Dixon &
- * Lamping 1995, "High-latency, low-bandwidth windowing in the Jupiter collaboration
- * system", §4) and Google Wave / Docs after it: the server applies operations in one
- * order (its history, numbered by revision); a client sends one operation at a time
+ * Lamping 1995, "High-latency, low-bandwidth windowing in the Jupiter
+ * collaboration system", UIST: a two-party algorithm between each client and the
+ * server, which forwards) and Google Wave / Docs after it, in Wave's simpler form
+ * with revision numbers instead of Jupiter's per-client state spaces: the server
+ * applies operations in one order (its history, numbered by revision); a client sends one operation at a time
  * (Wave's "one in flight"), saying the revision it was typed against, and buffers
  * the rest; the server transforms it against the history since that revision and
  * appends it; a client transforms each operation of the history it receives against
