@@ -11,8 +11,9 @@ import { session, shortText } from './session.js';
  * collaboration system", UIST: a two-party algorithm between each client and the
  * server, which forwards) and Google Wave / Docs after it, in Wave's simpler form
  * with revision numbers instead of Jupiter's per-client state spaces: the server
- * applies operations in one order (its history, numbered by revision); a client sends one operation at a time
- * (Wave's "one in flight"), saying the revision it was typed against, and buffers
+ * applies operations in one order (its history, numbered by revision); a client
+ * sends one operation at a time (Wave's "one in flight"), saying the revision it
+ * was typed against, and buffers
  * the rest; the server transforms it against the history since that revision and
  * appends it; a client transforms each operation of the history it receives against
  * its unacknowledged ones (the one in flight and its buffer), and reads its own
