@@ -82,10 +82,12 @@ export function peerSite<B>(options: PeerOptions<B>): NodeModel<PeerMessage<B>> 
     const state: PeerState = saved ? JSON.parse(saved) : { own: [], acked: {}, held: {}, replica: undefined };
     const replica = options.replica(ctx, state.replica, sites);
 
+    let shown: string | undefined;
     const persist = () => {
       state.replica = replica.save();
       ctx.disk.set('peer', JSON.stringify(state));
-      ctx.annotate({ text: shortText(replica.text()) });
+      const text = shortText(replica.text());
+      if (text !== shown) ctx.annotate({ text: (shown = text) });
     };
     /** What this replica has applied: its own operations and every one it holds from others except those still waiting. */
     const applied = () => {
@@ -115,7 +117,7 @@ export function peerSite<B>(options: PeerOptions<B>): NodeModel<PeerMessage<B>> 
     });
 
     if (saved) collabFact(ctx, 'replica-restored', { text: replica.text(), ids: replica.ids(), applied: applied() });
-    ctx.annotate({ text: shortText(replica.text()) });
+    ctx.annotate({ text: (shown = shortText(replica.text())) });
     typing.start();
     ctx.setTimer(RETRANSMIT, RESEND);
 
