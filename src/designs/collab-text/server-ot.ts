@@ -13,11 +13,11 @@ import { session, shortText } from './session.js';
  * with revision numbers instead of Jupiter's per-client state spaces: the server
  * applies operations in one order (its history, numbered by revision); a client
  * sends one operation at a time (Wave's "one in flight"), saying the revision it
- * was typed against, and buffers
- * the rest; the server transforms it against the history since that revision and
- * appends it; a client transforms each operation of the history it receives against
- * its unacknowledged ones (the one in flight and its buffer), and reads its own
- * operation coming back as the acknowledgement. Only two operations are ever
+ * was typed against, and buffers the rest; the server transforms it against the
+ * history since that revision and appends it; a client transforms each operation
+ * of the history it receives against its unacknowledged ones (the one in flight
+ * and its buffer), and reads its own operation coming back as the
+ * acknowledgement. Only two operations are ever
  * transformed against each other, along the one order the server chose, so TP1
  * suffices and TP2 is never needed.
  *
