@@ -44,7 +44,7 @@ export function rgaReplica(ctx: NodeContext, saved: unknown): PeerReplica<RgaOp>
   const visible = () => state.elements.filter((e) => !e.deleted);
 
   /** Applies an operation whose causes are present; undefined if they are not yet. */
-  const integrate = (op: WireOp<RgaOp>, local: boolean): Applied | undefined => {
+  const integrate = (op: Pick<WireOp<RgaOp>, 'id' | 'site' | 'body'>, local: boolean): Applied | undefined => {
     const body = op.body;
     if (body.kind === 'del') {
       const at = indexOf(body.target);
@@ -74,7 +74,7 @@ export function rgaReplica(ctx: NodeContext, saved: unknown): PeerReplica<RgaOp>
       const pos = positionOf(step, shown.length);
       if (pos === undefined) return undefined;
       const body: RgaOp = step.op === 'insert' ? { kind: 'ins', ref: pos === 0 ? null : shown[pos - 1]!.id, ts: state.clock + 1, ch: step.ch } : { kind: 'del', target: shown[pos]!.id };
-      const applied = integrate({ id, site, seq: 0, typed: '', body }, true)!;
+      const applied = integrate({ id, site, body }, true)!;
       return { body, applied };
     },
     receive(op, report) {
