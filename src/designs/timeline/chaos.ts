@@ -1,9 +1,13 @@
 import { drawFaults, ms, seconds, type Fault, type Random } from '../../kernel/index.js';
 import { timelineNodes, type TimelineDesign, type TimelineSystemOptions } from './system.js';
+import type { RandomWorkload } from './workload.js';
 
 /** When the scenarios' faults start and by when they are over. */
 export const FAULT_WINDOW: [number, number] = [ms(300), seconds(6)];
 const LONGEST_FAULT = seconds(1);
+
+/** Per writer 4 operations a second (10% deletes, 10% follows), per reader 5 reads a second, for 7 s; the sweep at 9 s. */
+export const SCENARIO_WORKLOAD: RandomWorkload = { window: [0, seconds(7)], tweetRate: 4, readRate: 5, deletes: 0.1, follows: 0.1, sweepAt: seconds(9) };
 
 /**
  * The scenarios' system, small enough for 2,000 seeds in about 15 s: 40 users
@@ -18,11 +22,11 @@ export function scenarioSystem(design: TimelineDesign, overrides: Partial<Timeli
     workers: 3,
     writers: 2,
     readers: 3,
-    workload: { random: { window: [0, seconds(7)], tweetRate: 4, readRate: 5, deletes: 0.1, follows: 0.1, sweepAt: seconds(9) } },
+    workload: { random: SCENARIO_WORKLOAD },
     duration: seconds(10),
     cap: 800,
     batch: 4,
-    timing: { pollEvery: ms(20), visibility: seconds(1), timeout: ms(200) },
+    timing: { pollEvery: ms(100), visibility: seconds(1), timeout: ms(200) },
     // A job abandoned just as the faults end is delivered again after its visibility timeout (1 s) and takes well under 0.5 s.
     bounds: { holes: ms(1500), delete: ms(1500) },
     ...overrides,
