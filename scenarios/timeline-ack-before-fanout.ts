@@ -16,7 +16,7 @@ export default defineScenario({
   description: 'Hybrid fan-out whose workers ack a job before pushing it; workers crash mid-fan-out and the rest of the followers never get the tweet',
   expect: { violates: 'no-holes' },
   duration: system.duration,
-  seeds: 200,
+  seeds: 100,
   build: (world) => void buildTimeline(world, system),
   faults: (random) => timelineFaults(random, system),
   exempt: TIMELINE_EXEMPT,

@@ -14,7 +14,7 @@ export default defineScenario({
   description: 'Fan-out on write with LPUSH (order of arrival, not of id), three concurrent workers, links that reorder: timelines out of id order',
   expect: { violates: 'order' },
   duration: system.duration,
-  seeds: 100,
+  seeds: 50,
   build: (world) => void buildTimeline(world, system),
   faults: (random) => timelineFaults(random, system),
   exempt: TIMELINE_EXEMPT,
