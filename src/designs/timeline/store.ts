@@ -14,7 +14,7 @@ export interface FanOutJob {
   id: string;
   author: string;
   /** The timelines to push to (post) or remove from (delete). */
-  timelines: string[];
+  timelines: readonly string[];
 }
 
 export type StoreRequest =
@@ -131,7 +131,8 @@ export function tweetStore(options: StoreOptions): NodeModel<StoreRequest> {
       ctx.setTimer(options.visibility, { visible: job.job, delivery: job.deliveries });
       annotateQueue();
       const tweet = tweets.get(job.id)!;
-      let timelines: string[] = [...(followers.get(tweet.author) ?? [])];
+      // The list itself, not a copy: a follow replaces a user's list rather than changing it.
+      let timelines = followers.get(tweet.author) ?? [];
       if (job.kind === 'post' && isCelebrity(tweet.author)) {
         ctx.probe('celebrity not pushed');
         timelines = [];
