@@ -140,8 +140,9 @@ export function tweetStore(options: StoreOptions): NodeModel<StoreRequest> {
       return { job: job.job, delivery: job.deliveries, kind: job.kind, id: job.id, author: tweet.author, timelines };
     };
 
-    const pull = (user: string, limit: number): string[] => {
-      const celebrities = [...(following.get(user) ?? [])].filter(isCelebrity);
+    /** The newest `limit` live tweets of the celebrities `user` follows, and how many celebrities were read. */
+    const pull = (user: string, limit: number): { ids: string[]; celebrities: number } => {
+      const celebrities = (following.get(user) ?? []).filter(isCelebrity);
       const ids: string[] = [];
       for (const celebrity of celebrities) {
         const mine = byAuthor.get(celebrity) ?? [];
@@ -152,7 +153,7 @@ export function tweetStore(options: StoreOptions): NodeModel<StoreRequest> {
           taken++;
         }
       }
-      return ids.sort((a, b) => compareIds(b, a)).slice(0, limit);
+      return { ids: ids.sort((a, b) => compareIds(b, a)).slice(0, limit), celebrities: celebrities.length };
     };
 
     /** Answers after the single request thread gets to it: pulls cost time, the rest none. */
@@ -195,8 +196,7 @@ export function tweetStore(options: StoreOptions): NodeModel<StoreRequest> {
             annotateQueue();
             return;
           case 'pull': {
-            const ids = pull(request.user, request.limit);
-            const celebrities = [...(following.get(request.user) ?? [])].filter(isCelebrity).length;
+            const { ids, celebrities } = pull(request.user, request.limit);
             const cost = options.pullCost ? options.pullCost.request + options.pullCost.perCelebrity * celebrities : 0;
             return answerAfter(envelope, cost, { op: 'pulled', ids });
           }

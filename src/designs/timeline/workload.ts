@@ -1,4 +1,4 @@
-import { callAll, ConfigError, seconds, sleep, type Micros, type Reply, type NodeModel, type Random } from '../../kernel/index.js';
+import { call, callAll, ConfigError, seconds, sleep, type Micros, type Reply, type NodeModel, type Random } from '../../kernel/index.js';
 import type { MemoryInfo } from '../redis/keyspace.js';
 import type { RedisReply } from '../redis/server.js';
 import { compareIds } from '../snowflake/id.js';
@@ -121,17 +121,18 @@ export function timelineClient(plan: readonly ScheduledOp[], options: ClientOpti
 
     function* perform(op: TimelineOp) {
       switch (op.kind) {
+        // Writers do not retry: what was posted, deleted or followed is judged at the store.
         case 'tweet':
-          return void (yield* callAll([{ to: options.store, body: { op: 'post', author: op.author } satisfies StoreRequest }], options.timeout));
+          return void (yield* call(options.store, { op: 'post', author: op.author } satisfies StoreRequest, options.timeout));
         case 'delete':
-          return void (yield* callAll([{ to: options.store, body: { op: 'delete', author: op.author } satisfies StoreRequest }], options.timeout));
+          return void (yield* call(options.store, { op: 'delete', author: op.author } satisfies StoreRequest, options.timeout));
         case 'follow':
-          return void (yield* callAll([{ to: options.store, body: { op: 'follow', follower: op.follower, followee: op.followee } satisfies StoreRequest }], options.timeout));
+          return void (yield* call(options.store, { op: 'follow', follower: op.follower, followee: op.followee } satisfies StoreRequest, options.timeout));
         case 'read':
           return yield* read(op.user);
         case 'memory': {
-          const [reply] = yield* callAll<RedisReply>([{ to: options.cache, body: { op: 'info-memory' } }], options.timeout);
-          if (reply!.ok && 'value' in reply!.body) timelineFact(ctx, 'cache-memory', reply!.body.value as MemoryInfo);
+          const reply = yield* call<RedisReply>(options.cache, { op: 'info-memory' }, options.timeout);
+          if (reply.ok && 'value' in reply.body) timelineFact(ctx, 'cache-memory', reply.body.value as MemoryInfo);
           return;
         }
       }
