@@ -9,7 +9,9 @@ import type { Micros } from '../../kernel/index.js';
 export type Value =
   | { type: 'string'; value: string }
   | { type: 'zset'; members: SortedSet }
-  | { type: 'hash'; fields: Map<string, string> };
+  | { type: 'hash'; fields: Map<string, string> }
+  /** A list, head first (index 0 is what LPUSH adds and LRANGE 0 returns first). */
+  | { type: 'list'; items: string[] };
 
 /**
  * A sorted set: members ordered by score (then by insertion), with an index from
@@ -113,6 +115,19 @@ export type DataCommand =
   | { op: 'zcard'; key: string }
   | { op: 'hset'; key: string; fields: Record<string, string> }
   | { op: 'hgetall'; key: string }
+  /** LPUSH key element: returns the list's new length. */
+  | { op: 'lpush'; key: string; element: string }
+  /** RPUSH key element */
+  | { op: 'rpush'; key: string; element: string }
+  /** LINSERT key BEFORE|AFTER pivot element: the new length, -1 without the pivot, 0 without the key. */
+  | { op: 'linsert'; key: string; where: 'before' | 'after'; pivot: string; element: string }
+  /** LRANGE key start stop, both ends included; negative indexes count from the tail. */
+  | { op: 'lrange'; key: string; start: number; stop: number }
+  /** LREM key count element, count 0: removes every occurrence; returns how many. */
+  | { op: 'lrem'; key: string; element: string }
+  /** LTRIM key start stop: keeps only that range. */
+  | { op: 'ltrim'; key: string; start: number; stop: number }
+  | { op: 'llen'; key: string }
   /** TIME: the server's own wall clock */
   | { op: 'time' }
   /** MEMORY USAGE key, as entries and approximate bytes */
@@ -121,7 +136,7 @@ export type DataCommand =
   | { op: 'info-memory' }
   | { op: 'flushall' };
 
-export type RedisValue = string | number | null | Record<string, string> | MemoryUsage | MemoryInfo;
+export type RedisValue = string | number | null | string[] | Record<string, string> | MemoryUsage | MemoryInfo;
 
 export interface MemoryUsage {
   entries: number;
@@ -141,7 +156,8 @@ export class WrongTypeError extends Error {
 export type ValueSnapshot =
   | { type: 'string'; value: string }
   | { type: 'zset'; members: Array<[string, number]> }
-  | { type: 'hash'; fields: Array<[string, string]> };
+  | { type: 'hash'; fields: Array<[string, string]> }
+  | { type: 'list'; items: string[] };
 
 /**
  * The keys. A write to a key that exists updates its entry in place: the study writes
@@ -250,6 +266,46 @@ export class Keyspace {
         return entry ? Object.fromEntries(asHash(key, entry)) : {};
       case 'memory-usage':
         return this.memory(key, now);
+      case 'lpush':
+      case 'rpush': {
+        const items = entry ? asList(key, entry) : [];
+        if (command.op === 'lpush') items.unshift(command.element);
+        else items.push(command.element);
+        this.put(key, { value: { type: 'list', items }, expiresAt: entry?.expiresAt });
+        return items.length;
+      }
+      case 'linsert': {
+        if (!entry) return 0;
+        const items = asList(key, entry);
+        const at = items.indexOf(command.pivot);
+        if (at < 0) return -1;
+        items.splice(command.where === 'before' ? at : at + 1, 0, command.element);
+        this.put(key, entry);
+        return items.length;
+      }
+      case 'lrange': {
+        if (!entry) return [];
+        const items = asList(key, entry);
+        const [from, to] = listRange(items.length, command.start, command.stop);
+        return items.slice(from, to);
+      }
+      case 'lrem': {
+        if (!entry) return 0;
+        const items = asList(key, entry);
+        const kept = items.filter((item) => item !== command.element);
+        const removed = items.length - kept.length;
+        if (removed > 0) this.put(key, kept.length === 0 ? undefined : { value: { type: 'list', items: kept }, expiresAt: entry.expiresAt });
+        return removed;
+      }
+      case 'ltrim': {
+        if (!entry) return 'OK';
+        const items = asList(key, entry);
+        const [from, to] = listRange(items.length, command.start, command.stop);
+        if (from > 0 || to < items.length) this.put(key, to <= from ? undefined : { value: { type: 'list', items: items.slice(from, to) }, expiresAt: entry.expiresAt });
+        return 'OK';
+      }
+      case 'llen':
+        return entry ? asList(key, entry).length : 0;
     }
   }
 
@@ -305,6 +361,8 @@ function entryCount(value: Value): number {
       return value.members.size;
     case 'hash':
       return value.fields.size;
+    case 'list':
+      return value.items.length;
   }
 }
 
@@ -323,6 +381,13 @@ function bytesOf(key: string, value: Value): number {
       for (const [field, v] of value.fields) bytes += field.length + v.length + 4;
       return bytes;
     }
+    case 'list': {
+      // A quicklist: listpack nodes of about 8 KB (each about 32 bytes of node and
+      // header), each element its bytes plus about 2 of encoding and back-length.
+      let bytes = keyBytes;
+      for (const item of value.items) bytes += item.length + 2;
+      return bytes + 32 * Math.max(1, Math.ceil(bytes / 8192));
+    }
   }
 }
 
@@ -334,6 +399,18 @@ function asString(key: string, entry: Entry): { value: string } {
 function asZset(key: string, entry: Entry): SortedSet {
   if (entry.value.type !== 'zset') throw new WrongTypeError(`'${key}' holds a ${entry.value.type}, not a sorted set`);
   return entry.value.members;
+}
+
+function asList(key: string, entry: Entry): string[] {
+  if (entry.value.type !== 'list') throw new WrongTypeError(`'${key}' holds a ${entry.value.type}, not a list`);
+  return entry.value.items;
+}
+
+/** LRANGE/LTRIM's inclusive start and stop (negative: from the tail), as a slice's [from, to). */
+function listRange(length: number, start: number, stop: number): [number, number] {
+  const from = Math.max(0, start < 0 ? length + start : start);
+  const to = Math.min(length, (stop < 0 ? length + stop : stop) + 1);
+  return [from, Math.max(from, to)];
 }
 
 function asHash(key: string, entry: Entry): Map<string, string> {
@@ -349,6 +426,8 @@ export function snapshotOf(value: Value): ValueSnapshot {
       return { type: 'zset', members: value.members.entries() };
     case 'hash':
       return { type: 'hash', fields: [...value.fields] };
+    case 'list':
+      return { type: 'list', items: [...value.items] };
   }
 }
 
@@ -363,5 +442,7 @@ export function valueOf(snapshot: ValueSnapshot): Value {
     }
     case 'hash':
       return { type: 'hash', fields: new Map(snapshot.fields) };
+    case 'list':
+      return { type: 'list', items: [...snapshot.items] };
   }
 }

@@ -115,7 +115,7 @@ export function redisServer(options: RedisOptions = {}): NodeModel<RedisMessage>
       cost += commandCost;
       const now = ctx.now();
       try {
-        if (command.op === 'get' || command.op === 'time' || command.op === 'memory-usage' || command.op === 'info-memory' || command.op === 'zcard' || command.op === 'hgetall') {
+        if (command.op === 'get' || command.op === 'time' || command.op === 'memory-usage' || command.op === 'info-memory' || command.op === 'zcard' || command.op === 'hgetall' || command.op === 'lrange' || command.op === 'llen') {
           return { op: command.op, value: keyspace.execute(command, now) };
         }
         if (!primary) return { op: 'error', error: 'READONLY' };

@@ -1,0 +1,20 @@
+import { defineScenario } from '../src/kernel/index.js';
+import { buildStudy, STUDY, studyExempt, studySummary } from '../src/designs/timeline/study.js';
+
+/**
+ * Fan-out on write, the hybrid at three celebrity thresholds, and fan-out on read,
+ * over one follower graph of 100,000 users and the same tweets and reads: `sim run`
+ * prints the table (writes per tweet, fan-out lag, read latency, cache memory). No
+ * faults: the study measures costs. Each system's reads are checked for order.
+ */
+export default defineScenario({
+  description: 'Timeline study: fan-out on write, hybrid (10,000 / 1,000 / 100 followers), fan-out on read; 100,000 users, power-law graph',
+  expect: 'safe',
+  duration: STUDY.duration,
+  seeds: 1,
+  maxEvents: 50_000_000,
+  params: { users: { default: 100_000 } },
+  build: (world, { users }) => buildStudy(world, { users }),
+  summary: ({ users }) => studySummary({ users }),
+  exempt: studyExempt(),
+});
