@@ -40,35 +40,25 @@ export function atLeastOnce(bound: Micros): SchedulerProperty {
 }
 
 /**
- * Not early: no handler starts on a task before it is due in true time, less
- * `tolerance`. A task is due at its schedule_time; after a recorded retry, at the
- * true time the failure was recorded plus the backoff the worker intended.
+ * Not early: no handler starts on a task before the task's schedule time (the time
+ * it was submitted for, or its cron occurrence's time) in true time, less
+ * `tolerance`. Retries are not judged against their backoff: a retry that comes
+ * sooner than the backoff asked is a late duplicate, counted in the summary.
  */
 export function notEarly(tolerance: Micros): SchedulerProperty {
-  const notBefore = new Map<string, { t: Micros; why: string }>();
+  const due = new Map<string, Micros>();
   return {
     name: 'not-early',
-    watches: ['task-created', 'attempt-recorded', 'attempt-started'],
+    watches: ['task-created', 'attempt-started'],
     observe(fact) {
-      switch (fact.kind) {
-        case 'task-created':
-          notBefore.set(fact.data.task, { t: fact.data.scheduleTime, why: 'its schedule time' });
-          return undefined;
-        case 'attempt-recorded':
-          if (fact.data.outcome === 'retry' && fact.data.backoff !== null) {
-            notBefore.set(fact.data.task, { t: fact.t + fact.data.backoff, why: `its retry: a failure recorded at ${formatTime(fact.t)} plus a ${formatDuration(fact.data.backoff)} backoff` });
-          }
-          return undefined;
-        case 'attempt-started': {
-          const due = notBefore.get(fact.data.task);
-          if (due === undefined || fact.t >= due.t - tolerance) return undefined;
-          return {
-            message: `${fact.data.worker} started ${fact.data.task} (attempt ${fact.data.attempt}) at ${formatTime(fact.t)}, ${formatDuration(due.t - fact.t)} before ${due.why} (${formatTime(due.t)}); tolerance ${formatDuration(tolerance)}`,
-            nodes: [fact.node],
-          };
-        }
-      }
-      return undefined;
+      if (fact.kind === 'task-created') due.set(fact.data.task, fact.data.scheduleTime);
+      if (fact.kind !== 'attempt-started') return undefined;
+      const at = due.get(fact.data.task);
+      if (at === undefined || fact.t >= at - tolerance) return undefined;
+      return {
+        message: `${fact.data.worker} started ${fact.data.task} (attempt ${fact.data.attempt}) at ${formatTime(fact.t)}, ${formatDuration(at - fact.t)} before its schedule time ${formatTime(at)}; tolerance ${formatDuration(tolerance)}`,
+        nodes: [fact.node],
+      };
     },
   };
 }

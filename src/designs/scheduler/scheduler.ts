@@ -30,7 +30,7 @@ export interface SchedulerOptions {
 /** The lease variant: a 3 s lease renewed every 1 s (Problem 2's 30 s / 10 s, scaled like lease-lock). */
 const LEASE = { ttl: seconds(3), renewEvery: seconds(1) };
 
-/** One pass of the seed's leader: read what is due by its own clock, then move each, then the cron occurrences. */
+/** One pass of the seed's leader: read what is due by its own clock, then move each (push to ready, remove from delay), then the cron occurrences. */
 function* seedPass(ctx: NodeContext, options: SchedulerOptions): Workflow {
   /** One plain command; undefined when it got no answer or an error. */
   const raw = function* (command: RedisCommand): Generator<any, RedisValue | undefined, any> {
@@ -41,12 +41,9 @@ function* seedPass(ctx: NodeContext, options: SchedulerOptions): Workflow {
   const due = yield* raw({ op: 'zrangebyscore', key: KEYS.delay, min: -Infinity, max: at });
   if (due === undefined) return;
   const ids = due as string[];
-  if (ids.length > 0) {
-    const commands: RedisCommand[] = ids.flatMap((id): RedisCommand[] => [
-      { op: 'zadd', key: KEYS.ready, score: at, member: id },
-      { op: 'zrem', key: KEYS.delay, member: id },
-    ]);
-    yield* call(options.store, { op: 'pipeline', commands }, options.timeout);
+  for (const id of ids) {
+    if ((yield* raw({ op: 'zadd', key: KEYS.ready, score: at, member: id })) === undefined) return;
+    if ((yield* raw({ op: 'zrem', key: KEYS.delay, member: id })) === undefined) return;
   }
   const crons = yield* raw({ op: 'zrangebyscore', key: KEYS.crons, min: -Infinity, max: Infinity });
   if (crons === undefined) return;

@@ -112,9 +112,13 @@ const SCRIPTS: Record<string, Script> = {
   /** DeleteMessage by task id (the seed's ack): removes the task from the queue wherever it is. */
   ack: (redis, _keys, [id]) => (redis.call({ op: 'zrem', key: KEYS.inflight, member: String(id) }) as number) + (redis.call({ op: 'zrem', key: KEYS.ready, member: String(id) }) as number),
 
-  /** The seed's nack: the task leaves the queue and goes back to the delay queue at the schedule_time its record now has. */
+  /**
+   * The seed's nack: the task leaves the queue wherever it is (by id, as its ack) and
+   * goes back to the delay queue at the schedule_time its record now has.
+   */
   nack: (redis, _keys, [id]) => {
     redis.call({ op: 'zrem', key: KEYS.inflight, member: String(id) });
+    redis.call({ op: 'zrem', key: KEYS.ready, member: String(id) });
     const scheduleTime = str(redis, { op: 'hget', key: KEYS.task(String(id)), field: 'schedule_time' });
     return redis.call({ op: 'zadd', key: KEYS.delay, score: Number(scheduleTime), member: String(id) });
   },
