@@ -1,5 +1,5 @@
 import { defineScenario, ms } from '../src/kernel/index.js';
-import { faultsOn, schedulerSystem, SCHEDULERS } from '../src/designs/scheduler/system.js';
+import { mixOn, schedulerSystem, SCHEDULERS } from '../src/designs/scheduler/system.js';
 
 /**
  * Leader failover without fencing: the schedulers lead by a lease on the store and
@@ -17,5 +17,5 @@ export default defineScenario({
   /** Links of 2–10 ms (the store in another zone): a pass of reads and writes is long enough for a pause to land in it. */
   network: { latency: { min: ms(2), max: ms(10) } },
   ...schedulerSystem({ worker: 'corrected', election: 'lease', promotion: 'seed', effects: 'every', workload: { crons: 0 } }),
-  faults: (random) => faultsOn(random, SCHEDULERS, { pause: 3, crash: 1 }, [10, 40]),
+  faultMix: mixOn(SCHEDULERS, { pause: 3, crash: 1 }, [10, 40]),
 });

@@ -1,6 +1,5 @@
-import { defineScenario } from '../src/kernel/index.js';
+import { defineScenario, ms, seconds } from '../src/kernel/index.js';
 import { schedulerSystem } from '../src/designs/scheduler/system.js';
-import { ms, seconds } from '../src/kernel/index.js';
 
 /**
  * The seed's retry count comes from the snapshot the worker pulled: when a slow

@@ -1,5 +1,5 @@
 import { defineScenario } from '../src/kernel/index.js';
-import { faultsOn, schedulerSystem, WORKERS } from '../src/designs/scheduler/system.js';
+import { mixOn, schedulerSystem, WORKERS } from '../src/designs/scheduler/system.js';
 
 /**
  * designs.txt Problem 4's TaskWorker.process_task as written, with a handler that
@@ -13,5 +13,5 @@ export default defineScenario({
   expect: { violates: 'effect-once' },
   seeds: 50,
   ...schedulerSystem({ worker: 'seed', election: 'raft', promotion: 'corrected', effects: 'every' }),
-  faults: (random) => faultsOn(random, WORKERS, { pause: 1, crash: 1 }),
+  faultMix: mixOn(WORKERS, { pause: 1, crash: 1 }),
 });

@@ -1,5 +1,5 @@
 import { defineScenario } from '../src/kernel/index.js';
-import { faultsOn, schedulerSystem, SCHEDULERS } from '../src/designs/scheduler/system.js';
+import { mixOn, schedulerSystem, SCHEDULERS } from '../src/designs/scheduler/system.js';
 
 /**
  * The leader moves due tasks by its own clock (the seed's "scheduler" reading
@@ -13,5 +13,5 @@ export default defineScenario({
   expect: { violates: 'not-early' },
   seeds: 50,
   ...schedulerSystem({ worker: 'corrected', election: 'raft', promotion: 'seed', effects: 'by-task' }),
-  faults: (random) => faultsOn(random, SCHEDULERS, { 'clock-jump': 1, 'clock-drift': 1 }),
+  faultMix: mixOn(SCHEDULERS, { 'clock-jump': 1, 'clock-drift': 1 }),
 });

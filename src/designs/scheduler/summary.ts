@@ -13,7 +13,7 @@ export interface SchedulerNumbers {
   suppressed: number;
   /** First start minus schedule time, true time, per task that started. */
   lateStarts: Micros[];
-  /** Tasks never COMPLETED or FAILED by the end of the run. */
+  /** Tasks due by the cutoff given that were never COMPLETED or FAILED. */
   lost: number;
 }
 
@@ -59,7 +59,8 @@ export class SchedulerTally {
     }
   }
 
-  numbers(): SchedulerNumbers {
+  /** `dueBy`: count as lost only tasks due by then (later ones may still be on their way when the run ends). */
+  numbers(dueBy: Micros = Infinity): SchedulerNumbers {
     let executions = 0;
     let duplicateExecutions = 0;
     for (const [task, n] of this.starts) {
@@ -69,7 +70,7 @@ export class SchedulerTally {
     let duplicateEffects = 0;
     for (const n of this.effects.values()) duplicateEffects += n - 1;
     const lateStarts = [...this.firstStart].map(([task, t]) => t - (this.due.get(task) ?? t));
-    const lost = [...this.due.keys()].filter((task) => !this.ended.has(task)).length;
+    const lost = [...this.due].filter(([task, at]) => at <= dueBy && !this.ended.has(task)).length;
     return { tasks: this.due.size, executions, duplicateExecutions, duplicateEffects, suppressed: this.suppressed, lateStarts, lost };
   }
 }
@@ -80,16 +81,16 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** The run's one-line summary: executions, duplicates and how late tasks started. */
-export function schedulerSummary() {
+/** The run's one-line summary: executions, duplicates, how late tasks started, and tasks due by `dueBy` never ended. */
+export function schedulerSummary(dueBy: Micros) {
   const tally = new SchedulerTally();
   return {
     collect: (fact: Fact) => tally.collect(fact),
     render(): string {
-      const n = tally.numbers();
+      const n = tally.numbers(dueBy);
       return (
         `${n.tasks} tasks, ${n.executions} executions (${n.duplicateExecutions} duplicate), ${n.duplicateEffects} duplicate effects, ` +
-        `${n.suppressed} suppressed; late start p50 ${formatDuration(percentile(n.lateStarts, 50))}, p99 ${formatDuration(percentile(n.lateStarts, 99))}; ${n.lost} not ended`
+        `${n.suppressed} suppressed; late start p50 ${formatDuration(percentile(n.lateStarts, 50))}, p99 ${formatDuration(percentile(n.lateStarts, 99))}; ${n.lost} lost (due by ${formatDuration(dueBy)}, never ended)`
       );
     },
   };

@@ -1,4 +1,4 @@
-import { drawFaults, ms, seconds, type Fault, type FaultKind, type Micros, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
+import { drawFaults, ms, seconds, type Fault, type FaultKind, type FaultMix, type Micros, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
 import type { RaftTiming } from '../raft/server.js';
 import { checkScript, drawWorkload, submitter, type RandomWorkload, type SubmitStep } from './client.js';
 import { effectStore, type EffectIdempotency } from './effects.js';
@@ -20,6 +20,8 @@ export interface SchedulerVariant {
   workload?: Partial<RandomWorkload>;
   /** Submissions typed in instead of drawn (plain data: see `SubmitStep`). */
   script?: SubmitStep[];
+  /** `measure`: the study's runs, which must go on to the end to be counted, judge nothing. */
+  purpose?: 'judge' | 'measure';
 }
 
 /**
@@ -43,7 +45,7 @@ const FAULT_DURATION: [Micros, Micros] = [ms(100), seconds(5)];
 export const LIVENESS_BOUND = seconds(30);
 /** A start this close before the due time is not early: the store's clock and true time agree to well within it. */
 export const EARLY_TOLERANCE = ms(50);
-const DURATION = seconds(55);
+export const DURATION = seconds(55);
 
 /**
  * The schedulers' Raft: a 200 ms heartbeat and 600–1200 ms election timeouts (the
@@ -76,6 +78,7 @@ function buildScheduler(world: World, variant: SchedulerVariant): void {
   }
   for (const id of WORKERS) world.node(id, worker({ variant: variant.worker, store: 'store', effects: 'mailer', handler: { ...DEFAULT_HANDLER, ...variant.handler }, timeout }));
 
+  if (variant.purpose === 'measure') return;
   const crons = steps.flatMap((s) => (s.kind === 'cron' ? [{ name: s.name, first: s.first, every: s.every }] : []));
   world.property(atLeastOnce(LIVENESS_BOUND));
   world.property(notEarly(EARLY_TOLERANCE));
@@ -85,12 +88,12 @@ function buildScheduler(world: World, variant: SchedulerVariant): void {
 }
 
 export function schedulerSystem(variant: SchedulerVariant): Pick<ScenarioSpec, 'duration' | 'build' | 'summary'> {
-  return { duration: DURATION, build: (world) => buildScheduler(world, variant), summary: schedulerSummary };
+  return { duration: DURATION, build: (world) => buildScheduler(world, variant), summary: () => schedulerSummary(DURATION - LIVENESS_BOUND) };
 }
 
-/** Faults of the given kinds on the given nodes, 2–8 of them in the fault window. */
-export function faultsOn(random: Random, nodes: string[], weights: Partial<Record<FaultKind, number>>, count: [number, number] = [2, 8]): Fault[] {
-  return drawFaults(random, { count, window: FAULT_WINDOW, weights, nodes, duration: FAULT_DURATION, maxJump: seconds(5), maxDriftPpm: 100_000 });
+/** A fault mix of the given kinds on the given nodes, 2–8 of them in the fault window (swarm-able: `--swarm`). */
+export function mixOn(nodes: string[], weights: Partial<Record<FaultKind, number>>, count: [number, number] = [2, 8]): FaultMix {
+  return { count, window: FAULT_WINDOW, weights, nodes, duration: FAULT_DURATION, maxJump: seconds(5), maxDriftPpm: 100_000 };
 }
 
 /**
@@ -101,8 +104,8 @@ export function faultsOn(random: Random, nodes: string[], weights: Partial<Recor
 export function everyFault(random: Random): Fault[] {
   const movers = [...SCHEDULERS, ...WORKERS];
   return [
-    ...faultsOn(random, movers, { crash: 2, pause: 2, 'clock-jump': 1, 'clock-drift': 1 }),
-    ...faultsOn(random, ['store'], { crash: 1, pause: 1 }, [0, 2]),
+    ...drawFaults(random, mixOn(movers, { crash: 2, pause: 2, 'clock-jump': 1, 'clock-drift': 1 })),
+    ...drawFaults(random, mixOn(['store'], { crash: 1, pause: 1 }, [0, 2])),
     ...drawFaults(random, { count: [0, 3], window: FAULT_WINDOW, weights: { partition: 1, degrade: 1 }, nodes: [...movers, 'store', 'mailer'], duration: FAULT_DURATION }),
   ].sort((a, b) => a.at - b.at);
 }
