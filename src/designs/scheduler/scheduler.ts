@@ -143,9 +143,9 @@ function leaseScheduler(options: SchedulerOptions): NodeModel {
               : { op: 'set-nx-px', key: KEYS.lease, value: ctx.id, ttl: LEASE.ttl };
             const reply = yield* call<RedisReply>(options.store, command, options.timeout);
             if (reply.ok && 'ok' in reply.body) {
+              if (reply.body.ok !== leading) ctx.annotate({ leading: reply.body.ok ? 'lease' : null });
               leadsUntil = reply.body.ok ? asked + LEASE.ttl : -Infinity;
               if (reply.body.ok) renewedAt = asked;
-              ctx.annotate({ leading: reply.body.ok ? 'lease' : null });
             }
           }
           if (ctx.now() < leadsUntil) pass(0);

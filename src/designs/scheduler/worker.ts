@@ -1,4 +1,4 @@
-import { call, ConfigError, ms, sleep, type Micros, type NodeContext, type NodeModel, type Reply, type Workflow } from '../../kernel/index.js';
+import { call, ConfigError, sleep, type Micros, type NodeContext, type NodeModel, type Reply, type Workflow } from '../../kernel/index.js';
 import type { RedisReply } from '../redis/server.js';
 import type { EffectReply, EffectRequest } from './effects.js';
 import { schedulerFact } from './facts.js';
@@ -170,5 +170,3 @@ export function worker(options: WorkerOptions): NodeModel {
     );
   };
 }
-
-export const DEFAULT_TIMEOUT = ms(200);
