@@ -66,6 +66,26 @@ export class SortedSet {
     return this.order.map((member, i) => [member, this.scores[i]!]);
   }
 
+  score(member: string): number | undefined {
+    return this.index.get(member);
+  }
+
+  /** Members with min ≤ score ≤ max, lowest score first, at most `limit` of them. */
+  rangeByScore(min: number, max: number, limit = Infinity): string[] {
+    const from = this.firstAbove(min, true);
+    const to = Math.min(this.firstAbove(max), from + limit);
+    return this.order.slice(from, Math.max(from, to));
+  }
+
+  /** Returns 1 if the member was there. */
+  remove(member: string): 0 | 1 {
+    const score = this.index.get(member);
+    if (score === undefined) return 0;
+    this.removeAt(this.positionOf(member, score));
+    this.index.delete(member);
+    return 1;
+  }
+
   members(): readonly string[] {
     return this.order;
   }
@@ -113,6 +133,12 @@ export type DataCommand =
   /** ZREMRANGEBYSCORE key min max, both ends included */
   | { op: 'zremrangebyscore'; key: string; min: number; max: number }
   | { op: 'zcard'; key: string }
+  /** ZRANGEBYSCORE key min max [LIMIT 0 count], both ends included */
+  | { op: 'zrangebyscore'; key: string; min: number; max: number; limit?: number }
+  | { op: 'zrem'; key: string; member: string }
+  | { op: 'zscore'; key: string; member: string }
+  | { op: 'hget'; key: string; field: string }
+  | { op: 'hincrby'; key: string; field: string; by: number }
   | { op: 'hset'; key: string; fields: Record<string, string> }
   | { op: 'hgetall'; key: string }
   /** LPUSH key element: returns the list's new length. */
@@ -252,6 +278,29 @@ export class Keyspace {
       }
       case 'zcard':
         return entry ? asZset(key, entry).size : 0;
+      case 'zrangebyscore':
+        return entry ? asZset(key, entry).rangeByScore(command.min, command.max, command.limit) : [];
+      case 'zrem': {
+        if (!entry) return 0;
+        const members = asZset(key, entry);
+        const removed = members.remove(command.member);
+        if (removed > 0) this.put(key, members.size === 0 ? undefined : entry);
+        return removed;
+      }
+      case 'zscore': {
+        const score = entry ? asZset(key, entry).score(command.member) : undefined;
+        return score === undefined ? null : String(score);
+      }
+      case 'hget':
+        return (entry ? asHash(key, entry).get(command.field) : undefined) ?? null;
+      case 'hincrby': {
+        const fields = entry ? asHash(key, entry) : new Map<string, string>();
+        const next = Number(fields.get(command.field) ?? '0') + command.by;
+        if (!Number.isInteger(next)) throw new WrongTypeError(`HINCRBY on '${key}' field '${command.field}': value is not an integer`);
+        fields.set(command.field, String(next));
+        this.put(key, { value: { type: 'hash', fields }, expiresAt: entry?.expiresAt });
+        return next;
+      }
       case 'hset': {
         const fields = entry ? asHash(key, entry) : new Map<string, string>();
         let added = 0;

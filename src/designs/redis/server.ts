@@ -38,6 +38,8 @@ export interface ScriptContext {
   call(command: DataCommand): RedisValue;
   random(): number;
   fact(kind: string, data: Record<string, unknown>): void;
+  /** The server's diagram state (queue depths, say), as `ctx.annotate`: not Redis either. */
+  annotate?(fields: Record<string, unknown>): void;
 }
 
 /** A script: a function of the keyspace (through `redis.call`), its keys and its arguments. */
@@ -74,6 +76,11 @@ export interface RedisOptions {
   commandCost?: Micros;
   /** Persist a snapshot to disk this often (RDB); without it a crash loses every key. */
   snapshotInterval?: Micros;
+  /**
+   * Persist every write before answering (AOF with `appendfsync always`): a crash
+   * then loses nothing that was acknowledged. https://redis.io/docs/latest/operate/oss_and_stack/management/persistence/
+   */
+  appendFsyncAlways?: boolean;
 }
 
 /**
@@ -82,6 +89,11 @@ export interface RedisOptions {
  * not persisted. Replication is asynchronous: a primary acknowledges a write before
  * any replica has it, and a promoted replica lacks what had not been shipped yet.
  */
+/** Commands that only read: a replica answers them too (writes get READONLY, as Redis replicas answer). */
+const READ_ONLY_COMMANDS = ['get', 'time', 'memory-usage', 'info-memory', 'zcard', 'hgetall', 'lrange', 'llen', 'zrangebyscore', 'zscore', 'hget'] as const;
+const readsOnly = (command: RedisCommand): command is Extract<RedisCommand, { op: (typeof READ_ONLY_COMMANDS)[number] }> =>
+  (READ_ONLY_COMMANDS as readonly string[]).includes(command.op);
+
 export function redisServer(options: RedisOptions = {}): NodeModel<RedisMessage> {
   const interval = options.replicationInterval ?? ms(100);
   const commandCost = options.commandCost ?? 0;
@@ -91,9 +103,41 @@ export function redisServer(options: RedisOptions = {}): NodeModel<RedisMessage>
     // Keys written since the last shipment: each ships once, as it is then (as Redis's
     // replication buffer would, coalesced), so a busy sorted set is not copied per write.
     const dirty = new Set<string>();
-    const keyspace = new Keyspace(replicating ? (key: string) => void dirty.add(key) : undefined);
+    // AOF: keys written since the last fsync, each persisted on its own (`aof:<key>`), with the list of every key ever persisted.
+    const unsynced = new Set<string>();
+    const keyspace = new Keyspace(
+      replicating || options.appendFsyncAlways
+        ? (key: string) => {
+            if (replicating) dirty.add(key);
+            if (options.appendFsyncAlways) unsynced.add(key);
+          }
+        : undefined,
+    );
     const persisted = ctx.disk.get<Array<[string, ValueSnapshot, Micros | null]>>('snapshot');
     if (persisted) keyspace.restore(persisted);
+    const aofKeys = new Set(ctx.disk.get<string[]>('aof-keys') ?? []);
+    if (aofKeys.size > 0) {
+      keyspace.restore([...aofKeys].flatMap((key) => {
+        const saved = ctx.disk.get<string | null>(`aof:${key}`);
+        if (!saved) return [];
+        const [value, expiresAt] = JSON.parse(saved) as [ValueSnapshot, Micros | null];
+        return [[key, value, expiresAt] as const];
+      }));
+    }
+    const fsync = () => {
+      let newKey = false;
+      for (const key of unsynced) {
+        const entry = keyspace.peek(key);
+        // As the AOF's text: a string costs the disk's deep freeze nothing.
+        ctx.disk.set(`aof:${key}`, entry ? JSON.stringify([snapshotOf(entry.value), entry.expiresAt ?? null]) : null);
+        if (!aofKeys.has(key)) {
+          aofKeys.add(key);
+          newKey = true;
+        }
+      }
+      if (newKey) ctx.disk.set('aof-keys', [...aofKeys]);
+      unsynced.clear();
+    };
     let primary = !options.replica;
     let busyUntil: Micros = 0;
     // One context for every script call; `meta` and the reseeded PRNG are per call.
@@ -103,6 +147,7 @@ export function redisServer(options: RedisOptions = {}): NodeModel<RedisMessage>
       call: (command) => run(command),
       random: options.scriptRandom === 'reseeded-per-call' ? () => reseeded.float() : () => ctx.random.float(),
       fact: (kind, data) => ctx.fact(kind, meta ? Object.assign({}, meta, data) : data),
+      annotate: (fields) => ctx.annotate(fields),
     };
 
     let cost = 0;
@@ -115,7 +160,7 @@ export function redisServer(options: RedisOptions = {}): NodeModel<RedisMessage>
       cost += commandCost;
       const now = ctx.now();
       try {
-        if (command.op === 'get' || command.op === 'time' || command.op === 'memory-usage' || command.op === 'info-memory' || command.op === 'zcard' || command.op === 'hgetall' || command.op === 'lrange' || command.op === 'llen') {
+        if (readsOnly(command)) {
           return { op: command.op, value: keyspace.execute(command, now) };
         }
         if (!primary) return { op: 'error', error: 'READONLY' };
@@ -160,8 +205,9 @@ export function redisServer(options: RedisOptions = {}): NodeModel<RedisMessage>
       }
     };
 
-    /** Replies once the single thread gets to the request, behind everything queued before it. */
+    /** Replies once the single thread gets to the request, behind everything queued before it (and, with AOF, after fsync). */
     const answer = (envelope: Envelope, reply: unknown) => {
+      if (unsynced.size > 0) fsync();
       if (cost === 0) return ctx.reply(envelope, reply);
       const now = ctx.now();
       busyUntil = Math.max(now, busyUntil) + cost;

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, defineScenario, runScenario, seconds } from '../../src/kernel/index.js';
+import { schedulerSystem, type SchedulerVariant } from '../../src/designs/scheduler/system.js';
+import type { SubmitStep } from '../../src/designs/scheduler/client.js';
+
+const corrected: SchedulerVariant = { worker: 'corrected', election: 'raft', promotion: 'corrected', effects: 'by-task' };
+const scripted = (script: SubmitStep[], variant: SchedulerVariant = corrected) =>
+  defineScenario({ description: 'scripted', expect: 'safe', ...schedulerSystem({ ...variant, script }) });
+
+describe('the scheduler system', () => {
+  it('runs a typed-in workload: each task ends, no earlier than its schedule, and the cron fires every interval', () => {
+    const script: SubmitStep[] = [
+      { at: 0, kind: 'cron', name: 'report', type: 'send_report', first: seconds(2), every: seconds(5) },
+      { at: seconds(1), kind: 'task', id: 'welcome', type: 'send_email', delay: seconds(3), maxRetries: 0 },
+    ];
+    const run = runScenario(scripted(script), 1, { trace: true });
+    expect(run.violation).toBeUndefined();
+    const created = run.trace!.filter((e) => e.kind === 'fact' && e.fact === 'task-created').map((e) => (e as { data: { task: string } }).data.task);
+    expect(created).toContain('welcome');
+    expect(created.filter((t) => t.startsWith('report#')).length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('refuses a script that submits after the run or twice under one name, in one line', () => {
+    expect(() => runScenario(scripted([{ at: seconds(500), kind: 'task', id: 'late', type: 'send_email', delay: 0 }]), 1)).toThrow(ConfigError);
+    expect(() => runScenario(scripted([{ at: seconds(500), kind: 'task', id: 'late', type: 'send_email', delay: 0 }]), 1)).toThrow(/outside the run/);
+    const twice: SubmitStep[] = [
+      { at: 0, kind: 'task', id: 'a', type: 'send_email', delay: 0 },
+      { at: 1, kind: 'task', id: 'a', type: 'send_email', delay: 0 },
+    ];
+    expect(() => runScenario(scripted(twice), 1)).toThrow(/'a' is submitted twice/);
+  });
+
+  it('the seed worker with a plain sender sends one e-mail twice when its handler outlasts the visibility timeout (no faults needed)', () => {
+    const script: SubmitStep[] = [{ at: seconds(1), kind: 'task', id: 'welcome', type: 'send_email', delay: 0, maxRetries: 0 }];
+    const scenario = defineScenario({
+      description: 'seed worker, slow handler',
+      expect: { violates: 'effect-once' },
+      ...schedulerSystem({ worker: 'seed', election: 'raft', promotion: 'corrected', effects: 'every', script, handler: { slowRate: 1, slow: [seconds(4), seconds(4)], retryableRate: 0, fatalRate: 0 } }),
+    });
+    const run = runScenario(scenario, 1);
+    expect(run.violation?.property).toBe('effect-once');
+    expect(run.violation?.message).toMatch(/effect of welcome landed twice/);
+  });
+});
