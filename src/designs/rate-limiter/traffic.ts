@@ -49,6 +49,13 @@ export function userName(user: number): string {
   return `u${user}`;
 }
 
+/** The user a `userName` names. */
+export function userIndex(name: string): number {
+  let user = 0;
+  for (let i = 1; i < name.length; i++) user = user * 10 + name.charCodeAt(i) - 48;
+  return user;
+}
+
 function checkMix(mix: TrafficMix): void {
   if (!Number.isInteger(mix.users) || mix.users <= 0) throw new ConfigError('traffic: users must be a positive integer');
   if (!Number.isInteger(mix.servers) || mix.servers <= 0) throw new ConfigError('traffic: servers must be a positive integer');
