@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { runScenario } from '../src/kernel/index.js';
 import { loadScenario } from '../src/search/scenario-file.js';
+import { scenarioRate } from './scenario-rate.js';
 
 const args = process.argv.slice(2);
 const digest = args.includes('--digest');
@@ -24,9 +25,6 @@ if (digest) {
   }
   console.log(`${name}: ${seeds} seeds, digest ${hash.digest('hex').slice(0, 16)}`);
 } else {
-  let events = 0;
-  const started = process.hrtime.bigint();
-  for (let seed = 1; seed <= seeds; seed++) events += runScenario(scenario, seed).stats.events;
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  console.log(`${name}: ${seeds} seeds in ${elapsed.toFixed(2)} s, ${(seeds / elapsed).toFixed(0)} seeds/s, ${(events / elapsed / 1e6).toFixed(2)}M events/s`);
+  const { events, seconds } = scenarioRate(scenario, seeds);
+  console.log(`${name}: ${seeds} seeds in ${seconds.toFixed(2)} s, ${(seeds / seconds).toFixed(0)} seeds/s, ${(events / seconds / 1e6).toFixed(2)}M events/s`);
 }

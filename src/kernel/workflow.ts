@@ -49,12 +49,13 @@ export function step(loop: EventLoop, node: NodeRuntime, workflow: Workflow, val
   const requests = effect.requests;
   if (requests.length === 0) return step(loop, node, workflow, []);
   const timeout = new SimEvent(loop.trueTime + node.clock.trueDuration(effect.timeout), CALL_TIMEOUT, node, node.incarnation, undefined);
-  const call: CallGroup = { workflow, node, incarnation: node.incarnation, ids: [], replies: [], remaining: requests.length, over: false, timeout };
+  const count = requests.length;
+  const call: CallGroup = { workflow, node, incarnation: node.incarnation, ids: new Array(count), replies: new Array(count), remaining: count, over: false, timeout };
   timeout.payload = call;
-  for (let i = 0; i < requests.length; i++) {
+  for (let i = 0; i < count; i++) {
     const request = requests[i]!;
-    call.replies.push({ ok: false, from: request.to });
-    call.ids.push(loop.send(node, request.to, request.body, undefined, call).id);
+    call.replies[i] = { ok: false, from: request.to };
+    call.ids[i] = loop.send(node, request.to, request.body, undefined, call).id;
   }
   loop.enqueue(timeout);
 }

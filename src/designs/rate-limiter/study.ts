@@ -1,10 +1,10 @@
 import { formatDuration, micros, ms, seconds, type Fact, type Fault, type KernelFact, type Micros, type World } from '../../kernel/index.js';
-import { ALGORITHMS, type AlgorithmName } from './algorithms.js';
+import { ALGORITHMS, type AlgorithmName, type Limit } from './algorithms.js';
 import type { Deployment } from './api-server.js';
 import { CONTRACT_OF, contractMeter, SlidingWindowMeter, type ContractMeter } from './contracts.js';
 import type { LimiterFact } from './facts.js';
-import { addLimiterSystem, STORE_TIMEOUT, tierLimits, type LimiterSystemOptions } from './system.js';
-import { drawTraffic, trafficSource, type TierShare, type TrafficMix } from './traffic.js';
+import { addLimiterSystem, STORE_TIMEOUT, type LimiterSystemOptions } from './system.js';
+import { drawTraffic, trafficSource, userIndex, userName, type TierShare, type TrafficMix } from './traffic.js';
 
 /** One row of the study: an algorithm in a deployment. */
 export interface StudyCell {
@@ -114,8 +114,91 @@ interface Row {
   commands: number;
   latencies: Map<Micros, number>;
   memory: { bytes: number; entries: number; users: number } | undefined;
-  own: ContractMeter;
-  sliding: SlidingWindowMeter;
+  worst: number;
+}
+
+type Collecting = Row & { decisions: Decisions };
+
+/**
+ * A row's decisions in arrival order, as columns: judged user by user when the row
+ * ends. A meter's judgement of a user depends only on that user's decisions, in their
+ * order, so this gives what meters fed fact by fact would, without keeping a meter's
+ * state for every user of a million at once, each fact visiting a different one.
+ */
+class Decisions {
+  length = 0;
+  users = new Int32Array(1024);
+  /** True time: of the admission (the decision plus the leaky bucket's delay), or of the denial. */
+  times = new Float64Array(1024);
+  allowed = new Uint8Array(1024);
+  tiers = new Uint8Array(1024);
+
+  push(user: number, t: Micros, allowed: boolean, tier: number): void {
+    if (this.length === this.users.length) this.grow();
+    const i = this.length++;
+    this.users[i] = user;
+    this.times[i] = t;
+    this.allowed[i] = allowed ? 1 : 0;
+    this.tiers[i] = tier;
+  }
+
+  private grow(): void {
+    const grown = <T extends Int32Array | Float64Array | Uint8Array>(column: T): T => {
+      const bigger = new (column.constructor as new (n: number) => T)(column.length * 2);
+      bigger.set(column);
+      return bigger;
+    };
+    this.users = grown(this.users);
+    this.times = grown(this.times);
+    this.allowed = grown(this.allowed);
+    this.tiers = grown(this.tiers);
+  }
+}
+
+/** Users judged by one set of meters: enough to share their set-up, few enough that their state stays in cache. */
+const USERS_PER_METER = 4096;
+
+/**
+ * Judges a row's decisions with fresh meters, user by user: admissions over the
+ * algorithm's own contract, good requests (the user under L in the sliding window)
+ * and those of them denied, and the worst sliding window.
+ */
+function judge(decisions: Decisions, users: number, cell: StudyCell, limits: readonly Limit[]): Pick<Row, 'over' | 'good' | 'goodDenied' | 'worst'> {
+  const n = decisions.length;
+  // A stable counting sort by user: each user's decisions stay in arrival order.
+  const starts = new Int32Array(users + 1);
+  for (let i = 0; i < n; i++) starts[decisions.users[i]! + 1]!++;
+  for (let u = 0; u < users; u++) starts[u + 1]! += starts[u]!;
+  const filled = starts.slice(0, users);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[filled[decisions.users[i]!]!++] = i;
+  const judged = { over: 0, good: 0, goodDenied: 0, worst: 0 };
+  let own: ContractMeter | undefined;
+  let sliding: SlidingWindowMeter | undefined;
+  for (let u = 0; u < users; u++) {
+    if (starts[u] === starts[u + 1]) continue;
+    if (own === undefined || u % USERS_PER_METER === 0) {
+      if (sliding) judged.worst = Math.max(judged.worst, sliding.worst);
+      own = contractMeter(CONTRACT_OF[cell.algorithm]);
+      sliding = own instanceof SlidingWindowMeter ? own : new SlidingWindowMeter();
+    }
+    const user = userName(u);
+    for (let k = starts[u]!; k < starts[u + 1]!; k++) {
+      const i = order[k]!;
+      const t = decisions.times[i]!;
+      const limit = limits[decisions.tiers[i]!]!;
+      if (decisions.allowed[i] === 1) {
+        if (sliding!.conforms(user, t, limit)) judged.good++;
+        if (own.admit(user, t, limit) !== undefined) judged.over++;
+        if (sliding !== own) sliding!.admit(user, t, limit);
+      } else if (sliding!.conforms(user, t, limit)) {
+        judged.goodDenied++;
+        judged.good++;
+      }
+    }
+  }
+  if (sliding) judged.worst = Math.max(judged.worst, sliding.worst);
+  return judged;
 }
 
 /**
@@ -127,38 +210,25 @@ interface Row {
  */
 export function studySummary(options: StudyOptions): { collect(fact: Fact<LimiterFact | KernelFact>): void; render(): string } {
   const cells = options.cells ?? STUDY_CELLS;
-  const tiers = tierLimits(STUDY_TIERS);
-  const rows = new Map<string, Row>();
-  const rowOf = (system: string): Row => {
+  const limits = STUDY_TIERS.map((t) => t.limit);
+  const tierIndex = new Map(STUDY_TIERS.map((t, i) => [t.name, i]));
+  const rows = new Map<string, Collecting>();
+  const rowOf = (system: string): Collecting => {
     let row = rows.get(system);
     if (!row) {
-      const cell = cells[Number(system.slice(1)) - 1]!;
-      const own = contractMeter(CONTRACT_OF[cell.algorithm]);
-      row = {
-        requests: 0, admitted: 0, over: 0, goodDenied: 0, good: 0, commands: 0, latencies: new Map(), memory: undefined,
-        own, sliding: own instanceof SlidingWindowMeter ? own : new SlidingWindowMeter(),
-      };
+      row = { requests: 0, admitted: 0, over: 0, goodDenied: 0, good: 0, commands: 0, latencies: new Map(), memory: undefined, worst: 0, decisions: new Decisions() };
       rows.set(system, row);
     }
     return row;
   };
-  const done = new Map<string, Omit<Row, 'own' | 'sliding'> & { worst: number }>();
+  const done = new Map<string, Row>();
   return {
     collect(fact) {
       if (fact.kind === 'decided') {
         const d = fact.data;
         const row = rowOf(d.system);
-        const limit = tiers[d.tier]!;
-        if (d.allowed) {
-          row.admitted++;
-          const t = fact.t + d.delay;
-          if (row.sliding.conforms(d.user, t, limit)) row.good++;
-          if (row.own.admit(d.user, t, limit) !== undefined) row.over++;
-          if (row.sliding !== row.own) row.sliding.admit(d.user, t, limit);
-        } else if (row.sliding.conforms(d.user, fact.t, limit)) {
-          row.goodDenied++;
-          row.good++;
-        }
+        if (d.allowed) row.admitted++;
+        row.decisions.push(userIndex(d.user), d.allowed ? fact.t + d.delay : fact.t, d.allowed, tierIndex.get(d.tier)!);
       } else if (fact.kind === 'answered') {
         const a = fact.data;
         const row = rowOf(a.system);
@@ -170,8 +240,9 @@ export function studySummary(options: StudyOptions): { collect(fact: Fact<Limite
         }
       } else if (fact.kind === 'limiter-memory') {
         const { system, bytes, entries, users } = fact.data;
-        const { own: _own, sliding, ...row } = rowOf(system);
-        done.set(system, { ...row, memory: { bytes, entries, users }, worst: sliding.worst });
+        const { decisions, ...row } = rowOf(system);
+        const cell = cells[Number(system.slice(1)) - 1]!;
+        done.set(system, { ...row, ...judge(decisions, options.users, cell, limits), memory: { bytes, entries, users } });
         rows.delete(system);
       }
     },

@@ -50,6 +50,13 @@ export function userName(user: number): string {
   return `u${user}`;
 }
 
+/** The user a `userName` names. */
+export function userIndex(name: string): number {
+  let user = 0;
+  for (let i = 1; i < name.length; i++) user = user * 10 + name.charCodeAt(i) - 48;
+  return user;
+}
+
 function checkMix(mix: TrafficMix): void {
   if (!Number.isInteger(mix.users) || mix.users <= 0) throw new ConfigError('traffic: users must be a positive integer');
   if (!Number.isInteger(mix.servers) || mix.servers <= 0) throw new ConfigError('traffic: servers must be a positive integer');
@@ -170,6 +177,8 @@ export function trafficSource(traffic: Traffic, replays: Replay[]): NodeModel {
   return (ctx) => {
     let replay = 0;
     let next = 0;
+    /** Per server, while a tick's batches are built: how many requests it gets, then how many are in. */
+    const perServer = new Uint32Array(traffic.mix.servers);
     const wakeAt = (t: Micros) => ctx.setTimer(Math.max(0, t - ctx.now()), 'arrivals');
     /** Samples the limiter's memory every 5 s of the replay, then flushes it and records the peak. */
     const watchMemory = (current: Replay) => {
@@ -200,17 +209,31 @@ export function trafficSource(traffic: Traffic, replays: Replay[]): NodeModel {
         const current = replays[replay]!;
         if (next === 0) watchMemory(current);
         const now = ctx.now() - current.start;
-        const batches = new Map<number, RequestBatch>();
-        for (; next < traffic.times.length && traffic.times[next]! <= now; next++) {
-          const server = traffic.servers[next]!;
-          let batch = batches.get(server);
-          if (!batch) batches.set(server, (batch = { op: 'requests', ids: [], users: [], tiers: [] }));
-          const user = traffic.users[next]!;
-          batch.ids.push(next);
-          batch.users.push(userNames[user]!);
-          batch.tiers.push(tierNames[traffic.userTier[user]!]!);
+        let end = next;
+        while (end < traffic.times.length && traffic.times[end]! <= now) end++;
+        // Each server's batch is sized, then filled: no array grows (and is copied) as it
+        // fills. Batches go out in the order their servers first appear among the requests.
+        const order: number[] = [];
+        for (let i = next; i < end; i++) if (perServer[traffic.servers[i]!]!++ === 0) order.push(traffic.servers[i]!);
+        const byServer: RequestBatch[] = [];
+        for (const server of order) {
+          const size = perServer[server]!;
+          byServer[server] = { op: 'requests', ids: new Array(size), users: new Array(size), tiers: new Array(size) };
+          perServer[server] = 0;
         }
-        for (const [server, batch] of batches) ctx.send(current.servers[server]!, batch);
+        for (let i = next; i < end; i++) {
+          const server = traffic.servers[i]!;
+          const at = perServer[server]!++;
+          const user = traffic.users[i]!;
+          byServer[server]!.ids[at] = i;
+          byServer[server]!.users[at] = userNames[user]!;
+          byServer[server]!.tiers[at] = tierNames[traffic.userTier[user]!]!;
+        }
+        for (const server of order) {
+          perServer[server] = 0;
+          ctx.send(current.servers[server]!, byServer[server]!);
+        }
+        next = end;
         if (next < traffic.times.length) return void wakeAt(current.start + traffic.times[next]!);
         if (++replay < replays.length) {
           next = 0;

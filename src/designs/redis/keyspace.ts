@@ -14,19 +14,23 @@ export type Value =
   | { type: 'list'; items: string[] };
 
 /**
- * A sorted set: members ordered by score (then by insertion), with an index from
- * member to score. Adding at the top and removing from the bottom, as a sliding log
- * does, cost a binary search and an array shift rather than a scan.
+ * A sorted set: members ordered by score (then by insertion). Adding at the top and
+ * removing from the bottom, as a sliding log does, cost a binary search and an array
+ * push or shift rather than a scan. Finding a member is a scan while the set is small
+ * and a lookup in an index once it is past 128 members, as Redis keeps small sorted
+ * sets in a listpack and large ones in a skiplist with a dict: most keys hold a few
+ * members, and a Map for each would be most of a key's memory.
  */
 export class SortedSet {
   private readonly scores: number[] = [];
   private readonly order: string[] = [];
-  private readonly index = new Map<string, number>();
+  /** member → score, once the set has been past `SMALL_SET` members. */
+  private index: Map<string, number> | undefined;
   /** The members' lengths, summed: what their strings take, without visiting them (`Keyspace.memory`). */
   private memberChars = 0;
 
   get size(): number {
-    return this.index.size;
+    return this.order.length;
   }
 
   get totalMemberLength(): number {
@@ -35,17 +39,22 @@ export class SortedSet {
 
   /** Returns 1 if the member is new, 0 if it was there (its score is updated). */
   add(member: string, score: number): 0 | 1 {
-    const existing = this.index.get(member);
-    if (existing !== undefined) {
-      if (existing === score) return 0;
-      this.removeAt(this.positionOf(member, existing));
-    }
-    this.index.set(member, score);
-    if (existing === undefined) this.memberChars += member.length;
+    const existing = this.positionOf(member);
+    if (existing >= 0) {
+      if (this.scores[existing] === score) return 0;
+      this.removeAt(existing);
+    } else this.memberChars += member.length;
+    this.index?.set(member, score);
     const at = this.scores.length === 0 || this.scores[this.scores.length - 1]! <= score ? this.scores.length : this.firstAbove(score);
-    this.scores.splice(at, 0, score);
-    this.order.splice(at, 0, member);
-    return existing === undefined ? 1 : 0;
+    if (at === this.scores.length) {
+      this.scores.push(score);
+      this.order.push(member);
+    } else {
+      this.scores.splice(at, 0, score);
+      this.order.splice(at, 0, member);
+    }
+    if (this.index === undefined && this.order.length > SMALL_SET) this.index = new Map(this.order.map((m, i) => [m, this.scores[i]!]));
+    return existing >= 0 ? 0 : 1;
   }
 
   /** Removes members with min ≤ score ≤ max; returns how many. */
@@ -54,7 +63,7 @@ export class SortedSet {
     const to = this.firstAbove(max);
     if (to <= from) return 0;
     for (let i = from; i < to; i++) {
-      this.index.delete(this.order[i]!);
+      this.index?.delete(this.order[i]!);
       this.memberChars -= this.order[i]!.length;
     }
     this.scores.splice(from, to - from);
@@ -67,7 +76,8 @@ export class SortedSet {
   }
 
   score(member: string): number | undefined {
-    return this.index.get(member);
+    const at = this.positionOf(member);
+    return at >= 0 ? this.scores[at] : undefined;
   }
 
   /** Members with min ≤ score ≤ max, lowest score first, at most `limit` of them. */
@@ -79,10 +89,11 @@ export class SortedSet {
 
   /** Returns 1 if the member was there. */
   remove(member: string): 0 | 1 {
-    const score = this.index.get(member);
-    if (score === undefined) return 0;
-    this.removeAt(this.positionOf(member, score));
-    this.index.delete(member);
+    const at = this.positionOf(member);
+    if (at < 0) return 0;
+    this.removeAt(at);
+    this.index?.delete(member);
+    this.memberChars -= member.length;
     return 1;
   }
 
@@ -90,7 +101,11 @@ export class SortedSet {
     return this.order;
   }
 
-  private positionOf(member: string, score: number): number {
+  /** Where the member is, or -1. */
+  private positionOf(member: string): number {
+    if (this.index === undefined) return this.order.indexOf(member);
+    const score = this.index.get(member);
+    if (score === undefined) return -1;
     for (let i = this.firstAbove(score, true); ; i++) if (this.order[i] === member) return i;
   }
 
@@ -112,6 +127,9 @@ export class SortedSet {
     return lo;
   }
 }
+
+/** Redis's `zset-max-listpack-entries`: past it, a sorted set gets an index. */
+const SMALL_SET = 128;
 
 export interface Entry {
   value: Value;
@@ -374,14 +392,14 @@ export class Keyspace {
   totalMemory(now: Micros): MemoryInfo {
     let entries = 0;
     let bytes = 0;
-    for (const [key, entry] of this.entries) {
+    this.entries.forEach((entry, key) => {
       if (entry.expiresAt !== undefined && entry.expiresAt <= now) {
         this.entries.delete(key);
-        continue;
+        return;
       }
       entries += entryCount(entry.value);
       bytes += bytesOf(key, entry.value);
-    }
+    });
     return { keys: this.entries.size, entries, bytes };
   }
 
