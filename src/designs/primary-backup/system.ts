@@ -1,4 +1,4 @@
-import { ms, seconds, type ScenarioSpec } from '../../kernel/index.js';
+import { drawFaults, ms, seconds, type Fault, type ScenarioSpec } from '../../kernel/index.js';
 import { linearizable, registerModel } from '../../check/linearizability/index.js';
 import { registerClient } from './client.js';
 import { failoverMonitor } from './monitor.js';
@@ -34,6 +34,13 @@ export function primaryBackupSystem({ replication }: Pick<ServerOptions, 'replic
       }
       world.property(linearizable(registerModel));
     },
-    faults: (random) => [{ at: random.int(seconds(1), seconds(5)), kind: 'crash', node: primary }],
+    faults: (random): Fault[] => [
+      { at: random.int(seconds(1), seconds(5)), kind: 'crash' as const, node: primary },
+      // Within what the design tolerates: pauses shorter than the monitor's patience (three
+      // pings, 300 ms), clock steps anywhere (nothing here reads a wall clock: a step must
+      // change nothing), and crashes of the monitor and the clients, never of a second server.
+      ...drawFaults(random, { count: [1, 4], window: [ms(500), seconds(5)], weights: { pause: 1, 'clock-jump': 1 }, nodes: [...servers, 'monitor', ...clients], duration: [ms(10), ms(200)], maxJump: seconds(2) }),
+      ...drawFaults(random, { count: [0, 2], window: [ms(500), seconds(5)], weights: { crash: 1 }, nodes: ['monitor', ...clients], duration: [ms(10), seconds(1)] }),
+    ].sort((a, b) => a.at - b.at),
   };
 }
