@@ -84,6 +84,16 @@ describe('availability property', () => {
     expect(results).toEqual(Array(4).fill(undefined));
     expect(p.finish!({ t: 10, faultsOverAt: 0 })).toBeUndefined();
   });
+  it('with a clock that steps back by up to d, judges "under its limit" over W + d: a denial just past W is honest, one past W + d is not', () => {
+    const denyAt = (t: number, stepBack: number) => {
+      const p = availability(tiers, { stepBack });
+      for (const at of [0, 1, 2]) p.observe!(decided(at, true));
+      return p.observe!(decided(t, false));
+    };
+    expect(denyAt(1_100, 0)?.message).toMatch(/under its limit/);
+    expect(denyAt(1_100, 200)).toBeUndefined();
+    expect(denyAt(1_300, 200)?.message).toMatch(/under its limit/);
+  });
   it('counts fail-closed denials of good requests and reports them at the end', () => {
     const p = availability(tiers);
     expect(p.observe!(decided(0, false, 'fail-closed', 'api-1'))).toBeUndefined();

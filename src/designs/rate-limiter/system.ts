@@ -1,4 +1,4 @@
-import { minutes, ms, seconds, type Micros, type NodeOptions, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
+import { drawFaults, minutes, ms, seconds, type Fault, type Micros, type NodeOptions, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
 import { redisServer, type RedisOptions } from '../redis/server.js';
 import { sentinel } from '../redis/sentinel.js';
 import type { AlgorithmName, Limit } from './algorithms.js';
@@ -87,11 +87,13 @@ export interface LimiterScenarioOptions extends Omit<LimiterSystemOptions, 'syst
   judge: Array<ContractName | 'availability'>;
   /** Judge the sliding window as W − slack (see `SEED_SCRIPT_PRECISION`). */
   slack?: Micros;
+  /** The most the store's clock steps back (see `availability`). */
+  stepBack?: Micros;
 }
 
 /** One limiter system (no prefix), its seeded traffic on `TIERS`, and the properties it is judged by. */
 export function limiterScenario(options: LimiterScenarioOptions): Pick<ScenarioSpec, 'duration' | 'build'> {
-  const { users, kinds, trafficFor, serverClock, judge, slack, ...system } = options;
+  const { users, kinds, trafficFor, serverClock, judge, slack, stepBack, ...system } = options;
   const tiers = tierLimits(TIERS);
   return {
     duration: trafficFor + seconds(5),
@@ -100,7 +102,29 @@ export function limiterScenario(options: LimiterScenarioOptions): Pick<ScenarioS
       const clocks = world.stream('clocks');
       const built = addLimiterSystem(world, { ...system, system: '', tiers: TIERS, serverClock: serverClock && ((i) => serverClock(i, clocks)) });
       world.node('clients', trafficSource(traffic, [{ system: '', start: ms(1), servers: built.servers }]));
-      for (const property of judge) world.property(property === 'availability' ? availability(tiers) : contractHolds(property, tiers, { slack }));
+      for (const property of judge) world.property(property === 'availability' ? availability(tiers, { stepBack }) : contractHolds(property, tiers, { slack }));
     },
   };
+}
+
+/**
+ * Faults for a limiter whose algorithm runs in the store, timed by the store's clock:
+ * API servers crash, pause and step their clocks (none of which reaches a decision);
+ * the store's clock steps back (NTP correcting a fast clock) and the store stalls for
+ * less than the servers' timeout. The store neither crashes (it keeps its counts in
+ * memory: a restart forgets them and admits again) nor steps forward (every window
+ * would end early): the design's safety rests on both.
+ */
+/** The most the store's clock steps back over a run, all steps together (up to three of a third each). */
+export const STORE_STEP_BACK: Micros = ms(600);
+
+export function storeScriptFaults(random: Random, world: World): Fault[] {
+  const apis = world.nodeIds.filter((id) => id.startsWith('api-'));
+  const window: [Micros, Micros] = [seconds(5), minutes(3)];
+  const backSteps = Array.from({ length: random.int(1, 3) }, (): Fault => ({ at: random.int(...window), kind: 'clock-jump', node: 'redis', delta: -random.int(ms(1), STORE_STEP_BACK / 3) }));
+  return [
+    ...drawFaults(random, { count: [1, 4], window, weights: { crash: 1, pause: 1, 'clock-jump': 1 }, nodes: apis, duration: [ms(10), seconds(2)], maxJump: seconds(5) }),
+    ...drawFaults(random, { count: [1, 2], window, weights: { pause: 1 }, nodes: ['redis'], duration: [ms(1), ms(2)] }),
+    ...backSteps,
+  ].sort((a, b) => a.at - b.at);
 }
