@@ -10,6 +10,6 @@ import { defineScenario } from '../src/kernel/index.js';
 export default defineScenario({
   description: 'Key-value store on 3 Raft servers that keeps no client sessions: a retried command is applied again; the same random faults',
   expect: { violates: 'applied-once' },
-  seeds: 50,
+  seeds: 20,
   ...raftKvSystem({ variant: { forgetSessions: true } }),
 });
