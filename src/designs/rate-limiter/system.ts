@@ -3,7 +3,7 @@ import { redisServer, type RedisOptions } from '../redis/server.js';
 import { sentinel } from '../redis/sentinel.js';
 import type { AlgorithmName, Limit } from './algorithms.js';
 import { apiServer, type Deployment } from './api-server.js';
-import type { ContractName } from './contracts.js';
+import { CONTRACT_OF, type ContractName } from './contracts.js';
 import { availability, contractHolds } from './properties.js';
 import { limiterScripts } from './scripts.js';
 import { drawTraffic, trafficSource, type TierShare, type TrafficMix } from './traffic.js';
@@ -127,4 +127,23 @@ export function storeScriptFaults(random: Random, world: World): Fault[] {
     ...drawFaults(random, { count: [1, 2], window, weights: { pause: 1 }, nodes: ['redis'], duration: [ms(1), ms(2)] }),
     ...backSteps,
   ].sort((a, b) => a.at - b.at);
+}
+
+/**
+ * An algorithm as one atomic script on the store, timed by the store's clock, under
+ * adversarial traffic, while that clock steps forward by 5–20 s three times: every
+ * window ends early and every bucket refills for time that never passed, so users at
+ * their limit get more than the algorithm's contract allows in true time. What the
+ * store-script scenarios assume away (their store clock only ever steps back).
+ */
+export function storeClockForward(algorithm: AlgorithmName): Pick<ScenarioSpec, 'duration' | 'build' | 'faults'> {
+  return {
+    ...limiterScenario({
+      algorithm, servers: 4, users: 24, trafficFor: minutes(3),
+      kinds: { steady: 0.4, bursty: 0.3, 'window-edge': 0.15, spread: 0.15 },
+      deployment: { kind: 'store-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
+      judge: [CONTRACT_OF[algorithm]],
+    }),
+    faults: (random) => [1, 2, 3].map((i): Fault => ({ at: minutes(i) - random.int(0, seconds(30)), kind: 'clock-jump', node: 'redis', delta: random.int(seconds(5), seconds(20)) })),
+  };
 }
