@@ -123,7 +123,8 @@ export function storeScriptFaults(random: Random, world: World): Fault[] {
   const window: [Micros, Micros] = [seconds(5), minutes(3)];
   const backSteps = Array.from({ length: random.int(1, 3) }, (): Fault => ({ at: random.int(...window), kind: 'clock-jump', node: 'redis', delta: -random.int(ms(1), STORE_STEP_BACK / 3) }));
   return [
-    ...drawFaults(random, { count: [1, 4], window, weights: { crash: 1, pause: 1, 'clock-jump': 1 }, nodes: apis, duration: [ms(10), seconds(2)], maxJump: seconds(5) }),
+    // One of each kind on the API servers, every run.
+    ...(['crash', 'pause', 'clock-jump'] as const).flatMap((kind) => drawFaults(random, { count: [1, 1], window, weights: { [kind]: 1 }, nodes: apis, duration: [ms(10), seconds(2)], maxJump: seconds(5) })),
     ...drawFaults(random, { count: [1, 2], window, weights: { pause: 1 }, nodes: ['redis'], duration: [ms(1), ms(2)] }),
     ...backSteps,
   ].sort((a, b) => a.at - b.at);
