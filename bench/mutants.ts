@@ -2,7 +2,7 @@
  * Mutation score (issue 21): injects each bug of mutants/list.ts into its source file,
  * one at a time, runs the regression suite of its design (`sim check` of each scenario
  * in the suite, one process each, `--jobs 1`, the slow safe ones capped at the seeds the
- * list gives), and reports which mutants the suite caught (some scenario not as
+ * list gives; for the kernel, its unit tests first), stopping at the first failure, and reports which mutants the suite caught (some scenario not as
  * expected, or a model throwing) and which it missed. The file is restored after each
  * mutant, on an error, and on Ctrl-C; a run killed outright leaves mutants/.backup.json,
  * which the next run restores first.
@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { MUTANTS, SUITES, type Mutant } from '../mutants/list.js';
+import { MUTANTS, SUITES, type Check, type Mutant } from '../mutants/list.js';
 
 const root = new URL('../', import.meta.url);
 const backupFile = new URL('mutants/.backup.json', root);
@@ -48,10 +48,14 @@ function apply(mutant: Mutant): void {
 
 /** The first scenario of the suite not as expected, with the last line sim printed about it; undefined if all were. */
 function runSuite(mutant: Mutant): string | undefined {
-  for (const { scenario, seeds } of SUITES[mutant.suite] as Array<{ scenario: string; seeds?: number }>) {
-    const args = ['bin/sim.js', 'check', `scenarios/${scenario}.ts`, '--jobs', '1', ...(seeds ? ['--seeds', String(seeds)] : [])];
-    const run = spawnSync('node', args, { cwd: root, encoding: 'utf8' });
+  for (const check of SUITES[mutant.suite] as Check[]) {
+    const [command, args] =
+      'test' in check
+        ? ['npx', ['vitest', 'run', check.test]]
+        : ['node', ['bin/sim.js', 'check', `scenarios/${check.scenario}.ts`, '--jobs', '1', ...(check.seeds ? ['--seeds', String(check.seeds)] : [])]];
+    const run = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     if (run.status === 0) continue;
+    if ('test' in check) return `${check.test}: ${`${run.stdout}`.split('\n').find((line) => line.includes('FAIL'))?.trim() ?? `exit ${run.status}`}`.slice(0, 200);
     const why = `${run.stdout}${run.stderr}`.split('\n').find((line) => line.startsWith('✗ ') || line.startsWith('sim:')) ?? `exit ${run.status}`;
     return why.replace(/^✗ /, '').slice(0, 200);
   }

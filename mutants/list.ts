@@ -19,8 +19,11 @@ export interface Mutant {
   suite: keyof typeof SUITES;
 }
 
-/** A scenario and, for the slow safe ones, how many of its seeds to run (the rest of the suite keeps its own). */
-export type Check = { scenario: string; seeds?: number };
+/**
+ * A scenario and, for the slow safe ones, how many of its seeds to run (the rest keep
+ * their own); or a folder of unit tests (`npx vitest run <test>`).
+ */
+export type Check = { scenario: string; seeds?: number } | { test: string };
 
 export const SUITES = {
   locks: [
@@ -43,8 +46,9 @@ export const SUITES = {
   snowflake: [
     { scenario: 'snowflake-corrected', seeds: 400 }, { scenario: 'snowflake-restart-backwards' }, { scenario: 'snowflake-skew-sorting' },
   ],
+  // The kernel's unit tests pin each fault's effect; the scenarios catch what they leave.
   kernel: [
-    { scenario: 'redlock-skew' }, { scenario: 'gc-pause-no-fencing' }, { scenario: 'gc-pause-fencing' }, { scenario: 'raft-kv', seeds: 100 },
+    { test: 'test/kernel' }, { scenario: 'redlock-skew' }, { scenario: 'gc-pause-no-fencing' }, { scenario: 'gc-pause-fencing' }, { scenario: 'raft-kv', seeds: 100 },
     { scenario: 'redis-single-failover' }, { scenario: 'primary-backup-stale-read' }, { scenario: 'snowflake-restart-backwards' }, { scenario: 'raft-bug-vote-not-persisted', seeds: 300 },
   ],
 } satisfies Record<string, Check[]>;
