@@ -93,11 +93,11 @@ export const MUTANTS: Mutant[] = [
 
   // Primary–backup, synchronous.
   { id: 'backup-ack-without-backup', suite: 'primary-backup', unsafe: true, file: 'src/designs/primary-backup/server.ts', find: 'if (replies.every((r) => r.ok)) {', replace: 'if (replies.length >= 0) {', bug: 'the primary acknowledges a write its backup never confirmed' },
-  { id: 'backup-accepts-after-promotion', suite: 'primary-backup', unsafe: true, file: 'src/designs/primary-backup/server.ts', find: "          case 'replicate':\n            if (primary) return;", replace: "          case 'replicate':", bug: 'a promoted backup still takes copies from the old primary' },
+  { id: 'backup-accepts-after-promotion', suite: 'primary-backup', unsafe: false, file: 'src/designs/primary-backup/server.ts', find: "          case 'replicate':\n            if (primary) return;", replace: "          case 'replicate':", bug: 'a promoted backup still takes copies from the old primary (unreachable within the faults this design tolerates: the old primary is dead when the backup is promoted)' },
 
   // Snowflake.
   { id: 'snowflake-high-water-not-ahead', suite: 'snowflake', unsafe: true, file: 'src/designs/snowflake/high-water.ts', find: 'if (timestamp <= this.mark) return;', replace: 'if (timestamp <= this.mark + 1000) return;', bug: 'the high-water mark is not raised until the clock is well past it' },
-  { id: 'snowflake-no-wait-backwards', suite: 'snowflake', unsafe: true, file: 'src/designs/snowflake/generator.ts', find: "if (this.backwards === 'logical') return timestamp + 1;", replace: "if (this.backwards !== 'throw') return timestamp + 1;", bug: 'after a clock step back the generator takes the next millisecond of the clock behind, without waiting' },
+  { id: 'snowflake-wait-gives-up-short', suite: 'snowflake', unsafe: true, file: 'src/designs/snowflake/generator.ts', find: '        while (timestamp < this.lastTimestamp) {\n          yield* this.sleepUntil(this.lastTimestamp);', replace: '        while (timestamp < this.lastTimestamp - 5) {\n          yield* this.sleepUntil(this.lastTimestamp);', bug: 'after a clock step back the generator stops waiting 5 ms short of its last timestamp' },
 
   // Checkers.
   { id: 'check-mutual-exclusion-lenient', suite: 'locks', unsafe: false, file: 'src/designs/locking/properties.ts', find: 'if (holder && holder.client !== fact.node) {', replace: 'if (holder && holder.client !== fact.node && fact.t - holder.since > 1_000_000) {', bug: 'mutual exclusion overlooks overlaps under a second' },
