@@ -2,7 +2,7 @@
  * Mutation score (issue 21): injects each bug of mutants/list.ts into its source file,
  * one at a time, runs the regression suite of its design (`sim check` of each scenario
  * in the suite, one process each, `--jobs 1`, the slow safe ones capped at the seeds the
- * list gives; for the kernel, its unit tests first), stopping at the first failure, and reports which mutants the suite caught (some scenario not as
+ * list gives; its focused unit tests first), stopping at the first failure, and reports which mutants the suite caught (some scenario not as
  * expected, or a model throwing) and which it missed. The file is restored after each
  * mutant, on an error, and on Ctrl-C; a run killed outright leaves mutants/.backup.json,
  * which the next run restores first.

@@ -5,8 +5,9 @@
  * every such mutant is caught), as opposed to weakening a fault or a checker, which
  * only the known-unsafe scenarios (the tripwires) can notice.
  *
- * `suite` names the regression suite that judges it: the `sim check` of the scenarios
- * of the design the file belongs to (see SUITES), with the slow safe ones capped.
+ * `suite` names the regression suite that judges it: the focused unit tests of the
+ * design the file belongs to, then the `sim check` of its scenarios (see SUITES), with
+ * the slow safe ones capped.
  */
 export interface Mutant {
   id: string;
@@ -27,24 +28,24 @@ export type Check = { scenario: string; seeds?: number } | { test: string };
 
 export const SUITES = {
   locks: [
-    { scenario: 'gc-pause-fencing' }, { scenario: 'lease-lock-fencing-fault-mix' }, { scenario: 'lease-lock-volatile-tokens' },
+    { test: 'test/locks/properties.test.ts' }, { scenario: 'gc-pause-fencing' }, { scenario: 'lease-lock-fencing-fault-mix' }, { scenario: 'lease-lock-volatile-tokens' },
     { scenario: 'gc-pause-no-fencing' }, { scenario: 'lease-lock-fault-mix' }, { scenario: 'redlock-skew' }, { scenario: 'redis-single-failover' },
   ],
   raft: [
-    { scenario: 'raft-lock', seeds: 300 }, { scenario: 'raft-kv', seeds: 150 }, { scenario: 'raft-kv-no-sessions' },
+    { test: 'test/raft/properties.test.ts' }, { test: 'test/raft/core.test.ts' }, { scenario: 'raft-lock', seeds: 300 }, { scenario: 'raft-kv', seeds: 150 }, { scenario: 'raft-kv-no-sessions' },
     { scenario: 'raft-bug-vote-not-persisted', seeds: 300 }, { scenario: 'raft-bug-stale-leader' }, { scenario: 'raft-kv-stale-leader', seeds: 150 },
   ],
   payments: [
-    { scenario: 'payments-corrected', seeds: 600 }, { scenario: 'payments-reconcile-no-close' }, { scenario: 'payments-outbox-no-dedupe' },
+    { test: 'test/payments/properties.test.ts' }, { test: 'test/payments/reconciliation.test.ts' }, { scenario: 'payments-corrected', seeds: 600 }, { scenario: 'payments-reconcile-no-close' }, { scenario: 'payments-outbox-no-dedupe' },
     { scenario: 'payments-seed-processor' }, { scenario: 'payments-refund-no-compensation' },
   ],
   limiter: [
-    { scenario: 'ratelimit-token-bucket', seeds: 4 }, { scenario: 'ratelimit-sliding-log-atomic', seeds: 4 },
+    { test: 'test/rate-limiter/algorithms.test.ts' }, { test: 'test/rate-limiter/contracts.test.ts' }, { scenario: 'ratelimit-token-bucket', seeds: 4 }, { scenario: 'ratelimit-sliding-log-atomic', seeds: 4 },
     { scenario: 'ratelimit-token-bucket-clock-forward' }, { scenario: 'ratelimit-fixed-window-clock-forward' }, { scenario: 'ratelimit-fixed-window-edge' },
   ],
   'primary-backup': [{ scenario: 'primary-backup-sync' }, { scenario: 'primary-backup-stale-read' }],
   snowflake: [
-    { scenario: 'snowflake-corrected', seeds: 400 }, { scenario: 'snowflake-restart-backwards' }, { scenario: 'snowflake-skew-sorting' },
+    { test: 'test/snowflake/generator.test.ts' }, { test: 'test/snowflake/properties.test.ts' }, { scenario: 'snowflake-corrected', seeds: 400 }, { scenario: 'snowflake-restart-backwards' }, { scenario: 'snowflake-skew-sorting' },
   ],
   // The kernel's unit tests pin each fault's effect; the scenarios catch what they leave.
   kernel: [
