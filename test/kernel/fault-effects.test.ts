@@ -17,16 +17,17 @@ const sendAt = (at: number, to: string, msg: string): NodeModel => (ctx) => {
 };
 
 describe('fault effects on what is under way', () => {
-  it('a partition loses a message already in flight that would arrive while the link is cut, and none sent after the heal', () => {
+  it('a partition loses a message in flight that would arrive while the link is cut, and one sent while it is cut that would arrive after the heal', () => {
     const sim = new Simulation({ seed: 1, network: latency(ms(100)) });
     const log: Array<{ t: number; msg: unknown }> = [];
     sim.node('a', (ctx) => {
-      ctx.setTimer(ms(950), 'cut');
+      ctx.setTimer(ms(950), 'arrives during the cut');
+      ctx.setTimer(ms(1_950), 'sent during the cut');
       ctx.setTimer(ms(2_050), 'healed');
       return { onTimer: (tag: string) => ctx.send('b', tag) };
     });
     sim.node('b', recorder(sim, log));
-    // Sent at 0.95 s (arrives 1.05 s, during the cut from 1 s to 2 s) and at 2.05 s.
+    // The cut lasts from 1 s to 2 s: sent at 0.95 s (arrives 1.05 s), at 1.95 s (would arrive 2.05 s), at 2.05 s.
     sim.schedule([{ at: seconds(1), kind: 'partition', groups: [['a'], ['b']], duration: seconds(1) }]);
     sim.run(seconds(3));
     expect(log).toEqual([{ t: ms(2_150), msg: 'healed' }]);
