@@ -34,6 +34,10 @@ describe('contract meters', () => {
     expect(firstBreach(admitAll('token-bucket', [0, 0, 0, 334, 667, 1_000]))).toBe(-1);
     expect(firstBreach(admitAll('token-bucket', [0, 0, 0, 333]))).toBe(3);
   });
+  it('token bucket: credit stops at B however long the user was idle; B + 1 at once after a long idle breaks it', () => {
+    expect(firstBreach(admitAll('token-bucket', [0, 10_000, 10_000, 10_000]))).toBe(-1);
+    expect(firstBreach(admitAll('token-bucket', [0, 10_000, 10_000, 10_000, 10_000]))).toBe(4);
+  });
   it('leaky bucket: served requests at least W/L apart hold; closer breaks it', () => {
     expect(firstBreach(admitAll('leaky-bucket', [0, 334, 668, 1_002]))).toBe(-1);
     expect(firstBreach(admitAll('leaky-bucket', [0, 334, 667]))).toBe(2);
