@@ -35,8 +35,9 @@ describe('contract meters', () => {
     expect(firstBreach(admitAll('token-bucket', [0, 0, 0, 333]))).toBe(3);
   });
   it('token bucket: credit stops at B however long the user was idle; B + 1 at once after a long idle breaks it', () => {
-    expect(firstBreach(admitAll('token-bucket', [0, 10_000, 10_000, 10_000]))).toBe(-1);
-    expect(firstBreach(admitAll('token-bucket', [0, 10_000, 10_000, 10_000, 10_000]))).toBe(4);
+    // Emptied at 0, idle for 1.5 W: 4.5 tokens' worth of refill, of which the bucket keeps B = 3.
+    expect(firstBreach(admitAll('token-bucket', [0, 0, 0, 1_500, 1_500, 1_500]))).toBe(-1);
+    expect(firstBreach(admitAll('token-bucket', [0, 0, 0, 1_500, 1_500, 1_500, 1_500]))).toBe(6);
   });
   it('leaky bucket: served requests at least W/L apart hold; closer breaks it', () => {
     expect(firstBreach(admitAll('leaky-bucket', [0, 334, 668, 1_002]))).toBe(-1);
