@@ -7,4 +7,5 @@ export default defineScenario({
   expect: 'safe',
   seeds: 300,
   ...raftKvSystem(),
+  requires: ['leader stepped down', 'retry deduplicated by the session table', 'retry answered from the session table'],
 });

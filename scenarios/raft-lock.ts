@@ -13,4 +13,5 @@ export default defineScenario({
   expect: 'safe',
   seeds: 2000,
   ...raftLockSystem({ renewal: 'corrected', fencing: true }),
+  requires: ['leader stepped down', 'retry deduplicated by the session table', 'retry answered from the session table', 'lease expired through the log', 'stale token refused by storage'],
 });

@@ -1,5 +1,5 @@
 import { defineScenario, minutes, seconds } from '../src/kernel/index.js';
-import { limiterScenario, STORE_TIMEOUT } from '../src/designs/rate-limiter/system.js';
+import { limiterScenario, STORE_STEP_BACK, STORE_TIMEOUT, storeScriptFaults } from '../src/designs/rate-limiter/system.js';
 
 /**
  * The corrected sliding window log: the whole algorithm runs as one script inside the
@@ -17,6 +17,10 @@ export default defineScenario({
     kinds: { steady: 0.4, bursty: 0.3, 'window-edge': 0.15, spread: 0.15 },
     deployment: { kind: 'store-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
     serverClock: (_i, clocks) => ({ clockOffset: clocks.int(-seconds(30), seconds(30)) }),
+    stepBack: STORE_STEP_BACK,
     judge: ['sliding-window', 'availability'],
   }),
+  faults: storeScriptFaults,
+  exempt: { redis: 'the store is never crashed and its clock never steps forward: it keeps the counts in memory and its clock times every window, which the design assumes (see storeScriptFaults); it is paused and its clock steps back', clients: 'the traffic source stands for the users: it holds no limiter state' },
+  requires: ['a script read TIME behind an earlier reading'],
 });

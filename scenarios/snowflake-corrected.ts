@@ -1,6 +1,6 @@
 import { defineScenario, drawFaults, ms, seconds } from '../src/kernel/index.js';
 import { snowflakeSummary } from '../src/designs/snowflake/summary.js';
-import { boundedClockSteps, buildSnowflake, COORDINATOR, idNodeNames, initialOffsets, type SnowflakeSystemOptions } from '../src/designs/snowflake/system.js';
+import { boundedClockSteps, buildSnowflake, clientNames, COORDINATOR, idNodeNames, initialOffsets, type SnowflakeSystemOptions } from '../src/designs/snowflake/system.js';
 
 /** NTP steps keep every clock within ±1 s of true time (two clocks within 2 s of each other). */
 const WITHIN = seconds(1);
@@ -49,7 +49,10 @@ export default defineScenario({
         duration: [ms(20), seconds(2)],
       }),
       ...boundedClockSteps(random, initialOffsets(world, crashable, SKEW), { count: [2, 8], window: [ms(300), seconds(8)], within: WITHIN }),
+      // The applications too: one that crashes loses its requests in flight, and its clock orders nothing.
+      ...drawFaults(random, { count: [0, 2], window: [ms(300), seconds(8)], weights: { crash: 1, pause: 1, 'clock-jump': 1 }, nodes: clientNames(correctedSystem.clients), duration: [ms(20), seconds(1)] }),
     ].sort((a, b) => a.at - b.at);
   },
+  requires: ['waited out a clock that stepped back', 'node id lease lapsed: stopped generating'],
   summary: snowflakeSummary,
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KernelFact } from '../../src/kernel/index.js';
 import type { LockFact } from '../../src/designs/locking/facts.js';
-import { mutualExclusion, noDoubleWrite, tokensNeverDecrease } from '../../src/designs/locking/properties.js';
+import { fencingTokensIncrease, mutualExclusion, noDoubleWrite, tokensNeverDecrease } from '../../src/designs/locking/properties.js';
 import { factsOf, firstBreach as judge } from '../fixtures/facts.js';
 
 const fact = factsOf<LockFact | KernelFact>();
@@ -52,6 +52,14 @@ describe('no double write', () => {
     expect(judge(noDoubleWrite(), [grant(1, 'a', 34), grant(3, 'b', 35), write(4, 'b', 35), write(6, 'a', 34, false)])).toBeUndefined();
   });
 
+  it('judges a write by the grant its token names: a client granted twice may have its earlier write still on the way', () => {
+    expect(judge(noDoubleWrite(), [grant(1, 'a', 5), grant(2, 'b', 6), grant(3, 'a', 7), write(4, 'a', 5), write(5, 'b', 6), write(6, 'a', 7)])).toBeUndefined();
+  });
+
+  it('is violated by a write whose token was granted to another client', () => {
+    expect(judge(noDoubleWrite(), [grant(1, 'a', 5), write(2, 'b', 5)])?.message).toContain('never granted the lock with token 5');
+  });
+
   it('is violated by a write from a client that was never granted the lock', () => {
     expect(judge(noDoubleWrite(), [write(1, 'intruder', null)])?.message).toContain('never granted');
   });
@@ -69,5 +77,27 @@ describe('tokens never decrease', () => {
     const breach = judge(tokensNeverDecrease(), [write(1, 'b', 35), write(2, 'a', 34)]);
     expect(breach).toMatchObject({ t: 2, nodes: ['a', 'b', 'storage'] });
     expect(breach!.message).toContain('with token 34 after accepting b\'s with token 35');
+  });
+});
+
+describe('fencing tokens increase', () => {
+  const grant = (t: number, client: string, token: number) => fact(t, 'lock', 'lock-granted', { resource: 'r', client, token });
+
+  it('holds while every grant carries a token above all before it, a grant reported again being one grant', () => {
+    expect(judge(fencingTokensIncrease(), [grant(1, 'a', 1), grant(2, 'b', 2), grant(3, 'a', 1), grant(4, 'b', 2), grant(5, 'a', 9)])).toBeUndefined();
+  });
+
+  it('is violated by a service that hands out a token again after a restart', () => {
+    const breach = judge(fencingTokensIncrease(), [grant(1, 'a', 1), grant(2, 'b', 2), fact(3, 'lock', 'crash', {}), grant(4, 'c', 1)]);
+    expect(breach).toMatchObject({ t: 4, nodes: ['lock', 'c', 'b'] });
+    expect(breach!.message).toContain('to c with token 1, not above token 2 granted to b');
+  });
+
+  it('is violated by an equal token granted to another client', () => {
+    expect(judge(fencingTokensIncrease(), [grant(1, 'a', 3), grant(2, 'b', 3)])).toMatchObject({ t: 2 });
+  });
+
+  it('keeps resources apart', () => {
+    expect(judge(fencingTokensIncrease(), [grant(1, 'a', 3), fact(2, 'lock', 'lock-granted', { resource: 'other', client: 'b', token: 1 })])).toBeUndefined();
   });
 });

@@ -42,7 +42,7 @@ describe('the corrected service under two concurrent requests with one key', () 
           for (const id of services) sim.node(id, paymentService({ ...wiring, processor: 'corrected', store: 'idempotency-store' }));
           sim.node('db', database({ payments: { unique: [] } }));
           sim.node('card-network', cardNetwork({ ...DEFAULT_NETWORK, lostReplyRate: p.lostReplyRate, slowRate: p.slowRate, errorRate: p.errorRate, declineRate: 0 }));
-          sim.node('reconciler', reconciliationJob({ ...wiring, every: seconds(5), olderThan: seconds(10) }));
+          sim.node('reconciler', reconciliationJob({ ...wiring, every: seconds(5), olderThan: seconds(10), closeStuck: true }));
           const pairs: Array<[string, string]> = [['phone', 'payments-1'], ['phone', 'payments-2'], ['laptop', 'payments-1'], ['laptop', 'payments-2'], ['payments-1', 'db'], ['payments-2', 'db'], ['payments-1', 'card-network'], ['payments-2', 'card-network'], ['reconciler', 'db'], ['reconciler', 'card-network'], ['db', 'payments-1'], ['db', 'payments-2']];
           pairs.forEach(([from, to], i) => sim.link(from, to, { latency: { min: 100, max: p.latency[i]! } }));
           const charges: Fact[] = [];

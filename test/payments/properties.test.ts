@@ -7,6 +7,7 @@ import {
   ledgerMatchesNetwork,
   legalTransitions,
   noLostEvent,
+  noOpenAuthorization,
   refundWithinCapture,
 } from '../../src/designs/payments/properties.js';
 import { postingsFor } from '../../src/designs/payments/events.js';
@@ -164,6 +165,27 @@ describe('ledger-matches-network', () => {
     const refunded = fact('card-network', 'network-refund', { charge: 'ch-1', reference: 'p1', refund: 'r', amount: 100 });
     const history = [captured, posted('payment.captured'), posted('refund.requested'), posted('refund.cancelled'), posted('refund.requested'), refunded, posted('refund.completed')];
     expect(judge(ledgerMatchesNetwork({ settle: seconds(40) }), history)).toBeUndefined();
+  });
+});
+
+describe('no-open-authorization', () => {
+  const settle = { settle: seconds(40) };
+  const charged = fact('card-network', 'network-charge', { charge: 'ch-1', reference: 'p1', key: 'k1', card: 'c', amount: 100 });
+  const voided = fact('card-network', 'network-void', { charge: 'ch-1', reference: 'p1', amount: 100 });
+  const captured = fact('card-network', 'network-capture', { charge: 'ch-1', reference: 'p1', amount: 100 });
+  it('is broken by a charge still authorized for a payment recorded FAILED', () => {
+    expect(judge(noOpenAuthorization(settle), [paymentRow('p1', 'k1'), statusChange('payments', 'p1', 'PENDING', 'FAILED'), charged])).toMatch(
+      /p1 is recorded FAILED, but the network still holds its charge ch-1 \(100, authorized at .*\) open/,
+    );
+  });
+  it('holds when the charge of a failed payment was voided, or the payment went ahead', () => {
+    expect(judge(noOpenAuthorization(settle), [paymentRow('p1', 'k1'), charged, voided, statusChange('payments', 'p1', 'AUTHORIZED', 'FAILED')])).toBeUndefined();
+    expect(judge(noOpenAuthorization(settle), [paymentRow('p1', 'k1'), charged, statusChange('payments', 'p1', 'PENDING', 'AUTHORIZED')])).toBeUndefined();
+    expect(judge(noOpenAuthorization(settle), [paymentRow('p1', 'k1'), statusChange('payments', 'p1', 'PENDING', 'FAILED'), charged, captured])).toBeUndefined();
+  });
+  it('does not judge before the faults have long healed', () => {
+    const history = [paymentRow('p1', 'k1'), statusChange('payments', 'p1', 'PENDING', 'FAILED'), charged];
+    expect(judge(noOpenAuthorization(settle), history, { t: seconds(100), faultsOverAt: seconds(90) })).toBeUndefined();
   });
 });
 

@@ -31,7 +31,7 @@ describe('the corrected design', () => {
   it('hands every property facts of the kinds it watches: none judges a history it never sees', () => {
     const { factsSeen } = runScenario(corrected, 1);
     expect(Object.keys(factsSeen).sort()).toEqual(
-      ['charged-once', 'effects-once', 'ledger-matches-network', 'legal-transitions', 'no-lost-event', 'refund-within-capture'],
+      ['charged-once', 'effects-once', 'ledger-matches-network', 'legal-transitions', 'no-lost-event', 'no-open-authorization', 'refund-within-capture'],
     );
     expect(Object.entries(factsSeen).filter(([, seen]) => seen === 0)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ms, seconds, type Fact, type Fault, type Property, type RunEnd } from '../../src/kernel/index.js';
 import { noDoubleWrite, tokensNeverDecrease } from '../../src/designs/locking/properties.js';
-import { electionSafety, leaderCompleteness, logMatching, stateMachineSafety } from '../../src/designs/raft/properties.js';
+import { appliedOnce, electionSafety, leaderCompleteness, logMatching, stateMachineSafety } from '../../src/designs/raft/properties.js';
 import { grantsAfterHealing, noMinorityGrant, noUncommittedGrant } from '../../src/designs/raft-lock/properties.js';
 
 type Step = Omit<Fact, 't'> & { t?: number };
@@ -26,6 +26,20 @@ const applied = (node: string, index: number, id: string, result: unknown): Step
 const granted = (node: string, client: string, token: number, t?: number): Step => ({ node, kind: 'lock-granted', data: { resource: 'r', client, token }, t });
 const write = (client: string, token: number | null, accepted = true): Step => ({
   node: 'storage', kind: 'storage-write', data: { resource: 'r', client, token, accepted },
+});
+
+describe('applied once', () => {
+  const ran = (node: string, index: number, session: string, seq: number): Step => ({ node, kind: 'command-applied', data: { index, session, seq } });
+  it('holds when each replica runs each command once, and again only after a restart rebuilt its state', () => {
+    const history = [ran('a', 1, 'c1', 1), ran('b', 1, 'c1', 1), ran('a', 2, 'c1', 2), { node: 'a', kind: 'crash', data: {} }, ran('a', 1, 'c1', 1), ran('a', 2, 'c1', 2)];
+    expect(judge(appliedOnce(), history)).toBeUndefined();
+  });
+  it('fails when a replica runs a retried command a second time, whatever the command did to the state', () => {
+    expect(judge(appliedOnce(), [ran('a', 4, 'c1', 7), ran('a', 6, 'c1', 7)])).toMatch(/a applied command 7 of session c1 again at index 6, having applied it at index 4/);
+  });
+  it('keeps sessions apart', () => {
+    expect(judge(appliedOnce(), [ran('a', 1, 'c1', 1), ran('a', 2, 'c2', 1)])).toBeUndefined();
+  });
 });
 
 describe('election safety', () => {

@@ -53,6 +53,12 @@ describe('token bucket', () => {
   it('never holds more than its capacity, however long it rests', () => {
     expect(allowed(run(tokenBucket, limit, [0, 0, 100_000, 100_000, 100_000]))).toBe('YYYYn');
   });
+  it('refills nothing for a clock that stepped back, and never refills the same time twice', () => {
+    // At 1000 one token is spent; the clock steps back to 600 and the second goes; back at
+    // 1100 only 100 has passed since the last stamp (1000): no whole token yet. Re-stamping
+    // at 600 would count 600..1000 again and hand one out.
+    expect(allowed(run(tokenBucket, limit, [1_000, 600, 1_100]))).toBe('YYn');
+  });
 });
 
 describe('leaky bucket', () => {

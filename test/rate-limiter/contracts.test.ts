@@ -34,6 +34,11 @@ describe('contract meters', () => {
     expect(firstBreach(admitAll('token-bucket', [0, 0, 0, 334, 667, 1_000]))).toBe(-1);
     expect(firstBreach(admitAll('token-bucket', [0, 0, 0, 333]))).toBe(3);
   });
+  it('token bucket: credit stops at B however long the user was idle; B + 1 at once after a long idle breaks it', () => {
+    // Emptied at 0, idle for 1.5 W: 4.5 tokens' worth of refill, of which the bucket keeps B = 3.
+    expect(firstBreach(admitAll('token-bucket', [0, 0, 0, 1_500, 1_500, 1_500]))).toBe(-1);
+    expect(firstBreach(admitAll('token-bucket', [0, 0, 0, 1_500, 1_500, 1_500, 1_500]))).toBe(6);
+  });
   it('leaky bucket: served requests at least W/L apart hold; closer breaks it', () => {
     expect(firstBreach(admitAll('leaky-bucket', [0, 334, 668, 1_002]))).toBe(-1);
     expect(firstBreach(admitAll('leaky-bucket', [0, 334, 667]))).toBe(2);
@@ -83,6 +88,16 @@ describe('availability property', () => {
     const results = [0, 1, 2, 3].map((t) => p.observe!(decided(t, t < 3)));
     expect(results).toEqual(Array(4).fill(undefined));
     expect(p.finish!({ t: 10, faultsOverAt: 0 })).toBeUndefined();
+  });
+  it('with a clock that steps back by up to d, judges "under its limit" over W + d: a denial just past W is honest, one past W + d is not', () => {
+    const denyAt = (t: number, stepBack: number) => {
+      const p = availability(tiers, { stepBack });
+      for (const at of [0, 1, 2]) p.observe!(decided(at, true));
+      return p.observe!(decided(t, false));
+    };
+    expect(denyAt(1_100, 0)?.message).toMatch(/under its limit/);
+    expect(denyAt(1_100, 200)).toBeUndefined();
+    expect(denyAt(1_300, 200)?.message).toMatch(/under its limit/);
   });
   it('counts fail-closed denials of good requests and reports them at the end', () => {
     const p = availability(tiers);

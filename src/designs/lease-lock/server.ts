@@ -18,6 +18,14 @@ interface Lease {
   expiresAt: Micros;
 }
 
+export interface LeaseLockServerOptions {
+  /**
+   * Where the last token handed out is kept: on disk (a restart never reuses one), or
+   * in memory (the bug: after a restart the count starts again at 1).
+   */
+  tokens: 'disk' | 'memory';
+}
+
 /**
  * A lease lock service that hands out fencing tokens: every grant of a resource
  * carries a token one higher than the last, kept on disk so a restart never
@@ -25,9 +33,12 @@ interface Lease {
  * backed service of the textbook design (see raft-lock for it built on Raft): the
  * point here is what the client and the storage do with the token.
  */
-export function leaseLockServer(): NodeModel<LeaseRequest> {
+export function leaseLockServer({ tokens }: LeaseLockServerOptions = { tokens: 'disk' }): NodeModel<LeaseRequest> {
   return (ctx) => {
     const leases = new Map<string, Lease>();
+    let inMemory = 0; // the last token, when `tokens` is 'memory': gone at a restart
+    const lastToken = () => (tokens === 'disk' ? (ctx.disk.get<number>('last-token') ?? 0) : inMemory);
+    const saveToken = (token: number) => (tokens === 'disk' ? ctx.disk.set('last-token', token) : (inMemory = token));
     const current = (resource: string): Lease | undefined => {
       const lease = leases.get(resource);
       return lease && lease.expiresAt > ctx.now() ? lease : undefined;
@@ -37,8 +48,10 @@ export function leaseLockServer(): NodeModel<LeaseRequest> {
       switch (request.op) {
         case 'acquire': {
           if (lease) return { op: 'acquire', granted: false };
-          const token = (ctx.disk.get<number>('last-token') ?? 0) + 1;
-          ctx.disk.set('last-token', token);
+          const lapsed = leases.get(request.resource);
+          if (lapsed !== undefined && lapsed.client !== request.client) ctx.probe('lease expired and granted to another client');
+          const token = lastToken() + 1;
+          saveToken(token);
           leases.set(request.resource, { client: request.client, token, expiresAt: ctx.now() + request.ttl });
           lockFact(ctx, 'lock-granted', { resource: request.resource, client: request.client, token });
           ctx.annotate({ [request.resource]: `${request.client} token ${token}` });
@@ -47,6 +60,7 @@ export function leaseLockServer(): NodeModel<LeaseRequest> {
         case 'renew': {
           const ok = lease?.client === request.client && lease.token === request.token;
           if (ok) lease.expiresAt = ctx.now() + request.ttl;
+          else ctx.probe('renewal refused: the lease had moved on or was lost');
           return { op: 'renew', ok };
         }
         case 'release': {

@@ -1,6 +1,6 @@
-import { ms, seconds, type Fault, type FaultMix, type Params, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
+import { drawFaults, ms, seconds, type Fault, type FaultMix, type Params, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
 import { clientIds, clientParams } from '../locking/client.js';
-import { noDoubleWrite } from '../locking/properties.js';
+import { fencingTokensIncrease, noDoubleWrite } from '../locking/properties.js';
 import { protectedStorage } from '../locking/storage.js';
 import { leaseClient } from './client.js';
 import { leaseLockServer } from './server.js';
@@ -8,19 +8,22 @@ import { leaseLockServer } from './server.js';
 export interface LeaseLockSystemOptions {
   /** The storage checks fencing tokens and refuses stale ones. */
   fencing: boolean;
+  /** Where the lock service keeps its last token (default: on disk). */
+  tokens?: 'disk' | 'memory';
 }
 
 /**
  * The lease lock service, its clients competing for one resource (TTL 3 s, renewed
  * every 1 s: the textbook's 30 s / 10 s, scaled down), and the storage the lock
- * protects; judged by no-double-write.
+ * protects; judged by no-double-write and, when the service hands out fencing
+ * tokens the storage checks, by fencing-tokens-increase.
  */
-export function leaseLockSystem({ fencing }: LeaseLockSystemOptions): Pick<ScenarioSpec<'clients'>, 'duration' | 'params' | 'build'> {
+export function leaseLockSystem({ fencing, tokens = 'disk' }: LeaseLockSystemOptions): Pick<ScenarioSpec<'clients'>, 'duration' | 'params' | 'build'> {
   return {
     duration: seconds(60),
     params: clientParams,
     build(world, params) {
-      world.node('lock', leaseLockServer());
+      world.node('lock', leaseLockServer({ tokens }));
       world.node('storage', protectedStorage({ fencing }));
       for (const id of clientIds(params)) {
         world.node(
@@ -32,6 +35,7 @@ export function leaseLockSystem({ fencing }: LeaseLockSystemOptions): Pick<Scena
         );
       }
       world.property(noDoubleWrite());
+      if (fencing) world.property(fencingTokensIncrease());
     },
   };
 }
@@ -61,4 +65,26 @@ export function clientFaultMix(world: World): FaultMix {
     duration: [ms(200), seconds(6)],
     maxJump: seconds(2),
   };
+}
+
+/**
+ * Faults of the nodes themselves, on any of `nodes`: crashes (the lock service forgets
+ * its leases, keeping only its last token on disk; the storage keeps its highest
+ * token), pauses, and clock steps either way (on the service, whose clock times the
+ * leases, a step forward ends them early and one back lengthens them).
+ */
+export function nodeFaults(random: Random, nodes: string[]): Fault[] {
+  return drawFaults(random, {
+    count: [2, 6],
+    window: [ms(500), seconds(50)],
+    weights: { crash: 1, pause: 1, 'clock-jump': 1 },
+    nodes,
+    duration: [ms(200), seconds(6)],
+    maxJump: seconds(4),
+  });
+}
+
+/** Every fault of `clientFaultMix`, on the lock service and the storage as well as the clients. */
+export function everyNodeFaultMix(world: World): FaultMix {
+  return { ...clientFaultMix(world), nodes: [...world.nodeIds] };
 }

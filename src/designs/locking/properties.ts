@@ -55,8 +55,10 @@ export function noDoubleWrite(): Property<LockFact | KernelFact> {
     t: Micros;
   }
   const latestGrant = new Map<string, Grant>(); // key: resource + client
+  const byToken = new Map<string, Grant>(); // key: resource + token
   const lastAccepted = new Map<string, Grant>(); // key: resource
   const grantKey = (resource: string, client: string) => `${resource}\u0000${client}`;
+  const tokenKey = (resource: string, token: number) => `${resource}\u0000${token}`;
   return {
     name: 'no-double-write',
     watches: ['lock-granted', 'storage-write'],
@@ -65,13 +67,17 @@ export function noDoubleWrite(): Property<LockFact | KernelFact> {
         const { resource, client, token } = fact.data;
         const key = grantKey(resource, client);
         if (latestGrant.get(key)?.token !== token) latestGrant.set(key, { client, token, t: fact.t });
+        if (!byToken.has(tokenKey(resource, token))) byToken.set(tokenKey(resource, token), { client, token, t: fact.t });
         return undefined;
       }
       if (fact.kind !== 'storage-write' || !fact.data.accepted) return undefined;
-      const { resource, client } = fact.data;
-      const grant = latestGrant.get(grantKey(resource, client));
-      if (grant === undefined) {
-        return { message: `the storage accepted a write to '${resource}' from ${client}, which was never granted the lock`, nodes: [client, fact.node] };
+      const { resource, client, token } = fact.data;
+      // A write that carries its token was made under the grant of that token (a client
+      // granted twice may have both writes still on their way); one without, under the
+      // client's latest grant.
+      const grant = token === null ? latestGrant.get(grantKey(resource, client)) : byToken.get(tokenKey(resource, token));
+      if (grant === undefined || grant.client !== client) {
+        return { message: `the storage accepted a write to '${resource}' from ${client}, which was never granted the lock${token === null ? '' : ` with token ${token}`}`, nodes: [client, fact.node] };
       }
       const previous = lastAccepted.get(resource);
       if (previous && previous.token > grant.token) {
@@ -109,6 +115,41 @@ export function tokensNeverDecrease(): Property<LockFact | KernelFact> {
       }
       if (!top || token > top.token) highest.set(resource, { token, client, t: fact.t });
       return undefined;
+    },
+  };
+}
+
+/**
+ * Fencing tokens increase with every grant, in true time: each grant of a resource
+ * carries a token greater than every token granted for it before. A service that
+ * hands out a token again (one that kept its counter in memory and restarted) breaks
+ * this even when the storage, still holding the higher token, refuses every write made
+ * under it: no-double-write orders grants by token, so it cannot see the reuse.
+ * The same grant reported again (a retry answered from the service's record of it,
+ * possibly after later grants) is one grant: so a token reissued to the very client it
+ * went to before goes unnoticed here, and is left to no-double-write.
+ */
+export function fencingTokensIncrease(): Property<LockFact | KernelFact> {
+  const highest = new Map<string, { token: number; client: string; t: Micros }>(); // key: resource
+  const granted = new Set<string>(); // resource, client and token of every grant so far
+  return {
+    name: 'fencing-tokens-increase',
+    watches: ['lock-granted'],
+    observe(fact) {
+      if (fact.kind !== 'lock-granted') return undefined;
+      const { resource, client, token } = fact.data;
+      const grant = `${resource}\u0000${client}\u0000${token}`;
+      if (granted.has(grant)) return undefined;
+      granted.add(grant);
+      const top = highest.get(resource);
+      if (top === undefined || token > top.token) {
+        highest.set(resource, { token, client, t: fact.t });
+        return undefined;
+      }
+      return {
+        message: `${fact.node} granted '${resource}' to ${client} with token ${token}, not above token ${top.token} granted to ${top.client} at ${formatTime(top.t)}`,
+        nodes: [fact.node, client, top.client],
+      };
     },
   };
 }

@@ -29,6 +29,7 @@ export function protectedStorage({ fencing }: StorageOptions): NodeModel<Storage
       const highest = ctx.disk.get<number>(highestKey) ?? -1;
       const accepted = !fencing || (write.token !== undefined && write.token >= highest);
       if (fencing && accepted) ctx.disk.set(highestKey, write.token);
+      if (!accepted) ctx.probe('stale token refused by storage');
       lockFact(ctx, 'storage-write', { resource: write.resource, client: write.client, token: write.token ?? null, accepted });
       ctx.reply(envelope, (accepted ? { type: 'write-ok' } : { type: 'write-rejected', highest }) satisfies StorageReply);
     },

@@ -90,6 +90,7 @@ export function cardNetwork(behaviour: NetworkBehaviour = DEFAULT_NETWORK): Node
               const previous = ctx.disk.get<NetworkReply>(`key/${request.key}`);
               if (previous) {
                 ctx.log(`authorization with key ${request.key} seen before: answering as the first time`);
+                ctx.probe('network de-duplicated a repeated authorization');
                 return answer(previous);
               }
             }

@@ -22,6 +22,7 @@ function consumer(options: ConsumerOptions, apply: (ctx: Parameters<NodeModel>[0
       const { event } = delivery;
       const duplicate = options.dedupe && ctx.disk.get(`applied/${event.id}`) === true;
       paymentsFact(ctx, 'event-consumed', { consumer: ctx.id, event: event.id, type: event.type, subject: event.subject, payment: event.payment, duplicate });
+      if (duplicate) ctx.probe('consumer skipped a duplicate event');
       if (!duplicate) {
         apply(ctx, delivery);
         if (options.dedupe) ctx.disk.set(`applied/${event.id}`, true);

@@ -263,3 +263,38 @@ export function ledgerMatchesNetwork(options: Pick<SettleOptions, 'settle'>): Pa
     },
   };
 }
+
+/**
+ * No authorization left open for a payment the system gave up on: once the run has
+ * settled, every charge the network still holds authorized (the customer's money held,
+ * neither captured nor voided) belongs to a payment the database records as going ahead,
+ * not to one it recorded FAILED. A reconciliation that marks a stuck payment failed
+ * without closing its reference at the network lets an authorization still on its way
+ * land afterwards: the customer's money is held for a purchase they were told failed.
+ */
+export function noOpenAuthorization(options: Pick<SettleOptions, 'settle'>): PaymentsProperty {
+  const open = new Map<string, { reference: string; amount: number; t: Micros }>(); // charge → its authorization
+  const status = new Map<string, string>(); // payment → the status last committed
+  return {
+    name: 'no-open-authorization',
+    watches: ['network-charge', 'network-capture', 'network-void', 'db-row'],
+    observe(fact) {
+      if (fact.kind === 'network-charge') open.set(fact.data.charge, { reference: fact.data.reference, amount: fact.data.amount, t: fact.t });
+      if (fact.kind === 'network-capture' || fact.kind === 'network-void') open.delete(fact.data.charge);
+      if (fact.kind === 'db-row' && fact.data.table === 'payments') status.set(fact.data.id, String(fact.data.after.status));
+      return undefined;
+    },
+    finish(end) {
+      if (end.t - end.faultsOverAt < options.settle) return undefined;
+      for (const [charge, { reference, amount, t }] of [...open].sort(([a], [b]) => a.localeCompare(b))) {
+        if (status.get(reference) !== 'FAILED') continue;
+        return {
+          message: `${reference} is recorded FAILED, but the network still holds its charge ${charge} (${amount}, authorized at ${formatTime(t)}) open: the customer's money is held for a payment they were told failed`,
+          nodes: [],
+          at: t,
+        };
+      }
+      return undefined;
+    },
+  };
+}

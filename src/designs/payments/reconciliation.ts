@@ -30,6 +30,12 @@ export interface ReconciliationOptions extends PaymentsWiring {
   every: Micros;
   /** Payments and refunds younger than this are still the service's business. */
   olderThan: Micros;
+  /**
+   * Close the network's reference of a PENDING payment as it looks it up, so that no
+   * authorization for it can arrive later (true); or only look (the bug: an authorization
+   * still on its way, or a service retry, lands after the payment was recorded FAILED).
+   */
+  closeStuck: boolean;
 }
 
 /**
@@ -61,7 +67,7 @@ function* scan(ctx: NodeContext, options: ReconciliationOptions, table: string, 
 function* reconcilePayments(ctx: NodeContext, options: ReconciliationOptions) {
   for (const payment of yield* scan(ctx, options, 'payments', ['PENDING', 'AUTHORIZED'])) {
     const status = payment.status as 'PENDING' | 'AUTHORIZED';
-    const found = yield* call<NetworkReply>(options.network, { type: 'lookup', reference: String(payment.id), close: status === 'PENDING' }, options.networkTimeout);
+    const found = yield* call<NetworkReply>(options.network, { type: 'lookup', reference: String(payment.id), close: status === 'PENDING' && options.closeStuck }, options.networkTimeout);
     if (!found.ok || found.body.type !== 'charges') continue;
     const charge = found.body.charges[0];
     const steps = reconcile(status, charge?.status);
@@ -75,6 +81,7 @@ function* reconcilePayments(ctx: NodeContext, options: ReconciliationOptions) {
           : yield* recordStatus(ctx, options, payment, { from: current, to, set: step === 'record-authorized' ? { network_reference: charge!.id } : {} });
       if (!done) break;
       paymentsFact(ctx, 'reconciled', { payment: String(payment.id), from: current, to });
+      if (current === 'PENDING') ctx.probe(to === 'FAILED' ? 'reconciliation closed a stuck payment the network never charged' : 'reconciliation finished a stuck payment the network charged');
       current = to;
     }
   }
@@ -85,6 +92,7 @@ function* reconcileRefunds(ctx: NodeContext, options: ReconciliationOptions) {
     const found = yield* call<NetworkReply>(options.network, { type: 'lookup-refund', refundKey: String(refund.id), close: true }, options.networkTimeout);
     if (!found.ok || found.body.type !== 'refund-record') continue;
     ctx.log(`${refund.id} is REQUESTED here, ${found.body.result?.outcome ?? 'unknown'} at the network`);
+    ctx.probe('reconciliation finished a stuck refund');
     if (found.body.result?.outcome === 'refunded') {
       yield* completeRefund(ctx, options, refund, { id: String(refund.payment), amount: Number(refund.amount) });
     } else {

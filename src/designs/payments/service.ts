@@ -171,6 +171,7 @@ function answerFromExisting(ctx: NodeContext, request: PayRequest, aborted: Extr
   if (existing === undefined) return { type: 'error', reason: 'unexpected conflict' };
   const status = existing.status as PaymentStatus;
   ctx.log(`${request.request}: key ${request.key} is already payment ${existing.id} (${status})`);
+  ctx.probe('retry deduplicated: the key is already a payment');
   if (!isSettled(status)) return { type: 'in-progress' };
   const result: PaymentResult = { payment: String(existing.id), success: status !== 'FAILED', charge: existing.network_reference as string | null, amount: Number(existing.amount) };
   return { result, cached: true };

@@ -5,7 +5,7 @@ import { ledger, notifications } from './consumers.js';
 import { database } from './database.js';
 import { idempotencyStore } from './idempotency-store.js';
 import { outboxRelay } from './outbox-relay.js';
-import { chargedOnce, effectsOnce, ledgerMatchesNetwork, legalTransitions, noLostEvent, refundWithinCapture } from './properties.js';
+import { chargedOnce, effectsOnce, ledgerMatchesNetwork, legalTransitions, noLostEvent, noOpenAuthorization, refundWithinCapture } from './properties.js';
 import { messageQueue } from './queue.js';
 import { reconciliationJob } from './reconciliation.js';
 import { paymentService, type Processor } from './service.js';
@@ -23,6 +23,8 @@ export interface PaymentsVariant {
   publishing: Publishing;
   dedupe: boolean;
   compensation: boolean;
+  /** Reconciliation closes a stuck payment's reference at the network (default), or only looks it up. */
+  closeStuck?: boolean;
   network?: Partial<NetworkBehaviour>;
   workload?: Partial<WorkloadOptions>;
 }
@@ -72,7 +74,7 @@ function buildPayments(world: World, variant: PaymentsVariant): void {
   world.node('queue', messageQueue({ consumers: CONSUMERS, redeliverEvery: ms(500), window: 16 }));
   world.node('ledger', ledger({ dedupe: variant.dedupe }));
   world.node('notifications', notifications({ dedupe: variant.dedupe }));
-  world.node('reconciler', reconciliationJob({ ...wiring, every: seconds(5), olderThan: seconds(10) }));
+  world.node('reconciler', reconciliationJob({ ...wiring, every: seconds(5), olderThan: seconds(10), closeStuck: variant.closeStuck ?? true }));
 
   world.property(chargedOnce());
   world.property(legalTransitions());
@@ -80,6 +82,7 @@ function buildPayments(world: World, variant: PaymentsVariant): void {
   world.property(effectsOnce());
   world.property(noLostEvent(CONSUMERS, { settle: SETTLE, deliveryGrace: seconds(10) }));
   world.property(ledgerMatchesNetwork({ settle: SETTLE }));
+  world.property(noOpenAuthorization({ settle: SETTLE }));
 }
 
 /** A variant of the payment system, under 2–6 drawn faults, with the per-run summary of its payments. */
@@ -105,7 +108,30 @@ export function drawPaymentFaults(random: Random, world: World, count: [number, 
   });
 }
 
+/**
+ * `drawPaymentFaults`, and clock steps either way on every component (the database's
+ * clock dates the rows reconciliation judges "stuck" by), and devices that crash (and
+ * start their purchases over, with the same keys), pause or step their clocks. Drawn
+ * after `drawPaymentFaults`, whose part of the schedule therefore stays the same.
+ */
+export function drawEveryNodeFaults(random: Random, world: World): Fault[] {
+  return [
+    ...drawPaymentFaults(random, world),
+    ...drawFaults(random, { count: [1, 4], window: [0, seconds(35)], weights: { 'clock-jump': 1 }, nodes: CRASHABLE, duration: [ms(100), seconds(5)], maxJump: seconds(8) }),
+    ...drawFaults(random, { count: [0, 2], window: [0, seconds(35)], weights: { crash: 1, pause: 1, 'clock-jump': 1 }, nodes: DEVICES, duration: [ms(100), seconds(5)] }),
+  ].sort((a, b) => a.at - b.at);
+}
+
 /** Crashes of the service instances a few milliseconds after purchases start: between a commit and what follows it. */
 export function crashesDuringPurchases(random: Random, plan: readonly PlannedPayment[], within: Micros): Fault[] {
   return plan.map((p): Fault => ({ at: p.at + random.int(0, within), kind: 'crash', node: random.pick(SERVICES), restartAfter: random.int(ms(100), seconds(2)) }));
+}
+
+/**
+ * Pauses of a service instance a few milliseconds after a purchase starts, for `pause`:
+ * long enough, beside reconciliation's age threshold and period, for a payment to be
+ * judged stuck while its authorization has yet to leave.
+ */
+export function pausesDuringPurchases(random: Random, plan: readonly PlannedPayment[], within: Micros, pause: Micros): Fault[] {
+  return plan.map((p): Fault => ({ at: p.at + random.int(0, within), kind: 'pause', node: random.pick(SERVICES), duration: pause }));
 }

@@ -105,7 +105,10 @@ export function primaryBackupServer(options: ServerOptions): NodeModel<ServerMes
         switch (msg.op) {
           case 'read':
           case 'write':
-            if (!primary) return ctx.reply(envelope, { op: 'error', error: 'not-primary' } satisfies ClientReply);
+            if (!primary) {
+              ctx.probe('a backup refused a client: not the primary');
+              return ctx.reply(envelope, { op: 'error', error: 'not-primary' } satisfies ClientReply);
+            }
             if (msg.op === 'read') return ctx.reply(envelope, { op: 'read', value: copy.value } satisfies ClientReply);
             if (options.replication === 'async') {
               copy = nextCopy(msg.value);
@@ -123,6 +126,7 @@ export function primaryBackupServer(options: ServerOptions): NodeModel<ServerMes
             return ctx.reply(envelope, { op: 'pong' });
           case 'promote':
             ctx.log(`promoted to primary in epoch ${msg.epoch} with copy ${JSON.stringify(copy)}`);
+            ctx.probe('backup promoted to primary');
             primary = true;
             epoch = msg.epoch;
             backups = msg.backups;

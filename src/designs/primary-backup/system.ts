@@ -1,4 +1,4 @@
-import { ms, seconds, type ScenarioSpec } from '../../kernel/index.js';
+import { drawFaults, ms, seconds, type Fault, type ScenarioSpec } from '../../kernel/index.js';
 import { linearizable, registerModel } from '../../check/linearizability/index.js';
 import { registerClient } from './client.js';
 import { failoverMonitor } from './monitor.js';
@@ -34,6 +34,18 @@ export function primaryBackupSystem({ replication }: Pick<ServerOptions, 'replic
       }
       world.property(linearizable(registerModel));
     },
-    faults: (random) => [{ at: random.int(seconds(1), seconds(5)), kind: 'crash', node: primary }],
+    faults: (random): Fault[] => [
+      { at: random.int(seconds(1), seconds(5)), kind: 'crash' as const, node: primary },
+      // Within what the design tolerates: pauses shorter than the monitor's patience (three
+      // pings, 300 ms), clock steps anywhere (nothing here reads a wall clock: a step must
+      // change nothing), crashes of the monitor and the clients, never of a second server,
+      // and lossy links between the servers.
+      ...drawFaults(random, { count: [1, 4], window: [ms(500), seconds(5)], weights: { pause: 1, 'clock-jump': 1 }, nodes: [...servers, 'monitor', ...clients], duration: [ms(10), ms(200)], maxJump: seconds(2) }),
+      ...drawFaults(random, { count: [0, 2], window: [ms(500), seconds(5)], weights: { crash: 1 }, nodes: ['monitor', ...clients], duration: [ms(10), seconds(1)] }),
+      // The primary's copies lost on their way to the backup, which never confirms them. Only
+      // that link: a lost ping makes the monitor promote the backup beside a live primary,
+      // which (like a long pause) this design does not survive.
+      ...Array.from({ length: random.int(0, 2) }, (): Fault => ({ at: random.int(ms(500), seconds(5)), kind: 'partition-oneway', from: [primary], to: [backup], duration: random.int(ms(50), seconds(1)) })),
+    ].sort((a, b) => a.at - b.at),
   };
 }

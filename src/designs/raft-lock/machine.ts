@@ -83,6 +83,7 @@ export function lockMachine(options: LockMachineOptions) {
             return { state: withLease(state, command.resource, undefined), result: { type: 'released' } };
           case 'expire':
             if (lease?.token !== command.token || lease.refreshedAt !== command.refreshedAt) return { state, result: { type: 'not-held' } };
+            ctx.probe('lease expired through the log');
             return { state: withLease(state, command.resource, undefined), result: { type: 'expired' } };
         }
       },

@@ -1,5 +1,5 @@
-import { ms, seconds, type ScenarioSpec } from '../../kernel/index.js';
-import { noDoubleWrite, tokensNeverDecrease } from '../locking/properties.js';
+import { drawFaults, ms, seconds, type Fault, type Random, type ScenarioSpec } from '../../kernel/index.js';
+import { fencingTokensIncrease, noDoubleWrite, tokensNeverDecrease } from '../locking/properties.js';
 import { protectedStorage } from '../locking/storage.js';
 import { raftSafety } from '../raft/properties.js';
 import type { RaftVariant } from '../raft/server.js';
@@ -33,7 +33,7 @@ export interface RaftLockSystemOptions {
 /**
  * The lock service of designs.txt Problem 2 on three Raft servers, three clients
  * contending for one resource, and the storage the lock protects; the random
- * fault schedule of every Raft scenario (`raft/system.ts`).
+ * fault schedule of every Raft scenario (`raft/system.ts`), and faults of the storage.
  */
 export function raftLockSystem(options: RaftLockSystemOptions): Pick<ScenarioSpec, 'duration' | 'build' | 'faults'> {
   return {
@@ -53,10 +53,26 @@ export function raftLockSystem(options: RaftLockSystemOptions): Pick<ScenarioSpe
       for (const property of raftSafety()) world.property(property);
       world.property(noDoubleWrite());
       world.property(tokensNeverDecrease());
+      if (options.fencing) world.property(fencingTokensIncrease());
       world.property(noUncommittedGrant(servers));
       world.property(noMinorityGrant(servers));
       world.property(grantsAfterHealing(livenessBound));
     },
-    faults: randomFaults,
+    faults: (random) => [...randomFaults(random), ...storageFaults(random)].sort((a, b) => a.at - b.at),
   };
+}
+
+/**
+ * The storage crashes (keeping its highest token on disk), pauses (writes queue behind
+ * the pause, and arrive late together), and has its clock stepped (it reads none: a
+ * step must change nothing). Drawn after the Raft schedule, so that stays the same.
+ */
+function storageFaults(random: Random): Fault[] {
+  return drawFaults(random, {
+    count: [0, 3],
+    window: [ms(500), seconds(15)],
+    weights: { crash: 1, pause: 1, 'clock-jump': 1 },
+    nodes: ['storage'],
+    duration: [ms(50), seconds(5)],
+  });
 }

@@ -177,6 +177,12 @@ export function copyReplica<S, R>(replica: Replica<S, R>): Replica<S, R> {
   return { state: replica.state, sessions: new Map(replica.sessions) };
 }
 
+/** Whether a client command is one its session has not applied yet (not a retry of one it has). */
+export function isNewCommand<S, R>(replica: Replica<S, R>, op: { session: string; seq: number }): boolean {
+  const last = replica.sessions.get(op.session);
+  return last === undefined || op.seq > last.seq;
+}
+
 /**
  * Applies one committed entry to the replica, in place, and returns its result. A
  * client command whose sequence number the session has already applied is not
@@ -190,8 +196,10 @@ export function applyEntry<C, S, R>(machine: StateMachine<C, S, R>, replica: Rep
     replica.state = state;
     return result;
   }
-  const last = replica.sessions.get(op.session);
-  if (last !== undefined && op.seq <= last.seq) return op.seq === last.seq ? last.result : undefined;
+  if (!isNewCommand(replica, op)) {
+    const last = replica.sessions.get(op.session)!;
+    return op.seq === last.seq ? last.result : undefined;
+  }
   const { state, result } = machine.apply(replica.state, op.command, index);
   replica.state = state;
   replica.sessions.set(op.session, { seq: op.seq, result });

@@ -16,6 +16,11 @@ export type RaftFact =
   /** As leader of `leaderTerm` it advanced its commit index to `index`, an entry of `term`. */
   | { kind: 'committed'; data: { index: number; term: number; leaderTerm: number } }
   /** It applied entry `id` at `index` to its state machine; `result` is null for a stale retry, which has none. */
-  | { kind: 'applied'; data: { index: number; id: string; result: unknown } };
+  | { kind: 'applied'; data: { index: number; id: string; result: unknown } }
+  /**
+   * Applying entry `index` ran client `session`'s command `seq` on its state machine
+   * (a retry its session had already applied is answered without running it, and not reported).
+   */
+  | { kind: 'command-applied'; data: { index: number; session: string; seq: number } };
 
 export const raftFact = factEmitter<RaftFact>();

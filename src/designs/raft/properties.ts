@@ -1,4 +1,4 @@
-import { formatTime, type Property } from '../../kernel/index.js';
+import { formatTime, type KernelFact, type Property } from '../../kernel/index.js';
 import type { RaftFact } from './facts.js';
 
 /**
@@ -125,6 +125,42 @@ export function stateMachineSafety(): Property<RaftFact> {
 }
 
 /** All four, in the order a failure usually shows itself. */
-export function raftSafety(): Property<RaftFact>[] {
-  return [electionSafety(), logMatching(), leaderCompleteness(), stateMachineSafety()];
+export function raftSafety(): Property<RaftFact | KernelFact>[] {
+  return [electionSafety(), logMatching(), leaderCompleteness(), stateMachineSafety(), appliedOnce()];
+}
+
+/**
+ * Exactly-once application (the paper's §8, client interaction): a replica runs each
+ * client command on its state machine at most once, however often the client retried
+ * it and however many entries the retries left in the log. Judged from the apply facts,
+ * not from the state: a command whose effect is idempotent (a put of the same value)
+ * leaves no trace in the state when applied twice. A restart rebuilds the state machine
+ * from the log, so a replica's count starts again when it restarts.
+ */
+export function appliedOnce(): Property<RaftFact | KernelFact> {
+  const applied = new Map<string, Map<string, { index: number; t: number }>>(); // node → session + seq → first application
+  return {
+    name: 'applied-once',
+    watches: ['command-applied', 'crash'],
+    observe(fact) {
+      if (fact.kind === 'crash') {
+        applied.delete(fact.node);
+        return undefined;
+      }
+      if (fact.kind !== 'command-applied') return undefined;
+      const { index, session, seq } = fact.data;
+      const mine = applied.get(fact.node) ?? new Map<string, { index: number; t: number }>();
+      applied.set(fact.node, mine);
+      const key = `${session}\u0000${seq}`;
+      const first = mine.get(key);
+      if (first === undefined) {
+        mine.set(key, { index, t: fact.t });
+        return undefined;
+      }
+      return {
+        message: `${fact.node} applied command ${seq} of session ${session} again at index ${index}, having applied it at index ${first.index} at ${formatTime(first.t)}`,
+        nodes: [fact.node],
+      };
+    },
+  };
 }

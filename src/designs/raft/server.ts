@@ -6,6 +6,7 @@ import {
   copyReplica,
   grantsVote,
   initialReplica,
+  isNewCommand,
   termAt,
   type AppendReply,
   type AppendRequest,
@@ -36,6 +37,8 @@ export interface RaftVariant {
   forgetVotes?: boolean;
   /** The leader answers clients from its local state as soon as it appends, without a majority confirming it is still leader. */
   answerFromLocalState?: boolean;
+  /** Keep no session table: a retried command (its first answer lost) is applied again. */
+  forgetSessions?: boolean;
 }
 
 export interface RaftServerOptions<C, S, R> {
@@ -119,6 +122,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
         saveTermAndVote();
       }
       if (role === 'leader') {
+        ctx.probe('leader stepped down');
         waiting.clear(); // their clients time out and retry elsewhere
         resetElectionTimer();
       }
@@ -135,8 +139,14 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
       while (lastApplied < upTo) {
         const index = ++lastApplied;
         const entry = log[index - 1]!;
+        if (variant.forgetSessions && entry.op.type === 'client') replica.sessions.delete(entry.op.session);
+        const fresh = entry.op.type === 'client' && isNewCommand(replica, entry.op);
         const result = applyEntry(machine, replica, entry, index);
         raftFact(ctx, 'applied', { index, id: entry.id, result: result ?? null });
+        if (entry.op.type === 'client') {
+          if (fresh) raftFact(ctx, 'command-applied', { index, session: entry.op.session, seq: entry.op.seq });
+          else ctx.probe('retry deduplicated by the session table');
+        }
         const clients = waiting.get(index);
         if (clients === undefined) continue;
         waiting.delete(index);
@@ -287,7 +297,10 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
         return;
       }
       const done = replica.sessions.get(request.session);
-      if (done?.seq === request.seq) return answer(envelope, done.result);
+      if (done?.seq === request.seq) {
+        ctx.probe('retry answered from the session table');
+        return answer(envelope, done.result);
+      }
       const index = propose({ type: 'client', session: request.session, seq: request.seq, command: request.command });
       if (!variant.answerFromLocalState) {
         waiting.set(index, [...(waiting.get(index) ?? []), envelope]);

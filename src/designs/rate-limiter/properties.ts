@@ -37,9 +37,14 @@ export function contractHolds(contract: ContractName, tiers: Record<string, Limi
  * allows at least L per any W), so only an algorithm that is stricter than its promise
  * fails here. Requests a fail-closed server denies because the store did not answer in
  * time are counted, and reported at the end of the run with their number.
+ *
+ * `stepBack`: the most the clock timing the decisions steps back. A clock stepped back
+ * by d keeps each window open d longer (true time), so a limiter on it honestly denies
+ * a user who sent fewer than L in the last W but L in the last W + d: "under its limit"
+ * is then judged over W + stepBack.
  */
-export function availability(tiers: Record<string, Limit>): Property<LimiterFact | KernelFact> {
-  const meter = contractMeter('sliding-window');
+export function availability(tiers: Record<string, Limit>, { stepBack = 0 }: { stepBack?: Micros } = {}): Property<LimiterFact | KernelFact> {
+  const meter = contractMeter('sliding-window', -stepBack);
   let failClosedDenials = 0;
   let first: { t: Micros; user: string; node: string } | undefined;
   return {

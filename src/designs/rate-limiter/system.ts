@@ -1,9 +1,9 @@
-import { minutes, ms, seconds, type Micros, type NodeOptions, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
+import { drawFaults, minutes, ms, seconds, type Fault, type Micros, type NodeOptions, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
 import { redisServer, type RedisOptions } from '../redis/server.js';
 import { sentinel } from '../redis/sentinel.js';
 import type { AlgorithmName, Limit } from './algorithms.js';
 import { apiServer, type Deployment } from './api-server.js';
-import type { ContractName } from './contracts.js';
+import { CONTRACT_OF, type ContractName } from './contracts.js';
 import { availability, contractHolds } from './properties.js';
 import { limiterScripts } from './scripts.js';
 import { drawTraffic, trafficSource, type TierShare, type TrafficMix } from './traffic.js';
@@ -87,11 +87,13 @@ export interface LimiterScenarioOptions extends Omit<LimiterSystemOptions, 'syst
   judge: Array<ContractName | 'availability'>;
   /** Judge the sliding window as W − slack (see `SEED_SCRIPT_PRECISION`). */
   slack?: Micros;
+  /** The most the store's clock steps back (see `availability`). */
+  stepBack?: Micros;
 }
 
 /** One limiter system (no prefix), its seeded traffic on `TIERS`, and the properties it is judged by. */
 export function limiterScenario(options: LimiterScenarioOptions): Pick<ScenarioSpec, 'duration' | 'build'> {
-  const { users, kinds, trafficFor, serverClock, judge, slack, ...system } = options;
+  const { users, kinds, trafficFor, serverClock, judge, slack, stepBack, ...system } = options;
   const tiers = tierLimits(TIERS);
   return {
     duration: trafficFor + seconds(5),
@@ -100,7 +102,49 @@ export function limiterScenario(options: LimiterScenarioOptions): Pick<ScenarioS
       const clocks = world.stream('clocks');
       const built = addLimiterSystem(world, { ...system, system: '', tiers: TIERS, serverClock: serverClock && ((i) => serverClock(i, clocks)) });
       world.node('clients', trafficSource(traffic, [{ system: '', start: ms(1), servers: built.servers }]));
-      for (const property of judge) world.property(property === 'availability' ? availability(tiers) : contractHolds(property, tiers, { slack }));
+      for (const property of judge) world.property(property === 'availability' ? availability(tiers, { stepBack }) : contractHolds(property, tiers, { slack }));
     },
+  };
+}
+
+/**
+ * Faults for a limiter whose algorithm runs in the store, timed by the store's clock:
+ * API servers crash, pause and step their clocks (none of which reaches a decision);
+ * the store's clock steps back (NTP correcting a fast clock) and the store stalls for
+ * less than the servers' timeout. The store neither crashes (it keeps its counts in
+ * memory: a restart forgets them and admits again) nor steps forward (every window
+ * would end early): the design's safety rests on both.
+ */
+/** The most the store's clock steps back over a run, all steps together (up to three of a third each). */
+export const STORE_STEP_BACK: Micros = ms(600);
+
+export function storeScriptFaults(random: Random, world: World): Fault[] {
+  const apis = world.nodeIds.filter((id) => id.startsWith('api-'));
+  const window: [Micros, Micros] = [seconds(5), minutes(3)];
+  const backSteps = Array.from({ length: random.int(1, 3) }, (): Fault => ({ at: random.int(...window), kind: 'clock-jump', node: 'redis', delta: -random.int(ms(1), STORE_STEP_BACK / 3) }));
+  return [
+    // One of each kind on the API servers, every run.
+    ...(['crash', 'pause', 'clock-jump'] as const).flatMap((kind) => drawFaults(random, { count: [1, 1], window, weights: { [kind]: 1 }, nodes: apis, duration: [ms(10), seconds(2)], maxJump: seconds(5) })),
+    ...drawFaults(random, { count: [1, 2], window, weights: { pause: 1 }, nodes: ['redis'], duration: [ms(1), ms(2)] }),
+    ...backSteps,
+  ].sort((a, b) => a.at - b.at);
+}
+
+/**
+ * An algorithm as one atomic script on the store, timed by the store's clock, under
+ * adversarial traffic, while that clock steps forward by 5–20 s three times: every
+ * window ends early and every bucket refills for time that never passed, so users at
+ * their limit get more than the algorithm's contract allows in true time. What the
+ * store-script scenarios assume away (their store clock only ever steps back).
+ */
+export function storeClockForward(algorithm: AlgorithmName): Pick<ScenarioSpec, 'duration' | 'build' | 'faults'> {
+  return {
+    ...limiterScenario({
+      algorithm, servers: 4, users: 24, trafficFor: minutes(3),
+      kinds: { steady: 0.4, bursty: 0.3, 'window-edge': 0.15, spread: 0.15 },
+      deployment: { kind: 'store-script', timeout: STORE_TIMEOUT, onStoreDown: 'closed' },
+      judge: [CONTRACT_OF[algorithm]],
+    }),
+    faults: (random) => [1, 2, 3].map((i): Fault => ({ at: minutes(i) - random.int(0, seconds(30)), kind: 'clock-jump', node: 'redis', delta: random.int(seconds(5), seconds(20)) })),
   };
 }

@@ -151,8 +151,13 @@ export function redisServer(options: RedisOptions = {}): NodeModel<RedisMessage>
     };
 
     let cost = 0;
+    let lastTime: Micros | undefined; // the last TIME a script read: a later one below it means the clock stepped back
     const run = (command: DataCommand): RedisValue => {
       cost += commandCost;
+      if (command.op === 'time') {
+        if (lastTime !== undefined && ctx.now() < lastTime) ctx.probe('a script read TIME behind an earlier reading');
+        lastTime = ctx.now();
+      }
       return keyspace.execute(command, ctx.now());
     };
 

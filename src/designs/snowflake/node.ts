@@ -53,7 +53,10 @@ export function snowflakeNode(policy: GeneratorPolicy, source: NodeIdSource): No
         arithmetic: policy.arithmetic,
         reservations: highWater ? [...reservations, highWater] : reservations,
         resumeAfter: Math.max(generator?.lastTimestamp ?? -1, highWater?.mark ?? -1, floorMs),
-        onWait: (reason, behindMs) => snowflakeFact(ctx, 'id-wait', { reason, behindMs, clockMs: clockMs() }),
+        onWait: (reason, behindMs) => {
+          if (reason === 'clock-backwards') ctx.probe('waited out a clock that stepped back');
+          snowflakeFact(ctx, 'id-wait', { reason, behindMs, clockMs: clockMs() });
+        },
       });
       ctx.annotate({ nodeId });
     };
