@@ -75,8 +75,8 @@ interface Replica {
  */
 export function broker(options: BrokerOptions): NodeModel<BrokerRequest | BrokerReply | ControllerState> {
   return (ctx) => {
-    const incarnation = (ctx.disk.get<number>('boots') ?? -1) + 1;
-    ctx.disk.set('boots', incarnation);
+    // Tells the controller this is a new process (Kafka's broker epoch); drawn, not stored, so booting syncs nothing.
+    const incarnation = ctx.random.int(1, 2 ** 31);
     const replicas = new Map<number, Replica>();
 
     const sync = () => ctx.disk.sync();
@@ -277,6 +277,7 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
     // ---- Follower ----
 
     const follow = (r: Replica) => {
+      if (r.leader === '' || r.leader === ctx.id) return;
       if (r.sentAt !== undefined && ctx.now() - r.sentAt < options.fetchWaitMax + options.fetchEvery * 4) return;
       r.sentAt = ctx.now();
       if (r.phase === 'truncating' && options.truncation === 'high-watermark') {

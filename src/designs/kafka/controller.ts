@@ -44,9 +44,12 @@ export function controller(options: ControllerOptions): NodeModel<ControllerRequ
       ctx.annotate(Object.fromEntries(partitions.map((p) => [`p${p.partition}`, `${p.leader || 'offline'} e${p.epoch} isr[${p.isr.join(' ')}]`])));
     };
 
-    /** A new leader if the current one is not a live ISR member: the first live one, in replica order. */
-    const elect = (p: PartitionState): PartitionState => {
-      if (p.leader !== '' && alive(p.leader) && p.isr.includes(p.leader)) return p;
+    /**
+     * A new leader (in a new epoch) if the current one is not a live ISR member, or if
+     * `force`d (its broker restarted): the first live ISR member in replica order.
+     */
+    const elect = (p: PartitionState, force = false): PartitionState => {
+      if (!force && p.leader !== '' && alive(p.leader) && p.isr.includes(p.leader)) return p;
       const clean = p.replicas.find((r) => p.isr.includes(r) && alive(r));
       if (clean !== undefined) return { ...p, leader: clean, epoch: p.epoch + 1 };
       const unclean = options.uncleanElection ? p.replicas.find(alive) : undefined;
@@ -60,13 +63,13 @@ export function controller(options: ControllerOptions): NodeModel<ControllerRequ
     const fence = (broker: string) => {
       save(partitions.map((p) => {
         const isr = p.isr.includes(broker) && p.isr.length > 1 ? p.isr.filter((r) => r !== broker) : p.isr;
-        const leader = p.leader === broker ? '' : p.leader;
-        return isr === p.isr && leader === p.leader ? p : elect({ ...p, isr, leader });
+        if (p.leader === broker) return elect({ ...p, isr }, true);
+        return isr === p.isr ? p : { ...p, isr };
       }));
     };
 
     const electOffline = () => {
-      const next = partitions.map(elect);
+      const next = partitions.map((p) => elect(p));
       if (next.some((p, i) => p !== partitions[i])) save(next);
     };
 

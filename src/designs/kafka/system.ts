@@ -91,6 +91,21 @@ function validate(options: KafkaSystemOptions): void {
   }
 }
 
+/** The settings most scenarios start from: 3 brokers, 1 partition replicated 3 times, 2 producers. */
+export const baseSystem = (duration: Micros): KafkaSystemOptions => ({
+  brokers: 3,
+  partitions: 1,
+  replicationFactor: 3,
+  producers: 2,
+  producer: { acks: 'all', retries: 1000, maxInFlight: 5, idempotent: true },
+  minInsyncReplicas: 2,
+  uncleanElection: false,
+  flush: { kind: 'never' },
+  truncation: 'leader-epoch',
+  workload: { window: [0, duration - seconds(1)], rate: 20 },
+  duration,
+});
+
 /** Builds the controller, the brokers and the producers, and the properties the settings claim. */
 export function buildKafka(world: World, options: KafkaSystemOptions): void {
   validate(options);
