@@ -47,8 +47,13 @@ interface Replica {
   epoch: number;
   // As leader:
   isr: string[];
-  /** An ISR change sent to the controller and not yet seen applied: the HW waits for both (the "maximal ISR"). */
-  proposedIsr: string[] | undefined;
+  /** The version of `isr` the controller last told this broker. */
+  isrVersion: number;
+  /**
+   * An ISR change sent to the controller, based on version `base`, not yet seen
+   * applied or refused: the HW waits for the union of both (Kafka's "maximal ISR").
+   */
+  proposal: { isr: string[]; base: number; sentAt: Micros } | undefined;
   epochStart: number;
   followerEnd: Map<string, number>;
   lastCaughtUp: Map<string, Micros>;
@@ -103,7 +108,7 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
         const { log, hw } = recover(state.partition);
         r = {
           partition: state.partition, replicas: state.replicas, log, hw, leader: '', epoch: -1,
-          isr: [], proposedIsr: undefined, epochStart: 0, followerEnd: new Map(), lastCaughtUp: new Map(), answered: new Map(), parked: new Map(), waiting: [],
+          isr: [], isrVersion: -1, proposal: undefined, epochStart: 0, followerEnd: new Map(), lastCaughtUp: new Map(), answered: new Map(), parked: new Map(), waiting: [],
           phase: 'truncating', sentAt: undefined,
         };
         replicas.set(state.partition, r);
@@ -145,7 +150,7 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
     // ---- Leader ----
 
     /** The ISR the HW waits for: the confirmed one, and a proposed change until the controller applies it. */
-    const maximalIsr = (r: Replica) => [...new Set([...r.isr, ...(r.proposedIsr ?? [])])];
+    const maximalIsr = (r: Replica) => [...new Set([...r.isr, ...(r.proposal?.isr ?? [])])];
 
     const advanceHw = (r: Replica) => {
       const ends = maximalIsr(r).map((b) => (b === ctx.id ? r.log.length : (r.followerEnd.get(b) ?? 0)));
@@ -162,9 +167,10 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
       for (const w of ready) ctx.reply(w.request, (enough ? { ok: true, offset: w.offset } : { ok: false, error: 'not-enough-replicas' }) satisfies ProduceReply);
     };
 
+    /** One change at a time, based on the version this leader knows (Kafka's AlterPartition); sent again until answered. */
     const proposeIsr = (r: Replica, isr: string[]) => {
-      r.proposedIsr = isr;
-      ctx.send(options.controller, { type: 'alter-isr', partition: r.partition, epoch: r.epoch, isr } satisfies ControllerRequest);
+      r.proposal = { isr, base: r.isrVersion, sentAt: ctx.now() };
+      ctx.send(options.controller, { type: 'alter-isr', partition: r.partition, epoch: r.epoch, isrVersion: r.isrVersion, isr } satisfies ControllerRequest);
     };
 
     /**
@@ -226,7 +232,7 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
       else if (previous !== undefined && msg.offset >= previous.leo) r.lastCaughtUp.set(follower, previous.at);
       r.answered.set(follower, { leo: r.log.length, at: ctx.now() });
       // Back into the ISR once caught up to the HW and into this leader's epoch (Kafka's ISR expansion rule).
-      if (!maximalIsr(r).includes(follower) && msg.offset >= r.hw && msg.offset >= r.epochStart) {
+      if (r.proposal === undefined && !r.isr.includes(follower) && msg.offset >= r.hw && msg.offset >= r.epochStart) {
         ctx.probe('ISR expanded');
         proposeIsr(r, [...r.isr, follower]);
       }
@@ -266,7 +272,10 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
 
     const leaderTick = (r: Replica) => {
       answerParked(r, true);
-      if (r.proposedIsr !== undefined) return;
+      if (r.proposal !== undefined) {
+        if (ctx.now() - r.proposal.sentAt > options.heartbeatEvery * 2) proposeIsr(r, r.proposal.isr);
+        return;
+      }
       const lagging = r.isr.filter((b) => b !== ctx.id && ctx.now() - (r.lastCaughtUp.get(b) ?? 0) > options.replicaLagMax);
       if (lagging.length > 0) {
         ctx.probe('ISR shrank');
@@ -330,7 +339,7 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
           r.epoch = p.epoch;
           r.leader = p.leader;
           r.waiting = []; // their producers time out and retry with the new leader
-          r.proposedIsr = undefined;
+          r.proposal = undefined;
           r.sentAt = undefined;
           if (p.leader === ctx.id) {
             r.epochStart = r.log.length;
@@ -344,7 +353,9 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
           }
         }
         r.isr = p.isr;
-        if (r.proposedIsr !== undefined && sameSet(r.proposedIsr, p.isr)) r.proposedIsr = undefined;
+        r.isrVersion = p.isrVersion;
+        // A newer version: the controller applied the proposal, or changed the ISR first and refused it.
+        if (r.proposal !== undefined && p.isrVersion > r.proposal.base) r.proposal = undefined;
         if (r.leader === ctx.id) advanceHw(r);
         show(r);
       }
@@ -391,5 +402,3 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
     };
   };
 }
-
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));

@@ -34,7 +34,8 @@ export function controller(options: ControllerOptions): NodeModel<ControllerRequ
     const sessions = new Map<string, Micros>();
     const alive = (b: string) => sessions.has(b) && ctx.now() - sessions.get(b)! <= options.sessionTimeout;
 
-    const save = (next: PartitionState[]) => {
+    const save = (changed: PartitionState[]) => {
+      const next = changed.map((p, i) => (p === partitions[i] ? p : { ...p, isrVersion: partitions[i]!.isrVersion + 1 }));
       for (const p of next) {
         const before = partitions.find((q) => q.partition === p.partition)!;
         if (p !== before) kafkaFact(ctx, 'partition-changed', { partition: p.partition, epoch: p.epoch, leader: p.leader, isr: p.isr, unclean: p.leader !== '' && !before.isr.includes(p.leader) });
@@ -105,7 +106,7 @@ export function controller(options: ControllerOptions): NodeModel<ControllerRequ
           electOffline();
         } else if (msg.type === 'alter-isr') {
           const p = partitions.find((q) => q.partition === msg.partition);
-          if (p && p.leader === envelope.from && p.epoch === msg.epoch && msg.isr.includes(p.leader)) {
+          if (p && p.leader === envelope.from && p.epoch === msg.epoch && p.isrVersion === msg.isrVersion && msg.isr.includes(p.leader)) {
             save(partitions.map((q) => (q === p ? { ...p, isr: msg.isr } : q)));
           }
         }

@@ -10,6 +10,8 @@ export interface PartitionState {
   /** Bumped at every change of leader (KIP-101's leader epoch). */
   epoch: number;
   isr: string[];
+  /** Bumped at every change of leader or ISR: an ISR change based on an older version is refused. */
+  isrVersion: number;
 }
 
 /** One record as a log holds it: the leader epoch it was appended in, and who produced it with which sequence number. */
@@ -24,7 +26,7 @@ export type ControllerRequest =
   /** A broker's heartbeat; a new `incarnation` is a restarted broker registering again. */
   | { type: 'heartbeat'; incarnation: number }
   /** A leader asks to change its partition's ISR (Kafka's AlterPartition). */
-  | { type: 'alter-isr'; partition: number; epoch: number; isr: string[] }
+  | { type: 'alter-isr'; partition: number; epoch: number; isrVersion: number; isr: string[] }
   /** A producer asks who leads each partition. */
   | { type: 'metadata' };
 

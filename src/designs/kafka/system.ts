@@ -59,7 +59,7 @@ export function placement(options: Pick<KafkaSystemOptions, 'brokers' | 'partiti
   const names = brokerNames(options.brokers);
   return Array.from({ length: options.partitions }, (_, p) => {
     const replicas = Array.from({ length: options.replicationFactor }, (_, i) => names[(p + i) % names.length]!);
-    return { partition: p, replicas, leader: '', epoch: 0, isr: replicas };
+    return { partition: p, replicas, leader: '', epoch: 0, isr: replicas, isrVersion: 0 };
   });
 }
 
