@@ -7,6 +7,8 @@ import noLeaderEpoch, { highWatermarkTruncationSystem } from '../../scenarios/ka
 import pageCache, { pageCacheSystem } from '../../scenarios/kafka-page-cache-correlated-crash.js';
 import retryDuplicates, { retriesWithoutIdempotenceSystem } from '../../scenarios/kafka-retry-duplicates.js';
 import acksAll from '../../scenarios/kafka-acks-all.js';
+import commitBefore, { commitBeforeSystem } from '../../scenarios/kafka-commit-before-process.js';
+import zombie, { zombieSystem } from '../../scenarios/kafka-zombie-consumer.js';
 
 const seeds = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -29,6 +31,8 @@ describe.each<[string, Scenario, number, KafkaSystemOptions]>([
   ['kafka-no-leader-epoch', noLeaderEpoch, 8, { ...highWatermarkTruncationSystem, truncation: 'leader-epoch' }],
   ['kafka-page-cache-correlated-crash', pageCache, 4, { ...pageCacheSystem, flush: { kind: 'every-message' } }],
   ['kafka-retry-duplicates', retryDuplicates, 4, { ...retriesWithoutIdempotenceSystem, producer: { ...retriesWithoutIdempotenceSystem.producer, idempotent: true, retries: 1000 } }],
+  ['kafka-commit-before-process', commitBefore, 4, { ...commitBeforeSystem, group: { ...commitBeforeSystem.group!, commit: { kind: 'after-process' } } }],
+  ['kafka-zombie-consumer', zombie, 4, { ...zombieSystem, group: { ...zombieSystem.group!, selfFence: true } }],
 ])('%s', (_name, scenario, count, fixed) => {
   it('finds its violation over its first seeds, and fails in no other way', () => {
     const verdict = judge(scenario, seeds(count).map((seed) => runScenario(scenario, seed)));

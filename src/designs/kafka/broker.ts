@@ -1,6 +1,6 @@
 import { type Envelope, type Micros, type NodeModel } from '../../kernel/index.js';
 import { kafkaFact } from './facts.js';
-import type { BrokerReply, BrokerRequest, ControllerRequest, ControllerState, LogRecord, PartitionState, ProduceReply } from './protocol.js';
+import type { BrokerReply, BrokerRequest, ConsumeReply, ControllerRequest, ControllerState, LogRecord, PartitionState, ProduceReply } from './protocol.js';
 
 /**
  * When a broker forces its log to disk (log.flush.interval.messages / .ms). Kafka's
@@ -391,6 +391,12 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
             return onFetch(msg, envelope);
           case 'epoch-end':
             return onEpochEnd(msg, envelope);
+          case 'consume': {
+            // Consumers see only committed records: below the high watermark.
+            const r = replicas.get(msg.partition);
+            if (r === undefined || r.leader !== ctx.id) return ctx.reply(envelope, { ok: false } satisfies ConsumeReply);
+            return ctx.reply(envelope, { ok: true, from: msg.offset, records: r.log.slice(msg.offset, Math.min(r.hw, msg.offset + MAX_FETCH)) } satisfies ConsumeReply);
+          }
           case 'epoch-end-reply':
             return onEpochEndReply(msg);
           case 'fetch-reply':

@@ -26,6 +26,14 @@ export type KafkaFact =
   /** A leader advanced the high watermark: its first `hw` records are committed. */
   | { kind: 'hw-advanced'; data: { partition: number; epoch: number; hw: number } }
   /** The controller changed a partition's leader or ISR (leader '' when none is eligible). */
-  | { kind: 'partition-changed'; data: { partition: number; epoch: number; leader: string; isr: string[]; unclean: boolean } };
+  | { kind: 'partition-changed'; data: { partition: number; epoch: number; leader: string; isr: string[]; unclean: boolean } }
+  /** A consumer began processing a partition, from `offset`, in the group's `generation`. */
+  | { kind: 'partition-start'; data: { partition: number; generation: number; offset: number } }
+  /** A consumer stopped processing a partition (revoked, fenced itself, or its commit was refused). */
+  | { kind: 'partition-stop'; data: { partition: number; reason: 'revoked' | 'session-lost' | 'commit-refused' } }
+  /** The external store applied a consumer's side effect for the record at `offset` (node: the store). */
+  | { kind: 'processed'; data: { consumer: string; partition: number; offset: number; id: string } }
+  /** The group coordinator accepted a consumer's offset commit: the group resumes `partition` at `offset`. */
+  | { kind: 'offset-committed'; data: { consumer: string; partition: number; offset: number; generation: number } };
 
 export const kafkaFact = factEmitter<KafkaFact>();

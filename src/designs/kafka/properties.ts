@@ -1,4 +1,4 @@
-import type { Fact, KernelFact, Property } from '../../kernel/index.js';
+import { formatTime, type Fact, type KernelFact, type Micros, type Property } from '../../kernel/index.js';
 import type { Acks, KafkaFact } from './facts.js';
 
 type F = KafkaFact | KernelFact;
@@ -242,6 +242,79 @@ export function noDuplicates(): Property<F> {
           return { message: `${record.id} is committed twice in partition ${(fact.data as { partition: number }).partition}, at offsets ${first} and ${offset}: a retry was appended again`, nodes: [record.producer, fact.node] };
         }
         seen.set(key, offset);
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * exclusive-assignment: no partition is processed by two consumers of the group at
+ * once. A side effect of consumer c on partition p is a breach when another consumer
+ * started p after c last did and has not stopped: c is a zombie acting after its
+ * partition moved on. (A consumer that holds a partition but does nothing, paused,
+ * breaks nothing until it acts.)
+ */
+export function exclusiveAssignment(): Property<F> {
+  const started = new Map<number, Map<string, Micros>>();
+  const of = (p: number) => {
+    let m = started.get(p);
+    if (m === undefined) started.set(p, (m = new Map()));
+    return m;
+  };
+  return {
+    name: 'exclusive-assignment',
+    watches: ['partition-start', 'partition-stop', 'processed', 'crash'],
+    observe(fact) {
+      if (fact.kind === 'partition-start') of(fact.data.partition).set(fact.node, fact.t);
+      else if (fact.kind === 'partition-stop') of(fact.data.partition).delete(fact.node);
+      else if (fact.kind === 'crash') for (const m of started.values()) m.delete(fact.node);
+      else if (fact.kind === 'processed') {
+        const holders = of(fact.data.partition);
+        const mine = holders.get(fact.data.consumer);
+        for (const [other, since] of holders) {
+          if (other !== fact.data.consumer && (mine === undefined || since > mine)) {
+            return {
+              message: `${fact.data.consumer} wrote the side effect of ${fact.data.id} (partition ${fact.data.partition}, offset ${fact.data.offset}) while ${other} has processed that partition since ${formatTime(since)}: two consumers of the group process it at once`,
+              nodes: [fact.data.consumer, other],
+            };
+          }
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * delivery: every record below a partition's last committed offset was processed by
+ * some consumer of the group by the end of the run (at least once). Commits that
+ * run ahead of processing are fine while the consumer lives; one that crashes
+ * between commit and processing leaves the gap this finds.
+ */
+export function delivery(): Property<F> {
+  const committed = new Map<number, { offset: number; t: Micros }>();
+  const processed = new Map<number, Set<number>>();
+  return {
+    name: 'delivery',
+    watches: ['offset-committed', 'processed'],
+    observe(fact) {
+      if (fact.kind === 'offset-committed') committed.set(fact.data.partition, { offset: fact.data.offset, t: fact.t });
+      if (fact.kind === 'processed') {
+        let set = processed.get(fact.data.partition);
+        if (set === undefined) processed.set(fact.data.partition, (set = new Set()));
+        set.add(fact.data.offset);
+      }
+      return undefined;
+    },
+    finish() {
+      for (const [partition, { offset, t }] of committed) {
+        const done = processed.get(partition) ?? new Set();
+        for (let o = 0; o < offset; o++) {
+          if (!done.has(o)) {
+            return { message: `partition ${partition}'s committed offset is ${offset}, but the record at offset ${o} was never processed by any consumer: the group skipped it`, at: t };
+          }
+        }
       }
       return undefined;
     },

@@ -41,7 +41,11 @@ export type BrokerRequest =
   /** A follower fetches from `offset`, in the leader epoch it knows. */
   | { type: 'fetch'; partition: number; epoch: number; offset: number }
   /** KIP-101's OffsetsForLeaderEpoch: where does `lastEpoch` end in the leader's log? */
-  | { type: 'epoch-end'; partition: number; epoch: number; lastEpoch: number };
+  | { type: 'epoch-end'; partition: number; epoch: number; lastEpoch: number }
+  /** A consumer reads committed records (below the high watermark) from `offset`. */
+  | { type: 'consume'; partition: number; offset: number };
+
+export type ConsumeReply = { ok: true; from: number; records: LogRecord[] } | { ok: false };
 
 export type ProduceReply = { ok: true; offset: number } | { ok: false; error: 'not-leader' | 'not-enough-replicas' | 'out-of-order-sequence' };
 

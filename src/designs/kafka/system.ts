@@ -2,11 +2,15 @@ import { ConfigError, ms, seconds, type Micros, type Random, type World } from '
 import { broker, type FlushPolicy } from './broker.js';
 import { controller } from './controller.js';
 import type { Acks } from './facts.js';
-import { noAckedLoss, noDuplicates, producerOrder, replicaConsistency } from './properties.js';
+import { effectStore, consumer, groupCoordinator, type Assignor, type CommitPolicy } from './group.js';
+import { delivery, exclusiveAssignment, noAckedLoss, noDuplicates, producerOrder, replicaConsistency } from './properties.js';
 import { producer, type ProduceStep } from './producer.js';
 import type { PartitionState } from './protocol.js';
 
 export const CONTROLLER = 'controller';
+export const COORDINATOR = 'coordinator';
+export const STORE = 'store';
+export const consumerNames = (count: number) => Array.from({ length: count }, (_, i) => `consumer-${i + 1}`);
 export const brokerNames = (count: number) => Array.from({ length: count }, (_, i) => `broker-${i + 1}`);
 export const producerNames = (count: number) => Array.from({ length: count }, (_, i) => `producer-${i + 1}`);
 
@@ -37,6 +41,16 @@ export interface KafkaSystemOptions {
    * election): no-acked-loss is not claimed, and the summary counts the losses.
    */
   ackedLossAccepted?: boolean;
+  /** A consumer group reading every partition, with the external store its side effects go to. */
+  group?: {
+    consumers: number;
+    assignor: Assignor;
+    commit: CommitPolicy;
+    selfFence: boolean;
+    processTime: Micros;
+    /** Scripted leaves: consumer name → true time it leaves the group. */
+    leaves?: Record<string, Micros>;
+  };
 }
 
 /**
@@ -132,9 +146,28 @@ export function buildKafka(world: World, options: KafkaSystemOptions): void {
       steps: steps.filter((s) => s.producer === name),
     }));
   }
+  if (options.group) buildGroup(world, options, options.group);
   if (!options.ackedLossAccepted) world.property(noAckedLoss());
   world.property(replicaConsistency());
   // Kafka promises order per partition only with one request in flight, or with idempotence.
   if (options.producer.idempotent || options.producer.maxInFlight === 1) world.property(producerOrder());
   world.property(noDuplicates());
+}
+
+function buildGroup(world: World, options: KafkaSystemOptions, group: NonNullable<KafkaSystemOptions['group']>): void {
+  const names = consumerNames(group.consumers);
+  for (const name of Object.keys(group.leaves ?? {})) {
+    if (!names.includes(name)) throw new ConfigError(`kafka: a scripted leave names consumer '${name}', which the system does not have (it has ${names.join(', ')})`);
+  }
+  world.node(COORDINATOR, groupCoordinator({ partitions: options.partitions, assignor: group.assignor, sessionTimeout: kafkaTiming.sessionTimeout }));
+  world.node(STORE, effectStore());
+  for (const name of names) {
+    world.node(name, consumer({
+      coordinator: COORDINATOR, controller: CONTROLLER, store: STORE, commit: group.commit, selfFence: group.selfFence,
+      heartbeatEvery: kafkaTiming.heartbeatEvery, sessionTimeout: kafkaTiming.sessionTimeout, processTime: group.processTime,
+      requestTimeout: kafkaTiming.requestTimeout, leaveAt: group.leaves?.[name],
+    }));
+  }
+  world.property(exclusiveAssignment());
+  world.property(delivery());
 }
