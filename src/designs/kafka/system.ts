@@ -41,6 +41,8 @@ export interface KafkaSystemOptions {
    * election): no-acked-loss is not claimed, and the summary counts the losses.
    */
   ackedLossAccepted?: boolean;
+  /** Judge nothing (the study measures what each configuration loses instead); default true. */
+  properties?: boolean;
   /** A consumer group reading every partition, with the external store its side effects go to. */
   group?: {
     consumers: number;
@@ -147,6 +149,7 @@ export function buildKafka(world: World, options: KafkaSystemOptions): void {
     }));
   }
   if (options.group) buildGroup(world, options, options.group);
+  if (options.properties === false) return;
   if (!options.ackedLossAccepted) world.property(noAckedLoss());
   world.property(replicaConsistency());
   // Kafka promises order per partition only with one request in flight, or with idempotence.
@@ -168,6 +171,7 @@ function buildGroup(world: World, options: KafkaSystemOptions, group: NonNullabl
       requestTimeout: kafkaTiming.requestTimeout, leaveAt: group.leaves?.[name],
     }));
   }
+  if (options.properties === false) return;
   world.property(exclusiveAssignment());
   world.property(delivery());
 }
