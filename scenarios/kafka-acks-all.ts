@@ -1,4 +1,4 @@
-import { defineScenario, drawFaults as drawFaults, ms, seconds } from '../src/kernel/index.js';
+import { defineScenario, ms, seconds } from '../src/kernel/index.js';
 import { kafkaSummary } from '../src/designs/kafka/summary.js';
 import { brokerNames, buildKafka, consumerNames, CONTROLLER, COORDINATOR, type KafkaSystemOptions } from '../src/designs/kafka/system.js';
 
@@ -43,15 +43,13 @@ export default defineScenario({
   seeds: 2000,
   network: { latency: { min: ms(1), max: ms(5) } },
   build: (world) => buildKafka(world, acksAllSystem),
-  faults(random) {
-    return drawFaults(random, {
-      count: [2, 12],
-      window: [ms(300), seconds(4)],
-      weights: { crash: 3, 'power-loss': 2, pause: 2, partition: 2, 'partition-oneway': 1, degrade: 1, 'clock-jump': 1, 'clock-drift': 1 },
-      nodes: [...brokerNames(acksAllSystem.brokers), CONTROLLER, COORDINATOR, ...consumerNames(2)],
-      duration: [ms(20), seconds(1)],
-      maxJump: seconds(1),
-    });
+  faultMix: {
+    count: [2, 12],
+    window: [ms(300), seconds(4)],
+    weights: { crash: 3, 'power-loss': 2, pause: 2, partition: 2, 'partition-oneway': 1, degrade: 1, 'clock-jump': 1, 'clock-drift': 1 },
+    nodes: [...brokerNames(acksAllSystem.brokers), CONTROLLER, COORDINATOR, ...consumerNames(2)],
+    duration: [ms(20), seconds(1)],
+    maxJump: seconds(1),
   },
   requires: ['follower truncated by leader epoch', 'duplicate produce deduplicated', 'ISR shrank', 'ISR expanded', 'consumer fenced itself: session lost', 'group rebalanced (session timeout)'],
   exempt: {

@@ -1,4 +1,4 @@
-import { call, ConfigError, sleep, type Envelope, type Micros, type NodeModel } from '../../kernel/index.js';
+import { call, ConfigError, sleep, type Envelope, type Micros, type NodeModel, type TimerHandle } from '../../kernel/index.js';
 import { kafkaFact } from './facts.js';
 import type { ConsumeReply, ControllerRequest, ControllerState } from './protocol.js';
 
@@ -124,8 +124,9 @@ export interface ConsumerOptions {
   commit: CommitPolicy;
   /**
    * Stop processing once the last answered heartbeat is older than the session
-   * timeout less a margin, by this consumer's own clock: a consumer paused past its
-   * session stops before anyone else is given its partitions.
+   * timeout less a margin, measured on this consumer's monotonic clock (a timer:
+   * clock steps do not move it): a consumer paused past its session stops before
+   * anyone else is given its partitions.
    */
   selfFence: boolean;
   heartbeatEvery: Micros;
@@ -154,7 +155,20 @@ export function consumer(options: ConsumerOptions): NodeModel<GroupReply> {
     /** Partitions being processed, each with a token: a revoked partition's workflow sees its token gone. */
     const owned = new Map<number, { token: number; position: number }>();
     let tokens = 0;
-    let lastAnswered: Micros = ctx.now();
+    // The lease is measured twice: by a timer (monotonic: a clock step does not move it) and by the
+    // wall clock, because after a pause the workflow that was sleeping may run before the timer that
+    // came due during the pause has fired.
+    const leaseLength = options.sessionTimeout - options.sessionTimeout / FENCE_MARGIN;
+    let leaseTimer: TimerHandle | undefined;
+    let leaseLost = false;
+    let leaseEnds: Micros = 0;
+    const renewLease = () => {
+      if (leaseTimer) ctx.cancelTimer(leaseTimer);
+      leaseLost = false;
+      leaseEnds = ctx.now() + leaseLength;
+      leaseTimer = ctx.setTimer(leaseLength, 'lease');
+    };
+    renewLease();
     const leaders = new Map<number, string>();
     let left = false;
 
@@ -163,7 +177,7 @@ export function consumer(options: ConsumerOptions): NodeModel<GroupReply> {
       owned.clear();
       ctx.annotate({ owns: null });
     };
-    const sessionValid = () => !options.selfFence || ctx.now() - lastAnswered < options.sessionTimeout - options.sessionTimeout / FENCE_MARGIN;
+    const sessionValid = () => !options.selfFence || (!leaseLost && ctx.now() < leaseEnds);
 
     function* commit(partition: number, offset: number) {
       const reply = yield* call<GroupReply>(options.coordinator, { type: 'commit', generation, partition, offset } satisfies GroupRequest, options.requestTimeout);
@@ -210,7 +224,7 @@ export function consumer(options: ConsumerOptions): NodeModel<GroupReply> {
     }
 
     const onGroup = (reply: Extract<GroupReply, { type: 'group' }>) => {
-      lastAnswered = ctx.now();
+      renewLease();
       if (!reply.stable || reply.generation !== generation) {
         // A rebalance: give everything up, then join the new generation.
         if (owned.size > 0) stopAll('revoked');
@@ -245,12 +259,14 @@ export function consumer(options: ConsumerOptions): NodeModel<GroupReply> {
     if (options.commit.kind === 'auto') ctx.setTimer(options.commit.every, 'auto-commit');
     if (options.leaveAt !== undefined && options.leaveAt > ctx.now()) ctx.setTimer(options.leaveAt - ctx.now(), 'leave');
     return {
-      onTimer(tag: 'heartbeat' | 'auto-commit' | 'leave') {
-        if (tag === 'heartbeat') {
-          if (owned.size > 0 && !sessionValid()) {
+      onTimer(tag: 'heartbeat' | 'lease' | 'auto-commit' | 'leave') {
+        if (tag === 'lease') {
+          leaseLost = true;
+          if (options.selfFence && owned.size > 0) {
             ctx.probe('consumer fenced itself: session lost');
             stopAll('session-lost');
           }
+        } else if (tag === 'heartbeat') {
           heartbeat();
           ctx.setTimer(options.heartbeatEvery, 'heartbeat');
         } else if (tag === 'auto-commit' && options.commit.kind === 'auto') {
