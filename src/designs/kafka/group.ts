@@ -48,12 +48,19 @@ export function groupCoordinator(options: CoordinatorOptions): NodeModel<GroupRe
   return (ctx) => {
     const offsets: Record<number, number> = { ...(ctx.disk.get<Record<number, number>>('offsets') ?? {}) };
     let generation = ctx.disk.get<number>('generation') ?? 0;
-    const members = new Map<string, { lastHeard: Micros; ready: number }>();
+    // Each member's session is a timer, on the coordinator's monotonic clock: a wall-clock step
+    // (an NTP correction) must not expire a member that is still heartbeating and processing.
+    const members = new Map<string, { session: TimerHandle; ready: number }>();
+    const renew = (id: string) => ctx.setTimer(options.sessionTimeout, { expire: id });
     let assignment: Map<string, number[]> | undefined;
 
+    // Membership is on disk too (Kafka keeps group metadata in __consumer_offsets): after a restart the
+    // coordinator waits for the members it knew to rejoin or expire before assigning anything.
+    for (const id of ctx.disk.get<string[]>('members') ?? []) members.set(id, { session: renew(id), ready: -1 });
     const rebalance = (why: string) => {
       generation++;
       ctx.disk.set('generation', generation);
+      ctx.disk.set('members', [...members.keys()]);
       assignment = undefined;
       ctx.probe(`group rebalanced (${why})`);
       ctx.annotate({ generation, members: [...members.keys()].join(' '), assignment: null });
@@ -65,22 +72,21 @@ export function groupCoordinator(options: CoordinatorOptions): NodeModel<GroupRe
       ctx.annotate({ assignment: [...assignment].map(([m, ps]) => `${m}:${ps.join(',')}`).join(' ') });
     };
 
-    ctx.setTimer(options.sessionTimeout / 4, 'expire');
     return {
-      onTimer() {
-        for (const [id, m] of members) {
-          if (ctx.now() - m.lastHeard > options.sessionTimeout) {
-            members.delete(id);
-            rebalance('session timeout');
-          }
-        }
+      onTimer({ expire }: { expire: string }) {
+        members.delete(expire);
+        rebalance('session timeout');
         maybeAssign();
-        ctx.setTimer(options.sessionTimeout / 4, 'expire');
       },
       onMessage(msg, envelope: Envelope<GroupRequest>) {
         const from = envelope.from;
         if (msg.type === 'leave') {
-          if (members.delete(from)) rebalance('member left');
+          const leaving = members.get(from);
+          if (leaving) {
+            ctx.cancelTimer(leaving.session);
+            members.delete(from);
+            rebalance('member left');
+          }
           maybeAssign();
           return;
         }
@@ -98,10 +104,11 @@ export function groupCoordinator(options: CoordinatorOptions): NodeModel<GroupRe
         }
         const member = members.get(from);
         if (member === undefined) {
-          members.set(from, { lastHeard: ctx.now(), ready: -1 });
+          members.set(from, { session: renew(from), ready: -1 });
           rebalance('member joined');
         } else {
-          member.lastHeard = ctx.now();
+          ctx.cancelTimer(member.session);
+          member.session = renew(from);
           member.ready = msg.ready;
         }
         maybeAssign();
