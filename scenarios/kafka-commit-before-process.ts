@@ -21,7 +21,7 @@ export default defineScenario({
   description: 'Consumer group committing offsets before processing; consumers crash and restart',
   expect: { violates: 'delivery' },
   duration: DURATION,
-  seeds: 100,
+  seeds: 10,
   network: { latency: { min: ms(1), max: ms(5) } },
   build: (world) => buildKafka(world, commitBeforeSystem),
   faultMix: { count: [2, 8], window: [ms(300), seconds(3.5)], weights: { crash: 1 }, nodes: consumerNames(2), duration: [ms(20), ms(300)] },

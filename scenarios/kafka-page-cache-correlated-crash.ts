@@ -20,7 +20,7 @@ export default defineScenario({
   description: 'acks=all, min.insync.replicas=2, flush never; every replica loses power at once',
   expect: { violates: 'no-acked-loss' },
   duration: DURATION,
-  seeds: 50,
+  seeds: 20,
   network: { latency: { min: ms(1), max: ms(5) } },
   build: (world) => buildKafka(world, pageCacheSystem),
   faults(random) {

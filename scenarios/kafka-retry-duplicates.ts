@@ -19,7 +19,7 @@ export default defineScenario({
   description: 'acks=all, retries, no idempotence; lossy network, pauses and crashes',
   expect: { violates: 'no-duplicates' },
   duration: DURATION,
-  seeds: 100,
+  seeds: 10,
   network: { latency: { min: ms(1), max: ms(5) } },
   build: (world) => buildKafka(world, retriesWithoutIdempotenceSystem),
   faultMix: {

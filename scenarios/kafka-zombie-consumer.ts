@@ -20,7 +20,7 @@ export default defineScenario({
   description: 'Consumer group whose consumers do not stop when their session lapses; long pauses on consumers',
   expect: { violates: 'exclusive-assignment' },
   duration: DURATION,
-  seeds: 100,
+  seeds: 30,
   network: { latency: { min: ms(1), max: ms(5) } },
   build: (world) => buildKafka(world, zombieSystem),
   faultMix: { count: [2, 6], window: [ms(300), seconds(3.5)], weights: { pause: 1 }, nodes: consumerNames(2), duration: [ms(200), seconds(1.5)] },

@@ -13,7 +13,7 @@ const system = raftLockSystem({ variant: { ackBeforeSync: true }, renewal: 'corr
 export default defineScenario({
   description: 'Raft lock service whose servers acknowledge log entries before syncing them; power losses and crashes on servers',
   expect: { violates: 'leader-completeness' },
-  seeds: 300,
+  seeds: 30,
   ...system,
   faults: (random) =>
     drawFaults(random, {

@@ -151,7 +151,9 @@ export function buildKafka(world: World, options: KafkaSystemOptions): void {
   if (options.group) buildGroup(world, options, options.group);
   if (options.properties === false) return;
   if (!options.ackedLossAccepted) world.property(noAckedLoss());
-  world.property(replicaConsistency());
+  // Unclean election gives committed records up by design (Kafka documentation, "Unclean leader
+  // election"): with it enabled, replica consistency is not claimed.
+  if (!options.uncleanElection) world.property(replicaConsistency());
   // Kafka promises order per partition only with one request in flight, or with idempotence.
   if (options.producer.idempotent || options.producer.maxInFlight === 1) world.property(producerOrder());
   world.property(noDuplicates());
