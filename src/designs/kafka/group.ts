@@ -169,13 +169,14 @@ export function consumer(options: ConsumerOptions): NodeModel<GroupReply> {
     let leaseTimer: TimerHandle | undefined;
     let leaseLost = false;
     let leaseEnds: Micros = 0;
-    const renewLease = () => {
+    /** The lease runs from when the answered heartbeat was sent: a reply held up by a pause renews little or nothing. */
+    const renewLease = (sentAt: Micros) => {
       if (leaseTimer) ctx.cancelTimer(leaseTimer);
       leaseLost = false;
-      leaseEnds = ctx.now() + leaseLength;
-      leaseTimer = ctx.setTimer(leaseLength, 'lease');
+      leaseEnds = sentAt + leaseLength;
+      leaseTimer = ctx.setTimer(Math.max(0, leaseEnds - ctx.now()), 'lease');
     };
-    renewLease();
+    renewLease(ctx.now());
     const leaders = new Map<number, string>();
     let left = false;
 
@@ -230,8 +231,12 @@ export function consumer(options: ConsumerOptions): NodeModel<GroupReply> {
       }
     }
 
-    const onGroup = (reply: Extract<GroupReply, { type: 'group' }>) => {
-      renewLease();
+    const onGroup = (reply: Extract<GroupReply, { type: 'group' }>, sentAt: Micros) => {
+      if (options.selfFence && ctx.now() >= sentAt + leaseLength) {
+        ctx.probe('stale group reply ignored');
+        return;
+      }
+      renewLease(sentAt);
       if (!reply.stable || reply.generation !== generation) {
         // A rebalance: give everything up, then join the new generation.
         if (owned.size > 0) stopAll('revoked');
@@ -256,8 +261,9 @@ export function consumer(options: ConsumerOptions): NodeModel<GroupReply> {
     const heartbeat = () => {
       if (left) return;
       ctx.spawn((function* beat() {
+        const sentAt = ctx.now();
         const reply = yield* call<GroupReply>(options.coordinator, { type: 'heartbeat', ready } satisfies GroupRequest, options.requestTimeout);
-        if (reply.ok && reply.body.type === 'group') onGroup(reply.body);
+        if (reply.ok && reply.body.type === 'group') onGroup(reply.body, sentAt);
       })());
     };
 
