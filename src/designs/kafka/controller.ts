@@ -28,7 +28,7 @@ export interface ControllerOptions {
 export function controller(options: ControllerOptions): NodeModel<ControllerRequest> {
   return (ctx) => {
     let partitions: PartitionState[] = ctx.disk.get<PartitionState[]>('partitions') ?? options.partitions;
-    // Each broker's boot count as last registered: a higher one is a broker that restarted.
+    // Each broker's incarnation as last registered: a different one is a broker that restarted.
     const incarnations = new Map(Object.entries(ctx.disk.get<Record<string, number>>('incarnations') ?? {}));
     // Volatile: after the controller restarts, no broker is live until it is heard from again.
     const sessions = new Map<string, Micros>();
