@@ -59,4 +59,11 @@ describe('the consumer group', () => {
     expect(runGroup({ commit: { kind: 'before-process' }, processTime: ms(40) }, crashes).violation?.property).toBe('delivery');
     expect(runGroup({ commit: { kind: 'after-process' }, processTime: ms(40) }, crashes).violation).toBeUndefined();
   });
+
+  it('auto-commit on an interval commits positions already processed: crashes reprocess, never skip', () => {
+    const crashes: Fault[] = Array.from({ length: 4 }, (_, i) => ({ at: seconds(1) + i * ms(400), kind: 'crash', node: 'consumer-1', restartAfter: ms(100) }));
+    const { facts, violation } = runGroup({ commit: { kind: 'auto', every: ms(150) } }, crashes);
+    expect(violation).toBeUndefined();
+    expect(facts.filter((f) => f.kind === 'offset-committed').length).toBeGreaterThan(0);
+  });
 });
