@@ -49,6 +49,24 @@ const EXECUTIONS: { [K in FaultKind]: Execution<K> } = {
       loop.observe({ t: loop.trueTime, node: node.id, kind: 'restart', data: {} });
     };
   },
+  'power-loss': (fault, { loop }) => {
+    const crashed = fault.nodes.map((id) => loop.runtimeOf(id)).filter((node) => {
+      const wasUp = node.up;
+      if (wasUp) {
+        node.crash();
+        loop.observe({ t: loop.trueTime, node: node.id, kind: 'crash', data: {} });
+      }
+      node.loseUnsynced(fault.lost); // a node already down loses its page cache too
+      return wasUp;
+    });
+    if (fault.restartAfter === undefined || crashed.length === 0) return undefined;
+    return () => {
+      for (const node of crashed) {
+        node.restart();
+        loop.observe({ t: loop.trueTime, node: node.id, kind: 'restart', data: {} });
+      }
+    };
+  },
   'clock-jump': (fault, { loop }) => {
     loop.runtimeOf(fault.node).clock.jump(loop.trueTime, fault.delta);
     return undefined;

@@ -25,6 +25,14 @@ export type Fault =
   | { at: Micros; kind: 'pause'; node: string; duration: Micros }
   /** The node stops; volatile state is lost. It restarts after `restartAfter`, if given. */
   | { at: Micros; kind: 'crash'; node: string; restartAfter?: Micros }
+  /**
+   * The machines lose power together (a rack, a zone): each crashes, and its disk
+   * keeps only what was synced plus the first writes after the last sync that
+   * happened to reach it: the last `lost` share of its unsynced writes (rounded up)
+   * are gone. A plain `crash` is a process crash: the operating system's page cache,
+   * unsynced writes included, survives it.
+   */
+  | { at: Micros; kind: 'power-loss'; nodes: string[]; lost: number; restartAfter?: Micros }
   /** The node's wall clock steps by `delta` (negative: backwards, as an NTP step). */
   | { at: Micros; kind: 'clock-jump'; node: string; delta: Micros }
   /** The node's clock runs fast (positive) or slow (negative) by `ppm`, an integer, from now on. */
@@ -262,5 +270,15 @@ export const FAULT_TABLE: { readonly [K in FaultKind]: FaultKindSpec<Extract<Fau
       return { at, kind: 'clock-drift', node: target, ppm: random.int(-max, max) };
     },
     mixProblem: (mix) => nodesProblem(mix, 'clock-drift'),
+  },
+  'power-loss': {
+    fields: { nodes: nodeList, lost: share, restartAfter: duration({ optional: true }) },
+    end: (f) => (f.restartAfter === undefined ? undefined : f.at + f.restartAfter),
+    describe: (f) =>
+      `power loss on ${list(f.nodes)}: the last ${pct(f.lost)} of unsynced writes lost${f.restartAfter === undefined ? ' (stays down)' : `, restart after ${formatDuration(f.restartAfter)}`}`,
+    marks: (f) => f.nodes.map((n) => ({ node: n, effect: 'crash' as const, label: `power loss: ${pct(f.lost)} of unsynced writes lost` })),
+    // Half the draws lose every unsynced write, half a random suffix of them.
+    draw: ({ random, mix, at, duration }) => ({ at, kind: 'power-loss', nodes: [random.pick(mix.nodes)], lost: random.chance(0.5) ? 1 : random.float(), restartAfter: duration }),
+    mixProblem: (mix) => nodesProblem(mix, 'power-loss'),
   },
 };

@@ -22,11 +22,22 @@ export interface TimerHandle {
  * that forgets to persist (or persists too late) loses the state, as a real one
  * would. What is written is deep-frozen (immer's `freeze`): changing it in place
  * later would be a write the model never made, so it throws instead.
+ *
+ * `set` and `delete` are synced writes (write, then fsync): they survive every
+ * crash. `write` only reaches the operating system's page cache: it is read back at
+ * once and survives a process crash, but a `power-loss` fault keeps only what was
+ * synced and a prefix of what was not (a suffix of the unsynced writes is lost).
  */
 export interface Disk {
   get<T>(key: string): T | undefined;
+  /** A synced write: `write(key, value)` then `sync()`. */
   set(key: string, value: unknown): void;
+  /** A synced delete. */
   delete(key: string): void;
+  /** An unsynced write: lost in a power loss unless a `sync()` (or a `set`) follows before it. */
+  write(key: string, value: unknown): void;
+  /** fsync: every write so far survives a power loss. */
+  sync(): void;
 }
 
 /**

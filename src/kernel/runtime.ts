@@ -20,6 +20,8 @@ export class NodeRuntime {
   readonly disk = new Map<string, unknown>();
   /** Where this node's messages go, by destination: found on the first send, kept for the run. */
   readonly routes = new Map<string, Route>();
+  /** Writes since the last sync, oldest first, each with what it replaced: a power loss undoes a suffix of them. */
+  readonly unsynced: Array<{ key: string; had: boolean; prior: unknown }> = [];
   readonly context: NodeContext;
 
   constructor(
@@ -45,6 +47,16 @@ export class NodeRuntime {
     this.pausedUntil = 0;
   }
 
+  /** A power loss: the last `share` of the unsynced writes (rounded up) never reached the disk; the rest did. */
+  loseUnsynced(share: number): void {
+    const lost = Math.ceil(share * this.unsynced.length);
+    for (const { key, had, prior } of this.unsynced.splice(this.unsynced.length - lost).reverse()) {
+      if (had) this.disk.set(key, prior);
+      else this.disk.delete(key);
+    }
+    this.unsynced.length = 0;
+  }
+
   restart(): void {
     this.up = true;
     this.boot();
@@ -61,8 +73,21 @@ export interface Route {
 function createContext(node: NodeRuntime, loop: EventLoop): NodeContext {
   const disk: Disk = {
     get: <T>(key: string) => node.disk.get(key) as T | undefined,
-    set: (key, value) => void node.disk.set(key, freeze(value, true)),
-    delete: (key) => void node.disk.delete(key),
+    set: (key, value) => {
+      node.disk.set(key, freeze(value, true));
+      node.unsynced.length = 0;
+    },
+    delete: (key) => {
+      node.disk.delete(key);
+      node.unsynced.length = 0;
+    },
+    write: (key, value) => {
+      node.unsynced.push({ key, had: node.disk.has(key), prior: node.disk.get(key) });
+      node.disk.set(key, freeze(value, true));
+    },
+    sync: () => {
+      node.unsynced.length = 0;
+    },
   };
   return {
     id: node.id,

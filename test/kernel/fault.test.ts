@@ -22,11 +22,13 @@ const valid: Array<[string, Fault]> = [
   ['a clock jump of a day forward', { at: 8, kind: 'clock-jump', node: 'c', delta: day }],
   ['the fastest drift', { at: 9, kind: 'clock-drift', node: 'a', ppm: 999_999 }],
   ['the slowest drift', { at: 9, kind: 'clock-drift', node: 'a', ppm: -999_999 }],
+  ['a power loss on two machines', { at: 10, kind: 'power-loss', nodes: ['a', 'b'], lost: 1, restartAfter: ms(5) }],
+  ['a power loss that stays down and loses nothing unsynced', { at: 10, kind: 'power-loss', nodes: ['c'], lost: 0 }],
 ];
 
 /** Faults that are not, and what the message must say: the fault's number and kind, the field and its range. */
 const invalid: Array<[string, unknown, RegExp]> = [
-  ['an unknown kind', { at: 0, kind: 'meteor' }, /fault 1: unknown kind "meteor" \(kinds: partition, partition-oneway, partition-bridge, degrade, pause, crash, clock-jump, clock-drift\)/],
+  ['an unknown kind', { at: 0, kind: 'meteor' }, /fault 1: unknown kind "meteor" \(kinds: partition, partition-oneway, partition-bridge, degrade, pause, crash, clock-jump, clock-drift, power-loss\)/],
   ['no kind', { at: 0 }, /fault 1: unknown kind none \(kinds: /],
   ['not an object', 42, /fault 1: must be an object/],
   ['a negative time', { at: -5, kind: 'crash', node: 'a' }, /fault 1: "at" must be a non-negative integer \(microseconds of true time\); it is -5/],
@@ -49,6 +51,7 @@ const invalid: Array<[string, unknown, RegExp]> = [
   ['a fractional clock jump', { at: 0, kind: 'clock-jump', node: 'a', delta: 0.5 }, /a clock-jump fault needs a "delta"/],
   ['a clock that stands still', { at: 0, kind: 'clock-drift', node: 'a', ppm: -1_000_000 }, /a clock-drift fault needs a "ppm": an integer from -999999 to 999999; it has -1000000/],
   ['a fractional drift', { at: 0, kind: 'clock-drift', node: 'a', ppm: 0.5 }, /"ppm": an integer from/],
+  ['a power loss losing more than all', { at: 0, kind: 'power-loss', nodes: ['a'], lost: 2 }, /a power-loss fault needs a "lost": a number from 0 to 1; it has 2/],
   ['a node the scenario lacks', { at: 0, kind: 'pause', node: 'ghost', duration: 5 }, /fault 1: a pause fault names node 'ghost', which the scenario does not have \(it has a, b, c\)/],
   ['a partition naming a node the scenario lacks', { at: 0, kind: 'partition', groups: [['a'], ['ghost']], duration: 5 }, /a partition fault names node 'ghost'/],
   ['a bridge the scenario lacks', { at: 0, kind: 'partition-bridge', left: ['a'], right: ['b'], bridge: 'ghost', duration: 5 }, /names node 'ghost'/],

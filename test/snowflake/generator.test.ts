@@ -160,6 +160,10 @@ describe('reservations', () => {
     delete(key: string) {
       this.map.delete(key);
     }
+    write(key: string, value: unknown) {
+      this.map.set(key, value);
+    }
+    sync() {}
   }
 
   it('a persisted high-water mark is written a block ahead, once per block, and a restart resumes above it', () => {

@@ -39,6 +39,13 @@ export interface RaftVariant {
   answerFromLocalState?: boolean;
   /** Keep no session table: a retried command (its first answer lost) is applied again. */
   forgetSessions?: boolean;
+  /**
+   * Write log entries to the page cache and answer (a vote, an AppendEntries, a client)
+   * without fsyncing them: a power loss takes back entries this server counted
+   * toward a majority. The paper (§5.6, Figure 2: "updated on stable storage before
+   * responding to RPCs") forbids it.
+   */
+  ackBeforeSync?: boolean;
 }
 
 export interface RaftServerOptions<C, S, R> {
@@ -106,8 +113,9 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
       if (!variant.forgetVotes) ctx.disk.set('voted-for', votedFor);
     };
     const saveLogFrom = (index: number) => {
-      for (let i = index; i <= log.length; i++) ctx.disk.set(`log:${i}`, log[i - 1]);
-      ctx.disk.set('log-length', log.length);
+      const write = variant.ackBeforeSync ? ctx.disk.write : ctx.disk.set;
+      for (let i = index; i <= log.length; i++) write(`log:${i}`, log[i - 1]);
+      write('log-length', log.length);
     };
 
     const resetElectionTimer = () => {

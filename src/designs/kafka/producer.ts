@@ -1,0 +1,106 @@
+import { call, ConfigError, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
+import { kafkaFact, type Acks } from './facts.js';
+import type { BrokerRequest, ControllerRequest, ControllerState, ProduceReply } from './protocol.js';
+
+/** One record to produce: by which producer, to which partition, at what true time (producers' clocks are not disturbed). */
+export interface ProduceStep {
+  at: Micros;
+  producer: string;
+  partition: number;
+}
+
+export interface ProducerOptions {
+  controller: string;
+  /** acks: 0 (fire and forget), 1 (the leader appended it), 'all' (every in-sync replica has it). */
+  acks: Acks;
+  /** How many times a record is sent again after an error or a timeout. */
+  retries: number;
+  /** max.in.flight.requests.per.connection: records sent and not yet answered. */
+  maxInFlight: number;
+  /** enable.idempotence (KIP-98): a producer id and a sequence number per partition, de-duplicated by the broker. */
+  idempotent: boolean;
+  requestTimeout: Micros;
+  retryBackoff: Micros;
+  /** This producer's records, in the order it produces them. */
+  steps: readonly ProduceStep[];
+}
+
+/**
+ * A Kafka producer sending one record per request: up to `maxInFlight` at once, each
+ * retried on an error or a timeout (asking the controller for the partition's
+ * leader again in between). Without idempotence a retry whose first attempt did
+ * land is appended twice, and with more than one request in flight a retry can land
+ * after a later record (the producer documentation's warning for retries with
+ * max.in.flight.requests.per.connection > 1); with idempotence the broker refuses a
+ * sequence number out of order and answers a duplicate with its original offset.
+ */
+export function producer(options: ProducerOptions): NodeModel<ControllerState> {
+  if (!(options.maxInFlight >= 1)) throw new ConfigError('kafka producer: maxInFlight must be at least 1');
+  if (options.idempotent && options.maxInFlight > 5) throw new ConfigError('kafka producer: the idempotent producer keeps order only with maxInFlight <= 5 (Kafka refuses more)');
+  return (ctx) => {
+    const leaders = new Map<number, string>();
+    const nextSeq = new Map<number, number>();
+    const queue: Array<{ partition: number; seq: number; id: string }> = [];
+    let inFlight = 0;
+
+    const learn = (state: ControllerState) => {
+      for (const p of state.partitions) leaders.set(p.partition, p.leader);
+    };
+
+    function* refreshMetadata() {
+      const reply = yield* call<ControllerState>(options.controller, { type: 'metadata' } satisfies ControllerRequest, options.requestTimeout);
+      if (reply.ok) learn(reply.body);
+    }
+
+    function* deliver(record: { partition: number; seq: number; id: string }) {
+      const { partition, seq, id } = record;
+      kafkaFact(ctx, 'produce-sent', { producer: ctx.id, partition, id, seq, acks: options.acks });
+      const request: BrokerRequest = { type: 'produce', partition, record: { id, producer: ctx.id, seq }, acks: options.acks, idempotent: options.idempotent };
+      for (let attempt = 0; ; attempt++) {
+        if (attempt > 0) ctx.probe('produce retried');
+        const leader = leaders.get(partition);
+        if (leader) {
+          if (options.acks === 0) {
+            ctx.send(leader, request);
+            break;
+          }
+          const reply = yield* call<ProduceReply>(leader, request, options.requestTimeout);
+          if (reply.ok && reply.body.ok) {
+            kafkaFact(ctx, 'produce-acked', { producer: ctx.id, partition, id, offset: reply.body.offset, acks: options.acks });
+            break;
+          }
+        }
+        if (attempt >= options.retries) {
+          kafkaFact(ctx, 'produce-failed', { producer: ctx.id, partition, id });
+          break;
+        }
+        yield* sleep(options.retryBackoff);
+        yield* refreshMetadata();
+      }
+      inFlight--;
+      pump();
+    }
+
+    const pump = () => {
+      while (inFlight < options.maxInFlight && queue.length > 0) {
+        inFlight++;
+        ctx.spawn(deliver(queue.shift()!));
+      }
+      ctx.annotate({ inFlight, queued: queue.length });
+    };
+
+    ctx.spawn(
+      (function* produce() {
+        yield* refreshMetadata();
+        for (const step of options.steps) {
+          // A producer's clock is never offset or disturbed (the system builds it so): its reading is true time.
+          if (step.at > ctx.now()) yield* sleep(step.at - ctx.now());
+          const seq = nextSeq.get(step.partition) ?? 0;
+          nextSeq.set(step.partition, seq + 1);
+          queue.push({ partition: step.partition, seq, id: `${ctx.id}/p${step.partition}/${seq}` });
+          pump();
+        }
+      })(),
+    );
+  };
+}
