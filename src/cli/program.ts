@@ -75,7 +75,7 @@ function writeOutput(path: string, text: string): void {
 /** Everything that writes the shown run out: one place, after the command has printed it. */
 function writeShown(outcome: RunOutcome, options: { trace?: string; save?: string; html?: string }): void {
   const shown = outcome.shown;
-  if (options.trace && shown?.result.trace && !shown.tailOnly) writeOutput(options.trace, toJsonLines(shown.result.trace));
+  if (options.trace && shown?.result.trace && !shown.traceStreamed) writeOutput(options.trace, toJsonLines(shown.result.trace));
   if (options.html && shown) {
     const html = renderHtml(shown.subject, shown.result);
     writeOutput(options.html, html);

@@ -54,6 +54,8 @@ export interface ShownRun {
    * `--trace`'s file, if asked for, was streamed as it ran.
    */
   tailOnly?: boolean;
+  /** Its whole trace went to `--trace`'s file as it ran. */
+  traceStreamed?: boolean;
 }
 
 export interface RunOutcome {
@@ -127,22 +129,27 @@ async function runLoaded(loaded: LoadedScenario, options: RunCommandOptions): Pr
 
 /** Shrinks a violation (unless told not to) and replays the run to show, with its trace. */
 function prepareShown(loaded: LoadedScenario, found: RunResult, options: { shrink: boolean; trace?: string }): ShownRun {
-  const scenarioPath = loaded.path;
   const report = options.shrink && found.outcome === 'violation' ? shrink(loaded.scenario, found) : undefined;
   const spec: RunSpec = report?.shrunk ?? specOf(found);
   const events = report?.shrunkResult.stats.events ?? found.stats.events;
-  if (events <= WHOLE_TRACE_LIMIT) {
-    return { scenarioPath, spec, result: runSpec(loaded.scenario, spec, { trace: true }), shrink: report, subject: subjectOf(loaded) };
-  }
-  // Too long to hold: keep the tail for the story, and stream the whole trace to --trace's file as it happens.
-  const file = options.trace === undefined ? undefined : new StreamedFile(options.trace);
-  let result: RunResult;
+  const kept = events <= WHOLE_TRACE_LIMIT ? WHOLE_TRACE_LIMIT : TAIL_EVENTS;
+  const { result, tailOnly } = traced(kept, options.trace, (trace) => runSpec(loaded.scenario, spec, { trace }));
+  return { scenarioPath: loaded.path, spec, result, shrink: report, subject: subjectOf(loaded), tailOnly, traceStreamed: options.trace !== undefined };
+}
+
+/**
+ * Runs `run` with its trace kept in memory up to `kept` events (beyond that, the
+ * last `kept` and every fault) and, when a `--trace` file is named, streamed to it
+ * event by event as the run goes, whatever its length.
+ */
+function traced(kept: number, tracePath: string | undefined, run: (trace: TraceTail) => RunResult): { result: RunResult; tailOnly: boolean } {
+  const file = tracePath === undefined ? undefined : new StreamedFile(tracePath);
+  const tail = new TraceTail(kept, file && ((event) => file.line(JSON.stringify(event))));
   try {
-    result = runSpec(loaded.scenario, spec, { trace: new TraceTail(TAIL_EVENTS, file && ((event) => file.line(JSON.stringify(event)))) });
+    return { result: run(tail), tailOnly: tail.count > kept };
   } finally {
     file?.close();
   }
-  return { scenarioPath, spec, result, shrink: report, subject: subjectOf(loaded), tailOnly: true };
 }
 
 /**
@@ -186,8 +193,13 @@ class StreamedFile {
 export async function replayCommand(file: string, options: PrintOptions): Promise<RunOutcome> {
   const { replay, scenarioPath } = readReplayFile(file);
   const loaded = await loadScenario(scenarioPath);
-  const verdict = await forScenarioFile(file, async () => checkReplay(loaded.scenario, replay, { trace: true }));
-  const shown: ShownRun = { scenarioPath: loaded.path, spec: specOfReplay(replay), result: verdict.result, subject: subjectOf(loaded) };
+  let tailOnly = false;
+  const verdict = await forScenarioFile(file, async () => {
+    let checked!: ReturnType<typeof checkReplay>;
+    ({ tailOnly } = traced(WHOLE_TRACE_LIMIT, options.trace, (trace) => (checked = checkReplay(loaded.scenario, replay, { trace })).result));
+    return checked;
+  });
+  const shown: ShownRun = { scenarioPath: loaded.path, spec: specOfReplay(replay), result: verdict.result, subject: subjectOf(loaded), tailOnly, traceStreamed: options.trace !== undefined };
   printRun(loaded, shown, options);
   console.log(`\n${verdict.matches ? chalk.green('✓') : chalk.red.bold('✗')} ${file} ${verdict.matches ? verdict.summary : chalk.red.bold(verdict.summary)}`);
   return { matches: verdict.matches, shown };
@@ -233,7 +245,7 @@ function printRun(loaded: LoadedScenario, shown: ShownRun, options: PrintOptions
   }
   console.log(chalk.dim(`\n${result.stats.events} events, ${result.stats.delivered} messages delivered, ${result.stats.dropped} lost, ${result.stats.facts} facts checked.`));
   if (shown.tailOnly) {
-    console.log(chalk.dim(`The run is longer than ${WHOLE_TRACE_LIMIT.toLocaleString('en-US')} events: only its last ${TAIL_EVENTS.toLocaleString('en-US')} (and every fault) were kept to show it${options.trace ? `; the whole trace was streamed to ${options.trace}` : ''}.`));
+    console.log(chalk.dim(`The run is too long to keep whole: only its last ${(result.trace?.length ?? 0).toLocaleString('en-US')} events (and every fault) were kept to show it${options.trace ? `; the whole trace was streamed to ${options.trace}` : ''}.`));
   }
   if (result.summary) console.log(`Summary: ${result.summary}`);
 }

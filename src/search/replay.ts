@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import {
   describeExpectation, faultScheduleProblem, formatTime, runMatches, runSpec,
-  type Expectation, type RunSpec, type Fault, type Overrides, type RunResult, type Scenario,
+  type Expectation, type RunSpec, type TraceRecorder, type Fault, type Overrides, type RunResult, type Scenario,
 } from '../kernel/index.js';
 
 const FORMAT = 'sim-replay/1';
@@ -94,7 +94,7 @@ export interface ReplayVerdict {
 export const specOfReplay = (replay: ReplayFile): RunSpec => ({ seed: replay.seed, faults: replay.faults, overrides: replay.overrides });
 
 /** Replays the file's run and compares it with what the file expects. */
-export function checkReplay(scenario: Scenario, replay: ReplayFile, options: { trace?: boolean } = {}): ReplayVerdict {
+export function checkReplay(scenario: Scenario, replay: ReplayFile, options: { trace?: boolean | TraceRecorder } = {}): ReplayVerdict {
   const result = runSpec(scenario, specOfReplay(replay), options);
   const got = result.violation ? `violates ${result.violation.property} at ${formatTime(result.violation.t)}` : result.outcome === 'budget' ? 'runs out of its event budget' : 'violates nothing';
   const expected = replay.expect === 'safe' ? undefined : replay.expect.violates;

@@ -303,8 +303,12 @@ describe('any one field of a valid input changed: a run or one line of bad input
     if (code === 2) expect(err.split('\n').filter((l) => l.trim() !== '' && !l.includes('(sim --help'))).toHaveLength(1);
   };
 
-  const replayText = JSON.parse(readFileSync(join(root, 'replays/gc-pause-no-fencing.json'), 'utf8')) as Record<string, unknown>;
-  const replayBase = { ...replayText, scenario: relative(dir, join(root, 'scenarios/gc-pause-no-fencing.ts')) };
+  // A small scenario with a small event budget: a mutated duration of 2^53 µs must end at the budget, fast.
+  const replayBase = JSON.parse(readFileSync(join(root, replay({
+    seed: 3,
+    faults: [{ at: 100_000, kind: 'pause', node: 'a', duration: 50_000 }, { at: 200_000, kind: 'partition', groups: [['a'], ['b']], duration: 100_000 }],
+    overrides: { params: { peers: 1 }, duration: 1_500_000 },
+  }, scenario({ fields: 'maxEvents: 50_000, params: { peers: { default: 1, max: 3 } },' }))), 'utf8')) as Record<string, unknown>;
   const replayPaths = paths(replayBase);
 
   fcTest.prop([fc.constantFrom(...replayPaths), oddValues], { numRuns: 80 })('a replay file', async (path, value) => {

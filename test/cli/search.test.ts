@@ -174,7 +174,7 @@ export default defineScenario({
     const run = sim('run', file, '--seed', '1', '--trace', trace);
     expect(run.code).toBe(1);
     expect(run.out).toContain('event budget exhausted');
-    expect(run.out).toContain('only its last 10,000 (and every fault) were kept to show it; the whole trace was streamed to');
+    expect(run.out).toContain('only its last 10,000 events (and every fault) were kept to show it; the whole trace was streamed to');
     const lines = readFileSync(trace, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(1_200_001); // every event handled (1,200,000), then the end
     expect(JSON.parse(lines.at(-1)!)).toEqual({ t: 0, kind: 'end', reason: 'budget' });
