@@ -52,6 +52,11 @@ const WITHOUT_TRIPWIRE: Record<string, string> = {
   'legal-transitions': 'a payment service that writes a status without the state machine',
   'refund-within-capture': 'a refund saga that refunds more than was captured',
   'monotonic': 'a Snowflake node that restarts below its last timestamp with unique IDs (a new node id per restart)',
+  // The designs that landed beside this test (issues 14 and 17):
+  'at-least-once': 'a scheduler whose leader never moves a due task to the ready queue after a failover',
+  'delete-honoured': 'a timeline whose delete is not fanned out (ack-before-fanout breaks no-holes first today)',
+  'intention-preservation': 'a replica that reorders or resurrects characters while still converging',
+  'no-lost-keystroke': 'an editor that acknowledges an insert before it is durable and loses it in a crash',
 };
 
 describe('tripwires', () => {
