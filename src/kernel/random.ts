@@ -59,9 +59,13 @@ export class Random {
 
   /** A 32-bit id, printed as 8 hex digits: for lock values, request ids and the like. */
   hex(): string {
-    return Math.floor(this.float() * 0x1_0000_0000).toString(16).padStart(8, '0');
+    // Byte by byte from a table: Number#toString(16) was a twentieth of a Redlock run.
+    const n = Math.floor(this.float() * 0x1_0000_0000);
+    return HEX_BYTES[n >>> 24]! + HEX_BYTES[(n >>> 16) & 0xff]! + HEX_BYTES[(n >>> 8) & 0xff]! + HEX_BYTES[n & 0xff]!;
   }
 }
+
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /**
  * One seed, many named streams. A stream depends only on (seed, name), so a model
