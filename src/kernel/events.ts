@@ -27,17 +27,29 @@ export type EventType = typeof DELIVER | typeof TIMER | typeof WAKE | typeof CAL
  * so a crash silently voids its timers and workflows; a timer is its own handle.
  */
 export class SimEvent implements Scheduled, TimerHandle {
-  seq = 0;
-  cancelled = false;
-  constructor(
-    public time: Micros,
-    readonly type: EventType,
-    readonly node: NodeRuntime | undefined,
-    readonly incarnation: number,
-    public payload: any,
-    /** A delivery's link: a partition in force when the message arrives loses it. */
-    readonly link: Link | undefined = undefined,
-  ) {}
+  // Fields are `declare`d and assigned in the constructor only: plainly declared ones
+  // are first defined as undefined (ES2022 class fields), which costs every event a
+  // second round of stores and leaves `time` without a number representation.
+  declare time: Micros;
+  declare readonly type: EventType;
+  declare readonly node: NodeRuntime | undefined;
+  declare readonly incarnation: number;
+  declare payload: any;
+  /** A delivery's link: a partition in force when the message arrives loses it. */
+  declare readonly link: Link | undefined;
+  declare seq: number;
+  declare cancelled: boolean;
+
+  constructor(time: Micros, type: EventType, node: NodeRuntime | undefined, incarnation: number, payload: any, link?: Link) {
+    this.time = time;
+    this.type = type;
+    this.node = node;
+    this.incarnation = incarnation;
+    this.payload = payload;
+    this.link = link;
+    this.seq = 0;
+    this.cancelled = false;
+  }
 
   get tag(): unknown {
     return this.payload;

@@ -11,7 +11,7 @@ import { Random, RandomSource } from './random.js';
 import { NodeRuntime, type Route } from './runtime.js';
 import { TraceTail, type DropReason, type EndReason, type TraceEvent, type TraceRecorder } from './trace.js';
 import type { Micros } from './time.js';
-import { answerCall, CALL, expireCall, step, waitingCall, type CallGroup, type Message } from './workflow.js';
+import { answerCall, expireCall, Message, step, waitingCall, type CallGroup } from './workflow.js';
 
 export interface SimulationOptions {
   seed: number;
@@ -282,7 +282,7 @@ export class Simulation implements World, EventLoop {
 
   send(from: NodeRuntime, to: string, body: unknown, inReplyTo: number | undefined, call: CallGroup | undefined): Message {
     const route = from.routes.get(to) ?? this.routeFrom(from, to);
-    const envelope: Message = { id: this.nextMessageId++, from: from.id, to, body, inReplyTo, sentAt: this.now, [CALL]: call };
+    const envelope = new Message(this.nextMessageId++, from.id, to, body, inReplyTo, this.now, call);
     const routing = this.network.route(route.link);
     if (routing.lost !== false) {
       this.drop(envelope, routing.lost);

@@ -1,6 +1,7 @@
 import { CALL_TIMEOUT, SimEvent, WAKE, type EventLoop } from './events.js';
 import type { Effect, Envelope, Reply, Workflow } from './node.js';
 import type { NodeRuntime } from './runtime.js';
+import type { Micros } from './time.js';
 
 /**
  * Request/reply tracking for workflows: the requests of one `call`/`callAll`, the
@@ -24,11 +25,33 @@ export interface CallGroup {
   timeout: SimEvent;
 }
 
-/** The key a kernel envelope keeps its call under: a symbol, so neither JSON (traces, timer tags) nor a model's code sees it. */
+/** The key an envelope keeps its call under: a symbol, so neither JSON (traces, timer tags) nor a model's code sees it. */
 export const CALL = Symbol('call');
 
-/** An envelope as the kernel makes it. */
-export type Message = Envelope & { [CALL]: CallGroup | undefined };
+/**
+ * An envelope as the kernel makes it. A class with its fields assigned in the
+ * constructor only, not an object literal with a computed key (V8 builds those through
+ * a slow path) nor plainly declared fields (defined as undefined first).
+ */
+export class Message<B = unknown> implements Envelope<B> {
+  declare readonly id: number;
+  declare readonly from: string;
+  declare readonly to: string;
+  declare readonly body: B;
+  declare readonly inReplyTo: number | undefined;
+  declare readonly sentAt: Micros;
+  declare [CALL]: CallGroup | undefined;
+
+  constructor(id: number, from: string, to: string, body: B, inReplyTo: number | undefined, sentAt: Micros, call: CallGroup | undefined) {
+    this.id = id;
+    this.from = from;
+    this.to = to;
+    this.body = body;
+    this.inReplyTo = inReplyTo;
+    this.sentAt = sentAt;
+    this[CALL] = call;
+  }
+}
 
 /** The call that waits for this reply, if it still does. */
 export function waitingCall(node: NodeRuntime, reply: Message): CallGroup | undefined {

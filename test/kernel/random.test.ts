@@ -1,5 +1,6 @@
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { RandomSource } from '../../src/kernel/index.js';
+import { Random, RandomSource } from '../../src/kernel/index.js';
 
 const draws = (source: RandomSource, name: string, n: number) => {
   const stream = source.stream(name);
@@ -21,6 +22,20 @@ describe('seeded random streams', () => {
     const other = source.stream('node:a');
     for (let i = 0; i < 1000; i++) other.float();
     expect(draws(source, 'node:b', 5)).toEqual(draws(new RandomSource(7), 'node:b', 5));
+  });
+
+  it('are seedrandom\'s alea, number for number (the kernel steps the generator itself)', () => {
+    for (const seed of ['1/node:a', '42/link:a->b', '7/world:traffic']) {
+      const ours = new Random(seed);
+      const theirs = seedrandom.alea(seed);
+      for (let i = 0; i < 10_000; i++) expect(ours.float()).toBe(theirs());
+    }
+  });
+
+  it('print 32-bit ids as 8 hex digits', () => {
+    const stream = new RandomSource(3).stream('ids');
+    const reference = seedrandom.alea('3/ids');
+    for (let i = 0; i < 1000; i++) expect(stream.hex()).toBe(Math.floor(reference() * 0x1_0000_0000).toString(16).padStart(8, '0'));
   });
 
   it('draw integers within both bounds', () => {
