@@ -75,7 +75,7 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
   const width = Math.max(...names.map((n) => n.length), 8) + 2;
   const expectations = [...loaded.values()].map((l) => describeExpectation(l.scenario.expect));
   const expectWidth = Math.max(...expectations.map((e) => e.length), 'replay: violates mutual-exclusion'.length) + 2;
-  say(chalk.bold(`${'scenario'.padEnd(width)}${'expected'.padEnd(expectWidth)}${'seeds'.padStart(6)}  result`) + (shards > 1 ? chalk.dim(`   (shard ${shard} of ${shards})`) : ''));
+  say(tableHeader(width, expectWidth) + (shards > 1 ? chalk.dim(`   (shard ${shard} of ${shards})`) : ''));
   const results: CheckEntry[] = [];
   const runner = seedRunner(options.jobs);
   const interrupt = onInterrupt();
@@ -92,8 +92,7 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
         return results;
       }
       results.push(result);
-      const mark = result.matches ? chalk.green('✓') : chalk.red('✗');
-      say(`${result.name.padEnd(width)}${result.expected.padEnd(expectWidth)}${String(result.seeds).padStart(6)}  ${mark} ${result.summary} ${chalk.dim(`(${result.seconds.toFixed(1)}s)`)}`);
+      say(tableRow(result, width, expectWidth));
       for (const line of propertyLines(result, options.verbose === true)) say(`${' '.repeat(width)}${line}`);
       if (options.coverage) for (const line of coverageLines(result)) say(`${' '.repeat(width)}${line}`);
     }
@@ -105,12 +104,21 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
     const { result } = await goldenCommand(options.golden, files.filter((f) => !f.endsWith('.json')), { quiet: options.quiet });
     result.order = suite.length;
     results.push(result);
-    const mark = result.matches ? chalk.green('✓') : chalk.red('✗');
-    say(`${result.name.padEnd(width)}${result.expected.padEnd(expectWidth)}${String(result.seeds).padStart(6)}  ${mark} ${result.summary} ${chalk.dim(`(${result.seconds.toFixed(1)}s)`)}`);
+    say(tableRow(result, width, expectWidth));
   }
   if (options.json) console.log(JSON.stringify(checkReport(results, options.shard ? `${shard}/${shards}` : null), null, 2));
   else printCheckEnding(results, options);
   return results;
+}
+
+/** The head of `sim check`'s table (and `sim merge`'s). */
+export const tableHeader = (width: number, expectWidth: number): string =>
+  chalk.bold(`${'scenario'.padEnd(width)}${'expected'.padEnd(expectWidth)}${'seeds'.padStart(6)}  result`);
+
+/** One entry of `sim check`'s table (and `sim merge`'s): what it is, what it expects, its seeds and its result. */
+export function tableRow(entry: CheckEntry, width: number, expectWidth: number): string {
+  const mark = entry.matches ? chalk.green('✓') : chalk.red('✗');
+  return `${entry.name.padEnd(width)}${entry.expected.padEnd(expectWidth)}${String(entry.seeds).padStart(6)}  ${mark} ${entry.summary} ${chalk.dim(`(${entry.seconds.toFixed(1)}s)`)}`;
 }
 
 /** What `sim check --json` prints, and what `sim merge` reads back from each shard. */

@@ -1,11 +1,16 @@
 /** What every CLI command shares: bad input (UsageError), Ctrl-C, and errors that belong to a scenario file. */
 import chalk from 'chalk';
 import { ConfigError } from '../kernel/index.js';
+import { firstLines } from '../search/scenario-file.js';
 
 /** Bad input from the user: printed as one line, exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** An output file the user named cannot be written: bad input, naming the path and why. */
+export const cannotWrite = (path: string, error: unknown): UsageError =>
+  new UsageError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? firstLines(error)}`);
 
 /**
  * Ctrl-C during a search: the first one aborts it (what was found so far is

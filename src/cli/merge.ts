@@ -2,7 +2,7 @@
 import chalk from 'chalk';
 import { readFileSync } from 'node:fs';
 import { UsageError } from './common.js';
-import { checkReport, printCheckEnding, type CheckEntry, type CheckReport } from './check.js';
+import { checkReport, printCheckEnding, tableHeader, tableRow, type CheckEntry, type CheckReport } from './check.js';
 
 /**
  * `sim merge`: the JSON reports of the n shards of one suite (`sim check --shard i/n
@@ -32,9 +32,9 @@ export function mergeCommand(files: string[], options: { json?: boolean } = {}):
   }
   const width = Math.max(...results.map((r) => r.name.length), 8) + 2;
   const expectWidth = Math.max(...results.map((r) => r.expected.length), 8) + 2;
-  console.log(chalk.bold(`${'scenario'.padEnd(width)}${'expected'.padEnd(expectWidth)}${'seeds'.padStart(6)}  result`) + chalk.dim(`   (${total} shards merged)`));
+  console.log(tableHeader(width, expectWidth) + chalk.dim(`   (${total} shards merged)`));
   for (const r of results) {
-    console.log(`${r.name.padEnd(width)}${r.expected.padEnd(expectWidth)}${String(r.seeds).padStart(6)}  ${r.matches ? chalk.green('✓') : chalk.red('✗')} ${r.summary} ${chalk.dim(`(${r.seconds.toFixed(1)}s)`)}`);
+    console.log(tableRow(r, width, expectWidth));
   }
   printCheckEnding(results, {});
   return results;

@@ -6,7 +6,7 @@ import { defaultJobs } from '../search/pool.js';
 import { GoldenFileError } from '../search/golden.js';
 import { ReplayFileError, formatReplayFile, replayFileFor, toolVersion } from '../search/replay.js';
 import { ScenarioFileError, firstLines } from '../search/scenario-file.js';
-import { UsageError } from './common.js';
+import { cannotWrite, UsageError } from './common.js';
 import { checkCommand, listCommand } from './check.js';
 import { goldenCommand } from './golden.js';
 import { mergeCommand } from './merge.js';
@@ -68,7 +68,7 @@ function writeOutput(path: string, text: string): void {
   try {
     writeFileSync(path, text);
   } catch (error) {
-    throw new UsageError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? firstLines(error)}`);
+    throw cannotWrite(path, error);
   }
 }
 

@@ -14,7 +14,7 @@ import { shrink, type ShrinkReport } from '../search/shrink.js';
 import { faultList, formatEvent, traceTail } from '../report/format.js';
 import { loadScenario, type LoadedScenario } from '../search/scenario-file.js';
 import { progressLine } from './progress.js';
-import { forScenarioFile, onInterrupt, UsageError } from './common.js';
+import { cannotWrite, forScenarioFile, onInterrupt } from './common.js';
 
 export interface RunCommandOptions {
   /** The file the shown run's trace goes to (streamed there when the run is too long to keep whole). */
@@ -169,7 +169,7 @@ class StreamedFile {
     try {
       this.fd = openSync(path, 'w');
     } catch (error) {
-      throw new UsageError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw cannotWrite(path, error);
     }
   }
 

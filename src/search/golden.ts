@@ -128,7 +128,7 @@ export function recordedTrace(goldenPath: string, entry: GoldenEntry, overrides:
     const script = join(folder, 'golden-trace.mts');
     writeFileSync(script, [
       `import { runScenario, toJsonLines } from './src/kernel/index.js';`,
-      `const scenario = (await import(${JSON.stringify(pathToScenario(folder, entry.scenario))})).default;`,
+      `const scenario = (await import(${JSON.stringify(resolve(folder, entry.scenario))})).default;`,
       `const result = runScenario(scenario, ${entry.seed}, { ...${JSON.stringify(overrides)}, trace: true });`,
       `process.stdout.write(toJsonLines(result.trace));`,
     ].join('\n'));
@@ -140,5 +140,3 @@ export function recordedTrace(goldenPath: string, entry: GoldenEntry, overrides:
     rmSync(folder, { recursive: true, force: true });
   }
 }
-
-const pathToScenario = (folder: string, scenario: string) => resolve(folder, scenario);
