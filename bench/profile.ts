@@ -1,7 +1,9 @@
 /**
- * Sums up a V8 CPU profile: the functions with the most self time, and per file.
+ * Sums up a V8 CPU profile: the functions with the most self time, with their callees,
+ * and self time per file.
  * `node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/seeds.ts scenarios/raft-lock.ts 400`
- * then `npx tsx bench/profile.ts /tmp/prof/<file>.cpuprofile [rows]`.
+ * then `npx tsx bench/profile.ts /tmp/prof/<file>.cpuprofile [rows]` (tsx's loader thread
+ * writes a profile too: take the larger file).
  */
 import { readFileSync } from 'node:fs';
 

@@ -28,8 +28,8 @@ export type EventType = typeof DELIVER | typeof TIMER | typeof WAKE | typeof CAL
  */
 export class SimEvent implements Scheduled, TimerHandle {
   // Fields are `declare`d and assigned in the constructor only: plainly declared ones
-  // are first defined as undefined (ES2022 class fields), which costs every event a
-  // second round of stores and leaves `time` without a number representation.
+  // are first defined as undefined (ES2022 class fields), a second round of stores for
+  // every event.
   declare time: Micros;
   declare readonly type: EventType;
   declare readonly node: NodeRuntime | undefined;

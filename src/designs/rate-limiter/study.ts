@@ -165,13 +165,21 @@ const USERS_PER_METER = 4096;
  */
 function judge(decisions: Decisions, users: number, cell: StudyCell, limits: readonly Limit[]): Pick<Row, 'over' | 'good' | 'goodDenied' | 'worst'> {
   const n = decisions.length;
-  // A stable counting sort by user: each user's decisions stay in arrival order.
+  // A stable counting sort by user: each user's decisions stay in arrival order. The
+  // columns are copied in that order, so the judging below reads them straight through.
   const starts = new Int32Array(users + 1);
   for (let i = 0; i < n; i++) starts[decisions.users[i]! + 1]!++;
   for (let u = 0; u < users; u++) starts[u + 1]! += starts[u]!;
   const filled = starts.slice(0, users);
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[filled[decisions.users[i]!]!++] = i;
+  const times = new Float64Array(n);
+  const tiers = new Uint8Array(n);
+  const allowed = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const at = filled[decisions.users[i]!]!++;
+    times[at] = decisions.times[i]!;
+    tiers[at] = decisions.tiers[i]!;
+    allowed[at] = decisions.allowed[i]!;
+  }
   const judged = { over: 0, good: 0, goodDenied: 0, worst: 0 };
   let own: ContractMeter | undefined;
   let sliding: SlidingWindowMeter | undefined;
@@ -184,10 +192,9 @@ function judge(decisions: Decisions, users: number, cell: StudyCell, limits: rea
     }
     const user = userName(u);
     for (let k = starts[u]!; k < starts[u + 1]!; k++) {
-      const i = order[k]!;
-      const t = decisions.times[i]!;
-      const limit = limits[decisions.tiers[i]!]!;
-      if (decisions.allowed[i] === 1) {
+      const t = times[k]!;
+      const limit = limits[tiers[k]!]!;
+      if (allowed[k] === 1) {
         if (sliding!.conforms(user, t, limit)) judged.good++;
         if (own.admit(user, t, limit) !== undefined) judged.over++;
         if (sliding !== own) sliding!.admit(user, t, limit);
