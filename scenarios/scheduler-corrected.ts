@@ -14,7 +14,7 @@ export default defineScenario({
   expect: 'safe',
   seeds: 2000,
   ...schedulerSystem({ worker: 'corrected', election: 'raft', promotion: 'corrected', effects: 'by-task' }),
-  faults: everyFault,
+  faults: (random) => everyFault(random),
   requires: ['visibility expired while the handler ran', 'ack after expiry refused', 'duplicate effect suppressed by the task key', 'stale leader refused by the fence'],
   exempt: {
     client: 'the submitter defines the schedule: its clock is the reference the tasks are due by, and a submission is retried until it lands',

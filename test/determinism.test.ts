@@ -9,9 +9,14 @@ const files = readdirSync(folder).filter((f) => f.endsWith('.ts')).sort();
  * The rate-limiter study at its full 100,000 users is ~3M events a run: traced three
  * times it does not fit in memory. Its determinism does not depend on how many users
  * there are, so it is checked here at 1,000. The timeline study (600,000 events and
- * 1.2M facts at 100,000 users) likewise, at 1,000 users for its first second.
+ * 1.2M facts at 100,000 users) likewise, at 1,000 users for its first second, and the
+ * scheduler study (1.3M events with 10 systems per cell) with one system per cell.
  */
-const smaller: Record<string, Overrides> = { 'ratelimit-study.ts': { params: { users: 1_000 } }, 'timeline-study.ts': { params: { users: 1_000 }, duration: seconds(1) } };
+const smaller: Record<string, Overrides> = {
+  'ratelimit-study.ts': { params: { users: 1_000 } },
+  'scheduler-study.ts': { params: { copies: 1 } },
+  'timeline-study.ts': { params: { users: 1_000 }, duration: seconds(1) },
+};
 
 const hash = (file: string, scenario: Scenario, seed: number) =>
   createHash('sha256').update(toJsonLines(runScenario(scenario, seed, { trace: true, ...smaller[file] }).trace!)).digest('hex');

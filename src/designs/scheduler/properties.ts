@@ -7,15 +7,17 @@ type SchedulerProperty = Property<SchedulerFact | KernelFact>;
  * At-least-once (liveness): once the faults have healed, every task due by then
  * (and every task due later in the run) ends, COMPLETED or FAILED as recorded by the
  * store, within `bound` of the later of its due time and the heal. Judged at the end
- * of the run, only if the run went on `bound` past the heal.
+ * of the run, only if the run went on `bound` past the heal. `scope`: judge only the
+ * facts of nodes whose names start with it (one system of several in a world).
  */
-export function atLeastOnce(bound: Micros): SchedulerProperty {
+export function atLeastOnce(bound: Micros, scope = ''): SchedulerProperty {
   const due = new Map<string, Micros>();
   const ended = new Map<string, Micros>();
   return {
     name: 'at-least-once',
     watches: ['task-created', 'attempt-recorded'],
     observe(fact) {
+      if (!fact.node.startsWith(scope)) return undefined;
       if (fact.kind === 'task-created') due.set(fact.data.task, fact.data.scheduleTime);
       if (fact.kind === 'attempt-recorded' && fact.data.outcome !== 'retry' && !ended.has(fact.data.task)) ended.set(fact.data.task, fact.t);
       return undefined;
@@ -63,14 +65,17 @@ export function notEarly(tolerance: Micros): SchedulerProperty {
   };
 }
 
-/** Effect-once: no task's effect lands twice in the external system (a recognised repeat that was skipped is fine). */
-export function effectOnce(): SchedulerProperty {
+/**
+ * Effect-once: no task's effect lands twice in the external system (a recognised
+ * repeat that was skipped is fine). `scope` as for `atLeastOnce`.
+ */
+export function effectOnce(scope = ''): SchedulerProperty {
   const applied = new Map<string, { t: Micros; attempt: string }>();
   return {
     name: 'effect-once',
     watches: ['effect-applied'],
     observe(fact) {
-      if (fact.kind !== 'effect-applied') return undefined;
+      if (fact.kind !== 'effect-applied' || !fact.node.startsWith(scope)) return undefined;
       const before = applied.get(fact.data.task);
       if (before === undefined) {
         applied.set(fact.data.task, { t: fact.t, attempt: fact.data.attempt });

@@ -8,8 +8,20 @@ import { taskStore } from './store.js';
 import { schedulerSummary } from './summary.js';
 import { worker, type HandlerProfile, type WorkerVariant } from './worker.js';
 
-export const SCHEDULERS = ['scheduler-1', 'scheduler-2', 'scheduler-3'];
-export const WORKERS = ['worker-1', 'worker-2', 'worker-3'];
+/** The names of one system's nodes; `scope` prefixes them all, so a study can put many systems in one world. */
+export function schedulerNodes(scope = '') {
+  return {
+    client: `${scope}client`,
+    store: `${scope}store`,
+    mailer: `${scope}mailer`,
+    schedulers: [1, 2, 3].map((i) => `${scope}scheduler-${i}`),
+    workers: [1, 2, 3].map((i) => `${scope}worker-${i}`),
+  };
+}
+export type SchedulerNodes = ReturnType<typeof schedulerNodes>;
+
+export const SCHEDULERS = schedulerNodes().schedulers;
+export const WORKERS = schedulerNodes().workers;
 
 export interface SchedulerVariant {
   worker: WorkerVariant;
@@ -22,6 +34,8 @@ export interface SchedulerVariant {
   script?: SubmitStep[];
   /** `measure`: the study's runs, which must go on to the end to be counted, judge nothing. */
   purpose?: 'judge' | 'measure';
+  /** Prefix of every node and stream name of this system (`schedulerNodes`). */
+  scope?: string;
 }
 
 /**
@@ -59,7 +73,7 @@ function stepsOf(world: World, variant: SchedulerVariant): SubmitStep[] {
     checkScript(variant.script, DURATION);
     return variant.script;
   }
-  return drawWorkload(world.stream('workload'), { ...DEFAULT_WORKLOAD, ...variant.workload });
+  return drawWorkload(world.stream(`${variant.scope ?? ''}workload`), { ...DEFAULT_WORKLOAD, ...variant.workload });
 }
 
 /**
@@ -67,16 +81,17 @@ function stepsOf(world: World, variant: SchedulerVariant): SubmitStep[] {
  * schedulers (one leads, by Raft or by a lease on the store), three workers and the
  * e-mail provider the handlers act on; every scheduler property.
  */
-function buildScheduler(world: World, variant: SchedulerVariant): void {
+export function buildScheduler(world: World, variant: SchedulerVariant): void {
   const timeout = ms(200);
   const steps = stepsOf(world, variant);
-  world.node('client', submitter({ store: 'store', steps, timeout }));
-  world.node('store', taskStore());
-  world.node('mailer', effectStore(variant.effects));
-  for (const id of SCHEDULERS) {
-    world.node(id, scheduler({ store: 'store', promotion: variant.promotion, election: variant.election, schedulers: SCHEDULERS, raftTiming: SCHEDULER_RAFT, timeout }));
+  const { client, store, mailer, schedulers, workers } = schedulerNodes(variant.scope);
+  world.node(client, submitter({ store, steps, timeout }));
+  world.node(store, taskStore());
+  world.node(mailer, effectStore(variant.effects));
+  for (const id of schedulers) {
+    world.node(id, scheduler({ store, promotion: variant.promotion, election: variant.election, schedulers, raftTiming: SCHEDULER_RAFT, timeout }));
   }
-  for (const id of WORKERS) world.node(id, worker({ variant: variant.worker, store: 'store', effects: 'mailer', handler: { ...DEFAULT_HANDLER, ...variant.handler }, timeout }));
+  for (const id of workers) world.node(id, worker({ variant: variant.worker, store, effects: mailer, handler: { ...DEFAULT_HANDLER, ...variant.handler }, timeout }));
 
   if (variant.purpose === 'measure') return;
   const crons = steps.flatMap((s) => (s.kind === 'cron' ? [{ name: s.name, first: s.first, every: s.every }] : []));
@@ -99,13 +114,16 @@ export function mixOn(nodes: string[], weights: Partial<Record<FaultKind, number
 /**
  * Everything, for the corrected system: crashes, pauses, clock jumps and drift on
  * schedulers and workers, crashes and pauses of the store, partitions and lossy,
- * duplicating links among all of them.
+ * duplicating links among all of them (`network`: which of the two network faults;
+ * a degraded network is the whole world's, so a study of many systems in one world
+ * leaves it out).
  */
-export function everyFault(random: Random): Fault[] {
-  const movers = [...SCHEDULERS, ...WORKERS];
+export function everyFault(random: Random, nodes: SchedulerNodes = schedulerNodes(), network: Array<'partition' | 'degrade'> = ['partition', 'degrade']): Fault[] {
+  const movers = [...nodes.schedulers, ...nodes.workers];
+  const weights = Object.fromEntries(network.map((kind) => [kind, 1]));
   return [
     ...drawFaults(random, mixOn(movers, { crash: 2, pause: 2, 'clock-jump': 1, 'clock-drift': 1 })),
-    ...drawFaults(random, mixOn(['store'], { crash: 1, pause: 1 }, [0, 2])),
-    ...drawFaults(random, { count: [0, 3], window: FAULT_WINDOW, weights: { partition: 1, degrade: 1 }, nodes: [...movers, 'store', 'mailer'], duration: FAULT_DURATION }),
+    ...drawFaults(random, mixOn([nodes.store], { crash: 1, pause: 1 }, [0, 2])),
+    ...drawFaults(random, { count: [0, 3], window: FAULT_WINDOW, weights, nodes: [...movers, nodes.store, nodes.mailer], duration: FAULT_DURATION }),
   ].sort((a, b) => a.at - b.at);
 }
