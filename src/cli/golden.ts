@@ -28,7 +28,10 @@ export async function goldenCommand(goldenPath: string, files: string[], options
     const loaded = await loadScenario(path);
     const overrides = golden.overrides[loaded.name] ?? {};
     const key = loaded.path.split(sep).join('/');
-    for (let seed = 1; seed <= golden.seeds; seed++) {
+    // A check runs the seeds in the reverse order of the recording: a model that leaks
+    // state from one run into the next (a module-level variable) then traces differently.
+    const seeds = Array.from({ length: golden.seeds }, (_, i) => (options.update ? i + 1 : golden.seeds - i));
+    for (const seed of seeds) {
       const { entry, trace } = goldenRun(loaded.scenario, key, seed, overrides);
       entries.push(entry);
       const before = recorded.entries.find((e) => e.scenario === key && e.seed === seed);

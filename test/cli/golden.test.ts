@@ -33,6 +33,14 @@ describe('golden trace hashes', () => {
     expect(compared.out).toMatch(/scenarios: 1 passed, 1 failed/);
   });
 
+  it('catches a model that leaks state from one run into the next, by checking the seeds in the other order', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sim-golden-')), 'traces.json');
+    expect(sim('golden', 'test/fixtures/leaky.ts', '--update', '--file', file, '--seeds', '2').code).toBe(0);
+    const compared = sim('golden', 'test/fixtures/leaky.ts', '--file', file);
+    expect(compared.code).toBe(1);
+    expect(compared.out).toContain('test/fixtures/leaky.ts seed 2: trace differs');
+  });
+
   it('is bad input when the golden file is missing or not one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sim-golden-'));
     const missing = sim('golden', '--file', join(dir, 'none.json'));
