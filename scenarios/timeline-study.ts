@@ -1,5 +1,5 @@
 import { defineScenario } from '../src/kernel/index.js';
-import { buildStudy, STUDY, studyExempt, studySummary } from '../src/designs/timeline/study.js';
+import { buildStudy, STUDY, studySummary } from '../src/designs/timeline/study.js';
 
 /**
  * Fan-out on write, the hybrid at three celebrity thresholds, and fan-out on read,
@@ -16,5 +16,5 @@ export default defineScenario({
   params: { users: { default: 100_000 } },
   build: (world, { users }) => buildStudy(world, { users }),
   summary: ({ users }) => studySummary({ users }),
-  exempt: studyExempt(),
+  exempt: { '*': 'the study measures costs on a healthy system: it injects no faults' },
 });

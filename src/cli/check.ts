@@ -2,7 +2,7 @@
 import chalk from 'chalk';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describeExpectation, uncoveredRoles } from '../kernel/index.js';
+import { describeExpectation, describeUncovered, uncoveredRoles, type UncoveredRole } from '../kernel/index.js';
 import { seedRunner, type SeedRunner } from '../search/pool.js';
 import { checkReplay, readReplayFile } from '../search/replay.js';
 import { searchSeeds } from '../search/search.js';
@@ -31,7 +31,7 @@ export interface CheckEntry {
   /** Scenarios: for each node role, how often each fault effect reached it over all the seeds. */
   coverage?: Record<string, Partial<Record<string, number>>>;
   /** Scenarios: roles (not exempt) that some node-level fault never reached, and which. */
-  uncovered?: Array<{ role: string; missing: string[] }>;
+  uncovered?: UncoveredRole[];
   /** The user stopped the check (Ctrl-C) during this entry. */
   interrupted?: boolean;
   /** Its place in the whole, unsharded suite: `sim merge` puts shards' entries back in this order. */
@@ -188,8 +188,8 @@ function coverageLines(result: CheckEntry): string[] {
     const hit = Object.entries(effects).map(([effect, n]) => `${effect} ${n}`);
     return `${role} (${hit.length > 0 ? hit.join(', ') : 'none'})`;
   }).join('; ')}`)];
-  for (const { role, missing } of result.uncovered ?? []) {
-    lines.push(chalk.yellow(`! ${role} was never ${missing.map((m) => ({ crash: 'crashed', pause: 'paused', clock: 'clock-shifted' })[m] ?? m).join(', ')}: add it to the fault mix, or say why in the scenario's exempt`));
+  for (const uncovered of result.uncovered ?? []) {
+    lines.push(chalk.yellow(`! ${describeUncovered(uncovered)}: add it to the fault mix, or say why in the scenario's exempt`));
   }
   return lines;
 }

@@ -65,8 +65,10 @@ export interface ScenarioSpec<K extends string = string> {
   /**
    * Node roles (names without their number: `storage`, `client`) that need not be
    * crashed, paused or clock-shifted by the scenario's faults, each with the reason
-   * ("the card network is the ground truth: it never loses state"). Every other
-   * role of a safe scenario should be reached by each: `sim check --coverage` says.
+   * ("the card network is the ground truth: it never loses state"); `'*'` exempts
+   * every role (a study, which measures under faults it scripts per cell). Every
+   * other role of a safe scenario must be reached by each over the scenario's seeds,
+   * or `sim check` fails it; `sim check --coverage` shows what reached what.
    */
   exempt?: Record<string, string>;
   /** A fresh collector per run, fed every fact; its rendering is the run's one-line `summary`. */

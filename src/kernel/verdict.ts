@@ -1,9 +1,15 @@
 import { faultMarks, type FaultMark } from './fault.js';
 import type { Expectation, Scenario } from './scenario.js';
 
-/** What a set of runs is judged against: the scenario's expectation and the probes it requires. */
+/** What a set of runs is judged against: the scenario's expectation, the probes it requires and the fault coverage it owes. */
 export interface Judged {
   expect: Expectation;
+  /**
+   * The scenario's own seed count: a safe verdict over at least this many seeds must
+   * also have reached every node role with a crash, a pause and a clock step (see
+   * `uncoveredRoles`). Fewer seeds (a quick search) and replay files owe no coverage.
+   */
+  seeds?: number;
   /** Node roles no fault need reach, each with the reason (see `roleOf`). */
   exempt?: Readonly<Record<string, string>>;
   /** Probes (`ctx.probe`) some run must hit, or the seeds did not reach what the verdict needs. */
@@ -54,7 +60,7 @@ export class Tally {
   private readonly requires: readonly string[];
 
   constructor(
-    judged: Judged,
+    private readonly judged: Judged,
     /** How many of the lowest violating runs to keep. */
     private readonly keep = 10,
   ) {
@@ -96,10 +102,13 @@ export class Tally {
     const unexpected = this.firstUnexpected;
     const found = this.firstFound;
     const unreached = this.requires.filter((probe) => !this.probes[probe]);
-    const matches = unexpected === undefined && (expected === undefined || found !== undefined) && unreached.length === 0;
+    const uncovered = this.coverageOwed();
+    const matches = unexpected === undefined && (expected === undefined || found !== undefined) && unreached.length === 0 && uncovered.length === 0;
     let summary: string;
     if (unreached.length > 0 && unexpected === undefined) {
       summary = `required probe${unreached.length > 1 ? 's' : ''} ${unreached.map((p) => `'${p}'`).join(', ')} never hit in ${this.runs} seeds: the seeds never reached ${unreached.length > 1 ? 'those paths' : 'that path'}, so the verdict says nothing about ${unreached.length > 1 ? 'them' : 'it'}`;
+    } else if (uncovered.length > 0 && unexpected === undefined) {
+      summary = `safe over ${this.runs} seeds, but untested under faults: ${uncovered.join('; ')}`;
     } else if (unexpected?.outcome === 'budget') summary = `seed ${unexpected.seed} ran out of its event budget (${unexpected.stats.events} events): a hang or livelock`;
     else if (unexpected) summary = `seed ${unexpected.seed} violates ${unexpected.violation!.property}`;
     else if (found) summary = `${this.violationCount} of ${this.runs} seeds violate ${expected}; first: seed ${found.seed}`;
@@ -107,7 +116,23 @@ export class Tally {
     else summary = `safe over ${this.runs} seeds`;
     return { matches, runs: this.runs, violations: [...this.lowestViolations], failures: this.failures, shown: unexpected ?? found, summary };
   }
+
+  /** What a safe verdict over the scenario's own seeds lacks in fault coverage, one phrase per gap (none if it owes none). */
+  private coverageOwed(): string[] {
+    const { seeds, exempt = {} } = this.judged;
+    if (this.expect !== 'safe' || seeds === undefined || this.runs < seeds) return [];
+    const uncovered = uncoveredRoles(this, exempt);
+    const gaps: string[] = [];
+    if (uncovered.length > 0) {
+      const named = uncovered.slice(0, 5).map(describeUncovered).join('; ');
+      gaps.push(`${named}${uncovered.length > 5 ? `; and ${uncovered.length - 5} more roles` : ''}: add ${uncovered.length > 1 ? 'them' : 'it'} to the fault mix, or say why in the scenario's exempt`);
+    }
+    const unknown = Object.keys(exempt).filter((role) => role !== '*' && this.coverage[role] === undefined);
+    if (unknown.length > 0) gaps.push(`the exempt names ${unknown.map((r) => `'${r}'`).join(', ')}, no role of the scenario's nodes (they are: ${Object.keys(this.coverage).sort().join(', ')})`);
+    return gaps;
+  }
 }
+
 
 /**
  * A node's role: its name without a trailing number (`client-3` → `client`,
@@ -120,11 +145,22 @@ export function roleOf(node: string): string {
 /** The faults that reach a node itself (as opposed to its links): what coverage asks every role to meet. */
 export const NODE_EFFECTS = ['crash', 'pause', 'clock'] as const satisfies ReadonlyArray<FaultMark['effect']>;
 
+export interface UncoveredRole {
+  role: string;
+  missing: Array<(typeof NODE_EFFECTS)[number]>;
+}
+
+const EFFECT_PAST: Record<UncoveredRole['missing'][number], string> = { crash: 'crashed', pause: 'paused', clock: 'clock-shifted' };
+
+/** `store was never crashed, clock-shifted`: what an uncovered role lacks, in words. */
+export const describeUncovered = ({ role, missing }: UncoveredRole): string => `${role} was never ${missing.map((m) => EFFECT_PAST[m]).join(', ')}`;
+
 /**
  * The roles of a tallied scenario that some node-level fault never reached over
  * all its seeds, with what reached them — except those the scenario exempts.
  */
-export function uncoveredRoles(tally: Tally, exempt: Readonly<Record<string, string>> = {}): Array<{ role: string; missing: string[] }> {
+export function uncoveredRoles(tally: Tally, exempt: Readonly<Record<string, string>> = {}): UncoveredRole[] {
+  if (exempt['*'] !== undefined) return [];
   return Object.entries(tally.coverage)
     .filter(([role]) => exempt[role] === undefined)
     .map(([role, effects]) => ({ role, missing: NODE_EFFECTS.filter((effect) => !effects[effect]) }))

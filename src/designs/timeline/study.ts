@@ -1,8 +1,8 @@
-import { formatDuration, ms, roleOf, seconds, type Fact, type KernelFact, type Micros, type Random, type World } from '../../kernel/index.js';
+import { formatDuration, ms, seconds, type Fact, type KernelFact, type Micros, type Random, type World } from '../../kernel/index.js';
 import type { TimelineFact } from './facts.js';
 import { drawGraph, type FollowGraph } from './graph.js';
 import { timelineOrder } from './properties.js';
-import { buildTimeline, timelineNodes, type TimelineSystemOptions } from './system.js';
+import { buildTimeline, type TimelineSystemOptions } from './system.js';
 import { drawWorkload, type ScheduledOp } from './workload.js';
 
 /**
@@ -87,15 +87,6 @@ export function buildStudy(world: World, { users }: { users: number }): void {
     buildTimeline(world, system, graph);
     world.property(timelineOrder({ scope }));
   }
-}
-
-/** Every role of every system: the study measures costs, so it injects no faults. */
-export function studyExempt(): Record<string, string> {
-  const roles = STUDY_THRESHOLDS.flatMap((threshold) => {
-    const names = timelineNodes({ workers: STUDY.workers, writers: STUDY.writers, readers: STUDY.readers, scope: scopeOf(threshold) });
-    return [names.store, names.cache, ...names.workers, ...names.writers, ...names.readers].map(roleOf);
-  });
-  return Object.fromEntries(roles.map((role) => [role, 'the study measures costs on a healthy system: it injects no faults']));
 }
 
 interface Row {
