@@ -9,13 +9,13 @@ import { buildStudy, STUDY, studyExempt, studyFaults, studySummary } from '../sr
  * 20 s. `sim run` prints the table. Each system is checked for rebuffering.
  */
 export default defineScenario({
-  description: 'CDN study: coalescing × bounded loads as 0–3 of 8 edges fail; 5,000 viewers per design (100,000 segment requests each)',
+  description: 'CDN study: coalescing × bounded loads as 0–3 of 8 edges fail; 3,200 viewers per design (about 100,000 segment requests each)',
   expect: 'safe',
   duration: STUDY.duration,
   seeds: 1,
   maxEvents: 50_000_000,
   network: NETWORK,
-  params: { clients: { default: 5_000 } },
+  params: { clients: { default: 3_200 } },
   build: (world, { clients }) => buildStudy(world, { clients }),
   faults: (_random, _world, { clients }) => studyFaults(clients),
   summary: ({ clients }) => studySummary({ clients }),

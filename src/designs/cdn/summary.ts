@@ -6,7 +6,10 @@ export interface CdnNumbers {
   requests: number;
   hits: number;
   coalesced: number;
-  /** Hits over requests at the edges (a request that waited on another's fetch is not a hit). */
+  /**
+   * The share of the edges' requests that cost the origin nothing: hits, and requests
+   * that waited on another's fetch (coalesced). One minus misses over requests.
+   */
   hitRatio: number;
   originRequests: number;
   /** The most origin fetches in any one second (sliding). */
@@ -93,7 +96,7 @@ export class CdnTally {
       requests: this.requests,
       hits: this.hits,
       coalesced: this.coalesced,
-      hitRatio: this.requests === 0 ? 0 : this.hits / this.requests,
+      hitRatio: this.requests === 0 ? 0 : (this.hits + this.coalesced) / this.requests,
       originRequests: this.origin.length,
       originPeak: this.originPeak,
       edgeSkew: mean === 0 ? 0 : busiest / mean,
