@@ -10,9 +10,9 @@ const files = readdirSync(folder).filter((f) => f.endsWith('.ts')).sort();
  * times it does not fit in memory. Its determinism does not depend on how many users
  * there are, so it is checked here at 1,000. The timeline study (600,000 events and
  * 1.2M facts at 100,000 users) likewise, at 1,000 users for its first second, and the CDN
- * study (20,000 viewers in all) at 200 viewers per design for its first 20 s.
+ * study (12,800 viewers in all) at 100 viewers per design for its first 10 s.
  */
-const smaller: Record<string, Overrides> = { 'ratelimit-study.ts': { params: { users: 1_000 } }, 'timeline-study.ts': { params: { users: 1_000 }, duration: seconds(1) }, 'cdn-study.ts': { params: { clients: 200 }, duration: seconds(20) } };
+const smaller: Record<string, Overrides> = { 'ratelimit-study.ts': { params: { users: 1_000 } }, 'timeline-study.ts': { params: { users: 1_000 }, duration: seconds(1) }, 'cdn-study.ts': { params: { clients: 100 }, duration: seconds(10) } };
 
 const hash = (file: string, scenario: Scenario, seed: number) =>
   createHash('sha256').update(toJsonLines(runScenario(scenario, seed, { trace: true, ...smaller[file] }).trace!)).digest('hex');
