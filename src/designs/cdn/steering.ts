@@ -13,7 +13,7 @@ export interface SteeringOptions {
   placement: Placement;
   /** An edge not heard from for this long (on steering's clock) is ranked last. */
   suspectAfter: Micros;
-  /** How long a play counts towards its edge's load: the video's length and some slack. */
+  /** How long a play counts towards its edge's load (bounded loads): the video's length and some slack. */
   sessionLength: Micros;
 }
 
@@ -57,7 +57,7 @@ export function steering(options: SteeringOptions): NodeModel<Heartbeat | SteerR
           if (choice.skipped > 0) ctx.probe('steered past a full edge');
           ranked = [...alive.slice(choice.skipped), ...alive.slice(0, choice.skipped), ...suspected];
         }
-        sessions.get(ranked[0]!)!.push(now + options.sessionLength);
+        if (options.placement.kind === 'bounded') sessions.get(ranked[0]!)!.push(now + options.sessionLength);
         ctx.annotate({ alive: alive.length, steered: `${msg.video} → ${ranked[0]}` });
         ctx.reply(envelope, { edges: ranked } satisfies SteerReply);
       },

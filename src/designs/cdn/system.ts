@@ -50,7 +50,7 @@ export interface CdnOptions {
   abr: Abr;
   /** The random plays, or a script (plain data: a story typed in). */
   workload: { random: RandomWorkload } | { script: PlayStep[] };
-  /** Each player's access link: drawn from a profile, or typed in per client. */
+  /** Each player's access link: drawn from a profile, or typed in per client (a client left out of a script gets a steady 10 Mb/s). */
   bandwidth: { random: BandwidthProfile } | { script: Record<string, BandwidthStep[]> };
   duration: Micros;
   /** The properties' bounds; none when absent (the study measures, and judges nothing). */
