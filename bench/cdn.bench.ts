@@ -18,5 +18,5 @@ for (const [name, scenario] of [['cdn-stampede', stampede], ['cdn-abr-throughput
 }
 
 const started = process.hrtime.bigint();
-const run = runScenario(study, 1);
+const run = runScenario(study, 1, { params: { clients: 3_200 } });
 console.log(`cdn-study (3,200 viewers per design, 4 designs, 85 s simulated): ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s wall clock, ${run.stats.events.toLocaleString('en-US')} events, ${run.stats.facts.toLocaleString('en-US')} facts`);

@@ -26,5 +26,5 @@ for (const [name, scenario] of [['timeline-ack-before-fanout', ackBeforeFanout],
 }
 
 const started = process.hrtime.bigint();
-const run = runScenario(study, 1);
+const run = runScenario(study, 1, { params: { users: 100_000 } });
 console.log(`timeline-study (100,000 users, 5 systems, 12 s simulated): ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s wall clock, ${run.stats.events.toLocaleString('en-US')} events, ${run.stats.facts.toLocaleString('en-US')} facts`);

@@ -35,6 +35,13 @@ function seedRange(text: string): [number, number] {
   return [from, to];
 }
 
+/** `--param users=1000000`, repeatable: each adds one param value to those before it. */
+function param(text: string, before: Record<string, number> = {}): Record<string, number> {
+  const match = /^([A-Za-z_][\w-]*)=(\d+)$/.exec(text);
+  if (!match) throw new InvalidArgumentError('a param must look like name=integer, for example users=1000000');
+  return { ...before, [match[1]!]: Number(match[2]) };
+}
+
 /** `30s`, `2m`, `1.5h`, `500ms`: a wall-clock budget, in milliseconds. */
 function duration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
@@ -143,13 +150,14 @@ export async function runCli(args: readonly string[]): Promise<number> {
     .option('--time <duration>', 'search until this much wall-clock time is spent (30s, 2m); with --seeds or --seed-range, stop at their end too', duration)
     .option(...jobsOption, defaultJobs())
     .option('--swarm', 'swarm testing: each seed draws which kinds of fault occur and how intensely')
+    .option('--param <name=value>', "set one of the scenario's params (repeatable), for example --param users=1000000", param)
     .option('--no-shrink', 'show a failing run as found, without shrinking it')
     .option('--save <file.json>', 'write the run shown (shrunk) as a replay file');
   showingOneRun(run, setExit, (file, options) => {
     const chosen = ['seed', 'seeds', 'seedRange'].filter((k) => options[k] !== undefined);
     if (chosen.length > 1) throw new UsageError('give at most one of --seed, --seeds and --seed-range');
     if (options.time !== undefined && options.seed !== undefined) throw new UsageError('--time budgets a search: give it with --seeds, --seed-range or alone, not with --seed');
-    return runCommand(file, options);
+    return runCommand(file, { ...options, params: options.param });
   });
 
   showingOneRun(

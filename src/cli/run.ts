@@ -22,6 +22,8 @@ export interface RunCommandOptions {
   seed?: number;
   seeds?: number;
   seedRange?: [number, number];
+  /** Param values replacing the scenario's defaults (`--param users=1000000`). */
+  params?: Record<string, number>;
   /** Wall-clock budget in milliseconds. */
   time?: number;
   jobs: number;
@@ -65,6 +67,12 @@ export interface RunOutcome {
   interrupted?: boolean;
 }
 
+/** The command that runs one seed again as this command ran it. */
+function reproduce(loaded: LoadedScenario, seed: number, options: Pick<RunCommandOptions, 'swarm' | 'params'>): string {
+  const params = Object.entries(options.params ?? {}).map(([name, value]) => ` --param ${name}=${value}`).join('');
+  return `npx sim run ${loaded.path} --seed ${seed}${options.swarm ? ' --swarm' : ''}${params}`;
+}
+
 /** What an interrupted search found: seeds done, failures, and the lowest failing seed as it was found. */
 function printInterrupted(loaded: LoadedScenario, verdict: SearchVerdict, done: number, options: { swarm?: boolean }): void {
   console.log(`\nInterrupted after ${done} seeds: ${verdict.failures} failing.`);
@@ -74,7 +82,7 @@ function printInterrupted(loaded: LoadedScenario, verdict: SearchVerdict, done: 
     return;
   }
   console.log(`Lowest failing seed so far: ${seed} (${verdict.shown!.violation ? `violates ${verdict.shown!.violation.property}` : 'ran out of its event budget'}); not shrunk, since the search was interrupted.`);
-  console.log(`Reproduce: ${chalk.bold(`npx sim run ${loaded.path} --seed ${seed}${options.swarm ? ' --swarm' : ''}`)}`);
+  console.log(`Reproduce: ${chalk.bold(reproduce(loaded, seed, options))}`);
 }
 
 export async function runCommand(file: string, options: RunCommandOptions): Promise<RunOutcome> {
@@ -84,8 +92,10 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
 
 async function runLoaded(loaded: LoadedScenario, options: RunCommandOptions): Promise<RunOutcome> {
   const { scenario } = loaded;
+  const params = options.params ?? {};
+  paramValues(scenario, params); // a param the scenario lacks, or out of its range: one line, before anything runs
   if (options.seed !== undefined) {
-    const result = runScenario(scenario, options.seed, { swarm: options.swarm });
+    const result = runScenario(scenario, options.seed, { swarm: options.swarm, params });
     const verdict = judge(scenario, [result]);
     const matches = runMatches(scenario.expect, result, true);
     const shown = prepareShown(loaded, result, options);
@@ -104,7 +114,7 @@ async function runLoaded(loaded: LoadedScenario, options: RunCommandOptions): Pr
   let search;
   try {
     search = await searchSeeds(runner, { file: resolve(loaded.path), scenario }, {
-      from, to, budgetMs: options.time, swarm: options.swarm, onProgress: progress?.update, signal: interrupt.signal,
+      from, to, budgetMs: options.time, swarm: options.swarm, params, onProgress: progress?.update, signal: interrupt.signal,
     });
   } finally {
     interrupt.dispose();
@@ -128,9 +138,10 @@ async function runLoaded(loaded: LoadedScenario, options: RunCommandOptions): Pr
 }
 
 /** Shrinks a violation (unless told not to) and replays the run to show, with its trace. */
-function prepareShown(loaded: LoadedScenario, found: RunResult, options: { shrink: boolean; trace?: string }): ShownRun {
-  const report = options.shrink && found.outcome === 'violation' ? shrink(loaded.scenario, found) : undefined;
-  const spec: RunSpec = report?.shrunk ?? specOf(found);
+function prepareShown(loaded: LoadedScenario, found: RunResult, options: { shrink: boolean; trace?: string; params?: Record<string, number> }): ShownRun {
+  const overrides = options.params && Object.keys(options.params).length > 0 ? { params: options.params } : {};
+  const report = options.shrink && found.outcome === 'violation' ? shrink(loaded.scenario, found, { overrides }) : undefined;
+  const spec: RunSpec = report?.shrunk ?? specOf(found, overrides);
   const events = report?.shrunkResult.stats.events ?? found.stats.events;
   const kept = events <= WHOLE_TRACE_LIMIT ? WHOLE_TRACE_LIMIT : TAIL_EVENTS;
   const { result, tailOnly } = traced(kept, options.trace, (trace) => runSpec(loaded.scenario, spec, { trace }));
@@ -285,6 +296,6 @@ function printExpectation(loaded: LoadedScenario, verdict: SearchVerdict, matche
   else if (!verdict.shown) console.log(chalk.red(`Expected: ${expected}, but no seed showed it. Search further (--seed-range, --time) or check the model.`));
   else console.log(chalk.red(`Not as expected: this scenario should be ${expected}.`));
   if (seed !== undefined) {
-    console.log(`Reproduce: ${chalk.bold(`npx sim run ${loaded.path} --seed ${seed}${options.swarm ? ' --swarm' : ''}`)}` + chalk.dim(`   (add --verbose for the whole trace, --trace run.jsonl to save it, --save run.json to keep the shrunk run as a replay file)`));
+    console.log(`Reproduce: ${chalk.bold(reproduce(loaded, seed, options))}` + chalk.dim(`   (add --verbose for the whole trace, --trace run.jsonl to save it, --save run.json to keep the shrunk run as a replay file)`));
   }
 }

@@ -8,6 +8,8 @@ export interface ChunkRequest {
   from: number;
   to: number;
   swarm: boolean;
+  /** Param values replacing the scenario's defaults (`sim run --param`). */
+  params?: Record<string, number>;
   /** Stop at the first seed that violates this property (seeds-to-violation measurements). */
   stopAt?: string;
 }
@@ -26,7 +28,7 @@ export type ChunkReply = { id: number; results: RunResult[] } | { id: number; fa
 export function runChunk(scenario: Scenario, request: Omit<ChunkRequest, 'id' | 'file'>): RunResult[] {
   const results: RunResult[] = [];
   for (let seed = request.from; seed <= request.to; seed++) {
-    const result = runScenario(scenario, seed, { swarm: request.swarm });
+    const result = runScenario(scenario, seed, { swarm: request.swarm, params: request.params });
     results.push(result);
     if (request.stopAt !== undefined && result.violation?.property === request.stopAt) break;
   }

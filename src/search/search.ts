@@ -9,6 +9,14 @@ export interface SearchPlan {
   /** Wall-clock budget in milliseconds: no new chunk starts once it is spent. */
   budgetMs?: number;
   swarm?: boolean;
+  /** Param values replacing the scenario's defaults, in every run. */
+  params?: Record<string, number>;
+  /**
+   * For a known-unsafe scenario: stop at the first seed that shows its expected
+   * violation (the seeds after it are not run, or not tallied if already running),
+   * so a CI check costs the seeds to the bug, not the scenario's whole budget.
+   */
+  stopAtExpected?: boolean;
   onProgress?(progress: SearchProgress): void;
   /** Every run, as its chunk finishes (not in seed order): for tests and measurements. */
   onResult?(result: RunResult): void;
@@ -44,7 +52,9 @@ export interface SearchOutcome {
  * lowest seeds, so the verdict and the lowest failing seed are the same whatever
  * the number of jobs, and memory stays flat however many seeds run.
  * With a time budget, chunks stop being handed out when it is spent and those
- * already out are finished: the seeds run are still one unbroken range.
+ * already out are finished: the seeds run are still one unbroken range. Chunks are
+ * folded in seed order, so stopping at the expected violation tallies exactly the
+ * seeds up to it, whatever the number of jobs.
  */
 export async function searchSeeds(pool: SeedRunner, located: LocatedScenario, plan: SearchPlan): Promise<SearchOutcome> {
   const tally = new Tally(located.scenario);
@@ -57,14 +67,30 @@ export async function searchSeeds(pool: SeedRunner, located: LocatedScenario, pl
   let failures = 0;
   let outOfTime = false;
   const timeUp = () => plan.budgetMs !== undefined && elapsed() >= plan.budgetMs;
-  const finished = (results: RunResult[]) => {
-    if (plan.signal?.aborted) return;
+  const expected = plan.stopAtExpected && located.scenario.expect !== 'safe' ? located.scenario.expect.violates : undefined;
+  /** The seed that showed the expected violation, once folded: nothing after it is handed out or tallied. */
+  let stoppedAt: number | undefined;
+  /** Finished chunks by first seed, waiting for the chunks before them. */
+  const waiting = new Map<number, RunResult[]>();
+  let unfolded = plan.from;
+  const fold = (results: RunResult[]) => {
     for (const result of results) {
+      if (stoppedAt !== undefined) return;
       tally.add(result);
       plan.onResult?.(result);
+      done++;
+      if (result.outcome !== 'ok') failures++;
+      if (expected !== undefined && result.violation?.property === expected) stoppedAt = result.seed;
     }
-    done += results.length;
-    failures += results.filter((r) => r.outcome !== 'ok').length;
+  };
+  const finished = (from: number, results: RunResult[]) => {
+    if (plan.signal?.aborted) return;
+    waiting.set(from, results);
+    for (let ready = waiting.get(unfolded); ready !== undefined; ready = waiting.get(unfolded)) {
+      waiting.delete(unfolded);
+      fold(ready);
+      unfolded += ready.length;
+    }
     plan.onProgress?.({ done, total: plan.to === undefined ? undefined : plan.to - plan.from + 1, failures, elapsedMs: elapsed() });
   };
   let runner = pool;
@@ -72,7 +98,7 @@ export async function searchSeeds(pool: SeedRunner, located: LocatedScenario, pl
     // Starting threads costs about WORKER_START_MS: run the first chunk here, and
     // start them only if the rest of the search would take long enough to repay it.
     const to = Math.min(last, next + size - 1);
-    finished(runChunk(located.scenario, { from: next, to, swarm: plan.swarm ?? false }));
+    finished(next, runChunk(located.scenario, { from: next, to, swarm: plan.swarm ?? false, params: plan.params }));
     next = to + 1;
     const left = plan.to === undefined ? (plan.budgetMs ?? 0) - elapsed() : ((last - to) * elapsed()) / done;
     if (left < WORKER_START_MS * 2) runner = inlineRunner;
@@ -89,11 +115,12 @@ export async function searchSeeds(pool: SeedRunner, located: LocatedScenario, pl
     // Two chunks per job, so a worker never waits for the main thread to hand it the next.
     while (next <= last || running.size > 0) {
       if (plan.signal?.aborted) break;
-      while (next <= last && running.size < runner.jobs * 2 && thrown.length === 0 && !(outOfTime ||= timeUp())) {
+      while (next <= last && stoppedAt === undefined && running.size < runner.jobs * 2 && thrown.length === 0 && !(outOfTime ||= timeUp())) {
         const index = chunkIndex++;
+        const from = next;
         const to = Math.min(last, next + size - 1);
-        const task = runner.run(located, { from: next, to, swarm: plan.swarm ?? false }).then(
-          (results) => finished(results),
+        const task = runner.run(located, { from, to, swarm: plan.swarm ?? false, params: plan.params }).then(
+          (results) => finished(from, results),
           (error: unknown) => void (thrown[index] = error),
         );
         const tracked: Promise<unknown> = task.finally(() => running.delete(tracked));
@@ -109,7 +136,7 @@ export async function searchSeeds(pool: SeedRunner, located: LocatedScenario, pl
     const interrupted = plan.signal?.aborted === true;
     const firstThrow = thrown.findIndex((error) => error !== undefined);
     if (firstThrow >= 0 && !interrupted) throw thrown[firstThrow];
-    return { tally, lastSeed: next - 1, outOfTime: outOfTime && next <= last, interrupted, elapsedMs: elapsed() };
+    return { tally, lastSeed: stoppedAt ?? next - 1, outOfTime: outOfTime && next <= last && stoppedAt === undefined, interrupted, elapsedMs: elapsed() };
   } finally {
     // One signal serves every scenario of a `sim check`: leave no listener behind on it.
     plan.signal?.removeEventListener('abort', onAbort);

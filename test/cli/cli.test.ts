@@ -20,6 +20,13 @@ describe('sim run', () => {
     expect(lines.at(-1)).toMatchObject({ kind: 'end', reason: 'violation' });
   });
 
+  it('runs every seed with a --param, shrinks from it, and carries it into the reproduce command', () => {
+    const { code, out } = sim('run', 'test/fixtures/heartbeat.ts', '--seeds', '3', '--param', 'clients=6');
+    expect(code).toBe(0);
+    expect(out).toContain('clients 6 → 1');
+    expect(out).toContain('Reproduce: npx sim run test/fixtures/heartbeat.ts --seed 1 --param clients=6');
+  });
+
   it('exits 1 when a safe scenario is found to fail', () => {
     const dir = mkdtempSync(join(root, 'scenarios', '.tmp-'));
     const file = join(dir, 'always-fails.ts');

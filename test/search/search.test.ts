@@ -24,6 +24,19 @@ async function search(runner: SeedRunner, plan: SearchPlan) {
 }
 
 describe('parallel seed search', () => {
+  test('stopping at the expected violation tallies exactly the seeds up to it, with 1 job and with 2 worker threads', async () => {
+    await onTwoWorkers.run(located, { from: 1, to: 1, swarm: false });
+    const plan = { from: 3, to: 400, stopAtExpected: true };
+    const one = await search(inThisThread, plan);
+    const two = await search(onTwoWorkers, plan);
+    const first = one.tally.verdict().shown!.seed;
+    expect(one.results.map((r) => r.seed)).toEqual(Array.from({ length: first - 2 }, (_, i) => i + 3));
+    expect(two.results).toEqual(one.results);
+    expect([one.lastSeed, two.lastSeed]).toEqual([first, first]);
+    expect(two.tally.verdict().summary).toBe(one.tally.verdict().summary);
+    expect(one.tally.verdict().summary).toBe(`1 of ${first - 2} seeds violate no-double-write; first: seed ${first}`);
+  });
+
   test('gives the same runs, verdict and lowest failing seed with 1 job and with 2 worker threads', async () => {
     // Start the workers first, so the search really uses them rather than running a short search here.
     await onTwoWorkers.run(located, { from: 1, to: 1, swarm: false });
