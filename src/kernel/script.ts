@@ -61,7 +61,7 @@ export function stepsOf<S extends { client: string }>(script: ReadonlyArray<S>, 
  * loop's generator, which is told each step's outcome so it can choose the next),
  * waits for the step's true time if it has one, and performs it.
  */
-export function* follow<Step extends { at?: Micros }, Outcome>(
+export function* follow<Step extends object, Outcome>(
   plan: Iterator<Step, void, Outcome> | Iterable<Step>,
   perform: (step: Step) => Generator<Effect, Outcome, any>,
 ): Workflow {
@@ -69,7 +69,8 @@ export function* follow<Step extends { at?: Micros }, Outcome>(
   let outcome: Outcome | undefined;
   for (let next = steps.next(outcome as Outcome); !next.done; next = steps.next(outcome as Outcome)) {
     const step = next.value;
-    if (step.at !== undefined) yield { kind: 'until', at: step.at };
+    const at = (step as { at?: Micros }).at; // a random loop's steps have none: each follows the previous one
+    if (at !== undefined) yield { kind: 'until', at };
     outcome = yield* perform(step);
   }
 }
