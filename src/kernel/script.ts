@@ -15,7 +15,7 @@ export type ScriptStep<Op extends { kind: string } = { kind: string }> = Op & { 
 export type Script<Op extends { kind: string } = { kind: string }> = ReadonlyArray<ScriptStep<Op>>;
 
 /** What a script is checked against before the run. */
-export interface ScriptRules {
+export interface ScriptRules<Op extends { kind: string }> {
   /** Names the script in messages: `lock script`. */
   what: string;
   /** The clients that follow a script. */
@@ -25,14 +25,14 @@ export interface ScriptRules {
   /** How long the run lasts: a step timed beyond it would never happen. */
   duration: Micros;
   /** Anything else wrong with one step (a missing key, an amount below 1), in a few words. */
-  problem?(step: ScriptStep): string | undefined;
+  problem?(step: ScriptStep<Op>): string | undefined;
 }
 
 /**
  * Throws a ConfigError for the first bad step: a client that does not exist, a kind
  * the client does not perform, a time outside the run, or what `rules.problem` finds.
  */
-export function checkScript(script: unknown, rules: ScriptRules): asserts script is Script {
+export function checkScript<Op extends { kind: string }>(script: unknown, rules: ScriptRules<Op>): asserts script is Script<Op> {
   if (!Array.isArray(script)) throw new ConfigError(`${rules.what}: a script is a list of steps { client, at?, kind, … }, not ${JSON.stringify(script)}`);
   for (const [i, step] of (script as unknown[]).entries()) {
     const problem = stepProblem(step, rules);
@@ -40,9 +40,9 @@ export function checkScript(script: unknown, rules: ScriptRules): asserts script
   }
 }
 
-function stepProblem(value: unknown, rules: ScriptRules): string | undefined {
+function stepProblem<Op extends { kind: string }>(value: unknown, rules: ScriptRules<Op>): string | undefined {
   if (typeof value !== 'object' || value === null) return `must be an object { client, at?, kind, … }, not ${JSON.stringify(value)}`;
-  const step = value as ScriptStep;
+  const step = value as ScriptStep<Op>;
   if (!rules.clients.includes(step.client)) return `no client '${step.client}' (clients: ${rules.clients.join(', ')})`;
   if (!rules.kinds.includes(step.kind)) return `${step.client} cannot '${step.kind}' (it can: ${rules.kinds.join(', ')})`;
   if (step.at !== undefined && !(Number.isSafeInteger(step.at) && step.at >= 0 && step.at <= rules.duration)) {

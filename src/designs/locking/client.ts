@@ -1,4 +1,4 @@
-import { call, checkScript, ConfigError, ms, sleep, stepsOf, type Micros, type NodeContext, type Params, type Script, type ScriptStep } from '../../kernel/index.js';
+import { call, checkScript, ConfigError, ms, sleep, stepsOf, type Micros, type NodeContext, type Params, type Script } from '../../kernel/index.js';
 import { lockFact } from './facts.js';
 import type { StorageReply, StorageWrite } from './storage.js';
 
@@ -59,12 +59,12 @@ export type LockScript = Script<LockOp>;
 
 /** Checks a lock script against the run's clients and duration: a ConfigError for the first bad step. */
 export function checkLockScript(script: LockScript, clients: readonly string[], duration: Micros): void {
-  checkScript(script, {
+  checkScript<LockOp>(script, {
     what: 'lock script',
     clients,
     kinds: ['acquire', 'write', 'release', 'wait'],
     duration,
-    problem: (step) => (step.kind === 'wait' && !isDuration((step as ScriptStep<LockOp> & { kind: 'wait' }).duration) ? 'a wait needs a "duration": microseconds, 0 or more' : undefined),
+    problem: (step) => (step.kind === 'wait' && !isDuration(step.duration) ? 'a wait needs a "duration": microseconds, 0 or more' : undefined),
   });
 }
 const isDuration = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
