@@ -45,7 +45,7 @@ const dropAppends = (from: string, to: string[], at: Micros, until: Micros): Fau
 
 /** The figure's faults and steering; `ending` is (d) or (e). */
 function timeline(ending: 'd' | 'e'): Fault[] {
-  return [
+  const faults: Fault[] = [
     ...FIGURE_8_SERVERS.map((node): Fault => ({ at: 0, kind: 'steer', node, action: 'hold-election-timer', duration: DURATION })),
     // (a)
     timeOut(ms(100), s1),
@@ -65,7 +65,8 @@ function timeline(ending: 'd' | 'e'): Fault[] {
     // (d) or (e): S5 is back at 2.1 s
     timeOut(ms(2200), s5),
     timeOut(ms(2300), s5),
-  ].sort((a, b) => a.at - b.at);
+  ];
+  return faults.sort((a, b) => a.at - b.at);
 }
 
 /** The entry every server holds at index 1 when the run starts: term 1. */
