@@ -123,8 +123,12 @@ export interface FaultKindSpec<F extends Fault> {
   /** One line, for the trace tail, the fault list and the diagrams. */
   describe(fault: F): string;
   marks(fault: F): FaultMark[];
-  /** Draws the rest of a fault from `random`; the order of the draws is part of every seed's schedule. */
-  draw(draw: FaultDraw): F;
+  /**
+   * Draws the rest of a fault from `random`; the order of the draws is part of every
+   * seed's schedule. None: the kind is only scripted (steering names actions only the
+   * scenario knows), and `mixProblem` refuses a mix that weighs it.
+   */
+  draw?(draw: FaultDraw): F;
   /** What a mix that may draw this kind lacks, if anything. */
   mixProblem(mix: FaultMix): string | undefined;
 }
@@ -341,9 +345,6 @@ export const FAULT_TABLE: { readonly [K in FaultKind]: FaultKindSpec<Extract<Fau
     end: (f) => (f.duration === undefined ? f.at : f.at + f.duration),
     describe: (f) => `steer ${f.node}: ${f.action}${f.duration === undefined ? '' : ` for ${formatDuration(f.duration)}`}`,
     marks: (f) => [{ node: f.node, effect: 'steer', label: f.action }],
-    draw: () => {
-      throw new Error('steering is scripted, never drawn (mixProblem refuses a mix that weighs it)');
-    },
     mixProblem: () => 'steer actions are scripted, never drawn: give steer weight 0 and list the actions in faults()',
   },
 };
