@@ -152,6 +152,7 @@ export async function runCli(args: readonly string[]): Promise<number> {
     .option('--swarm', 'swarm testing: each seed draws which kinds of fault occur and how intensely')
     .option('--param <name=value>', "set one of the scenario's params (repeatable), for example --param users=1000000", param)
     .option('--no-shrink', 'show a failing run as found, without shrinking it')
+    .option('--all-violations', 'keep the shown run going after its first breach and list every breach with its true time (the first decides the verdict; not shrunk)')
     .option('--save <file.json>', 'write the run shown (shrunk) as a replay file');
   showingOneRun(run, setExit, (file, options) => {
     const chosen = ['seed', 'seeds', 'seedRange'].filter((k) => options[k] !== undefined);

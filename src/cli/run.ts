@@ -34,6 +34,8 @@ export interface RunCommandOptions {
   verbose?: boolean;
   html?: string;
   diagram?: boolean;
+  /** Keep the shown run going after its first breach and list every breach (the first still decides). */
+  allViolations?: boolean;
 }
 
 /**
@@ -95,7 +97,7 @@ async function runLoaded(loaded: LoadedScenario, options: RunCommandOptions): Pr
   const params = options.params ?? {};
   paramValues(scenario, params); // a param the scenario lacks, or out of its range: one line, before anything runs
   if (options.seed !== undefined) {
-    const result = runScenario(scenario, options.seed, { swarm: options.swarm, params });
+    const result = runScenario(scenario, options.seed, { swarm: options.swarm, params, allViolations: options.allViolations });
     const verdict = judge(scenario, [result]);
     const matches = runMatches(scenario.expect, result, true);
     const shown = prepareShown(loaded, result, options);
@@ -138,13 +140,14 @@ async function runLoaded(loaded: LoadedScenario, options: RunCommandOptions): Pr
 }
 
 /** Shrinks a violation (unless told not to) and replays the run to show, with its trace. */
-function prepareShown(loaded: LoadedScenario, found: RunResult, options: { shrink: boolean; trace?: string; params?: Record<string, number> }): ShownRun {
+function prepareShown(loaded: LoadedScenario, found: RunResult, options: { shrink: boolean; trace?: string; params?: Record<string, number>; allViolations?: boolean }): ShownRun {
   const overrides = options.params && Object.keys(options.params).length > 0 ? { params: options.params } : {};
-  const report = options.shrink && found.outcome === 'violation' ? shrink(loaded.scenario, found, { overrides }) : undefined;
+  // Every breach is a story of the whole run: shrinking keeps only what the first one needs.
+  const report = options.shrink && !options.allViolations && found.outcome === 'violation' ? shrink(loaded.scenario, found, { overrides }) : undefined;
   const spec: RunSpec = report?.shrunk ?? specOf(found, overrides);
   const events = report?.shrunkResult.stats.events ?? found.stats.events;
   const kept = events <= WHOLE_TRACE_LIMIT ? WHOLE_TRACE_LIMIT : TAIL_EVENTS;
-  const { result, tailOnly } = traced(kept, options.trace, (trace) => runSpec(loaded.scenario, spec, { trace }));
+  const { result, tailOnly } = traced(kept, options.trace, (trace) => runSpec(loaded.scenario, spec, { trace, allViolations: options.allViolations }));
   return { scenarioPath: loaded.path, spec, result, shrink: report, subject: subjectOf(loaded), tailOnly, traceStreamed: options.trace !== undefined };
 }
 
@@ -235,6 +238,10 @@ function printRun(loaded: LoadedScenario, shown: ShownRun, options: PrintOptions
   console.log(chalk.bold(`\n${loaded.name} · seed ${result.seed}`) + chalk.dim(` — ${scenario.description}`));
   console.log(headline(loaded, shown));
   if (result.violation) console.log(`  ${result.violation.message}`);
+  if (result.violations) {
+    console.log(chalk.bold(`\nEvery breach (${result.violations.length}), by true time; the first decides the verdict:`));
+    for (const v of result.violations) console.log(`  ${formatTime(v.t)}  ${chalk.red(v.property)}: ${v.message}`);
+  }
   if (shown.shrink) console.log(shrinkSummary(scenario, shown.shrink));
   const overridden = Object.entries(shown.spec.overrides.params ?? {}).map(([name, value]) => `${name} = ${value}`);
   if (overridden.length > 0) console.log(chalk.dim(`  with ${overridden.join(', ')}`));
@@ -248,7 +255,8 @@ function printRun(loaded: LoadedScenario, shown: ShownRun, options: PrintOptions
     for (const e of trace) console.log('  ' + formatEvent(e));
   } else if (result.outcome !== 'ok') {
     const nodes = result.violation?.nodes ?? [];
-    const at = result.violation?.at;
+    // With every breach listed, the run went on: the tail still ends at the first.
+    const at = result.violation?.at ?? (result.violations ? result.violation?.t : undefined);
     const tail = traceTail(trace, nodes, options.tail, at);
     const upTo = at === undefined ? '' : ` up to ${formatTime(at)}, where it went wrong`;
     console.log(chalk.bold(`\nWhat led there: the last ${tail.length} events${nodes.length ? ` involving ${nodes.join(', ')}` : ''}${upTo}:`));

@@ -1,6 +1,8 @@
-import { RECOVER, SimEvent, type EventLoop, type Recovery } from './events.js';
+import { DELIVER, RECOVER, SimEvent, type EventLoop, type Recovery } from './events.js';
 import { faultEnd, type Fault, type FaultKind } from './fault.js';
 import { cutLinks } from './network.js';
+import type { Route } from './runtime.js';
+import type { Message } from './workflow.js';
 
 type FaultOf<K extends FaultKind> = Extract<Fault, { kind: K }>;
 
@@ -17,6 +19,26 @@ function cut(fault: FaultOf<'partition' | 'partition-oneway' | 'partition-bridge
   loop.network.cut(id, cutLinks(fault));
   return () => loop.network.heal(id);
 }
+
+/** A per-message fault in force, and the messages it holds back. */
+interface Interception {
+  fault: FaultOf<'drop-messages' | 'hold-messages'>;
+  held: Array<{ message: Message; route: Route }>;
+}
+
+/** The body's type, as a per-message fault's `types` names it: its `type` or its `op`. */
+function typeOf(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { type, op } = body as { type?: unknown; op?: unknown };
+  return type ?? op;
+}
+
+function intercept(fault: Interception['fault'], { interceptions }: FaultExecutor): Interception {
+  const interception: Interception = { fault, held: [] };
+  interceptions.push(interception);
+  return interception;
+}
+const stopIntercepting = (interception: Interception, { interceptions }: FaultExecutor) => void interceptions.splice(interceptions.indexOf(interception), 1);
 
 const EXECUTIONS: { [K in FaultKind]: Execution<K> } = {
   partition: cut,
@@ -75,6 +97,30 @@ const EXECUTIONS: { [K in FaultKind]: Execution<K> } = {
     loop.runtimeOf(fault.node).clock.setDrift(loop.trueTime, fault.ppm);
     return undefined;
   },
+  'drop-messages': (fault, faults) => {
+    const interception = intercept(fault, faults);
+    return () => stopIntercepting(interception, faults);
+  },
+  'hold-messages': (fault, faults) => {
+    const interception = intercept(fault, faults);
+    return () => {
+      stopIntercepting(interception, faults);
+      const released = fault.release === 'reversed' ? interception.held.reverse() : interception.held;
+      // Released at once, in the chosen order: events at one time happen in the order they were queued.
+      for (const { message, route } of released) faults.loop.enqueue(new SimEvent(faults.loop.trueTime, DELIVER, route.target, 0, message, route.link));
+    };
+  },
+  steer: (fault, { loop }) => {
+    const node = loop.runtimeOf(fault.node);
+    const acting = node.up && loop.trueTime >= node.pausedUntil;
+    if (acting) node.handlers.onSteer?.(fault.action, true);
+    if (fault.duration === undefined) return undefined;
+    node.steering.add(fault.action); // a node down now takes it when it restarts
+    return () => {
+      node.steering.delete(fault.action);
+      if (node.up) node.handlers.onSteer?.(fault.action, false);
+    };
+  },
 };
 
 /**
@@ -84,6 +130,8 @@ const EXECUTIONS: { [K in FaultKind]: Execution<K> } = {
 export class FaultExecutor {
   /** The degradations in force: every link gets the worst of each. */
   readonly degradations: Array<{ id: number; fault: FaultOf<'degrade'> }> = [];
+  /** The per-message faults in force, oldest first: the first that matches a message decides its fate. */
+  readonly interceptions: Interception[] = [];
   private lastId = 0;
 
   constructor(readonly loop: EventLoop) {}
@@ -103,6 +151,21 @@ export class FaultExecutor {
     undo();
     loop.record({ t: loop.trueTime, kind: 'recover', fault });
     loop.observe({ t: loop.trueTime, node: '', kind: 'recover', data: { fault } });
+  }
+
+  /**
+   * Whether a per-message fault takes this message (about to be sent on `route`): a
+   * drop loses it (traced as lost by `fault`), a hold keeps it until the fault ends.
+   */
+  intercepts(message: Message, route: Route): 'drop' | 'hold' | undefined {
+    for (const interception of this.interceptions) {
+      const { from, to, types } = interception.fault;
+      if ((from && !from.includes(message.from)) || (to && !to.includes(message.to)) || (types && !types.includes(typeOf(message.body) as string))) continue;
+      if (interception.fault.kind === 'drop-messages') return 'drop';
+      interception.held.push({ message, route });
+      return 'hold';
+    }
+    return undefined;
   }
 
   applyDegradations(): void {

@@ -36,7 +36,24 @@ export type Fault =
   /** The node's wall clock steps by `delta` (negative: backwards, as an NTP step). */
   | { at: Micros; kind: 'clock-jump'; node: string; delta: Micros }
   /** The node's clock runs fast (positive) or slow (negative) by `ppm`, an integer, from now on. */
-  | { at: Micros; kind: 'clock-drift'; node: string; ppm: number };
+  | { at: Micros; kind: 'clock-drift'; node: string; ppm: number }
+  /**
+   * Per-message faults (turmoil's hold and release): of the messages sent while the
+   * fault lasts, those matching its filter (each list left out matches anything;
+   * `types` is the body's `type` or `op`) are lost, or held back and all released when
+   * it ends, in the order they were sent or the reverse. Messages the network itself
+   * loses are lost anyway.
+   */
+  | { at: Micros; kind: 'drop-messages'; from?: string[]; to?: string[]; types?: string[]; duration: Micros }
+  | { at: Micros; kind: 'hold-messages'; from?: string[]; to?: string[]; types?: string[]; duration: Micros; release?: 'in-order' | 'reversed' }
+  /**
+   * Steering, not a failure: tells a node to take a control action its model offers
+   * (Raft: `time-out`, start an election now; `hold-election-timer`, for `duration`),
+   * as a published timeline says it happened. A node declares the actions it accepts
+   * (`steerable` in node.ts). A node that is down or paused at `at` does not take it
+   * then; a lasting action is taken whenever the node (re)starts while it lasts.
+   */
+  | { at: Micros; kind: 'steer'; node: string; action: string; duration?: Micros };
 
 export type FaultKind = Fault['kind'];
 
@@ -83,7 +100,7 @@ export interface FaultField<V> {
  */
 export interface FaultMark {
   node?: string;
-  effect: 'partition' | 'degrade' | 'pause' | 'crash' | 'clock';
+  effect: 'partition' | 'degrade' | 'pause' | 'crash' | 'clock' | 'message' | 'steer';
   side?: number;
   label: string;
 }
@@ -106,8 +123,12 @@ export interface FaultKindSpec<F extends Fault> {
   /** One line, for the trace tail, the fault list and the diagrams. */
   describe(fault: F): string;
   marks(fault: F): FaultMark[];
-  /** Draws the rest of a fault from `random`; the order of the draws is part of every seed's schedule. */
-  draw(draw: FaultDraw): F;
+  /**
+   * Draws the rest of a fault from `random`; the order of the draws is part of every
+   * seed's schedule. None: the kind is only scripted (steering names actions only the
+   * scenario knows), and `mixProblem` refuses a mix that weighs it.
+   */
+  draw?(draw: FaultDraw): F;
   /** What a mix that may draw this kind lacks, if anything. */
   mixProblem(mix: FaultMix): string | undefined;
 }
@@ -129,6 +150,18 @@ const share: FaultField<number> = {
 };
 const node: FaultField<string> = { expects: 'the name of a node', accepts: isNodeName, nodes: (id) => [id] };
 const nodeList: FaultField<string[]> = { expects: 'a non-empty list of node names', accepts: isNodeList, nodes: (ids) => ids };
+const nodeFilter: FaultField<string[]> = { ...nodeList, expects: 'a non-empty list of node names, or none (any node)', optional: true };
+const typeFilter: FaultField<string[]> = {
+  expects: "a non-empty list of message types (a body's type or op), or none (any message)",
+  accepts: isNodeList,
+  optional: true,
+};
+const releaseOrder: FaultField<'in-order' | 'reversed'> = {
+  expects: "'in-order' (as sent) or 'reversed', or none (in order)",
+  accepts: (v) => v === 'in-order' || v === 'reversed',
+  optional: true,
+};
+const action: FaultField<string> = { expects: 'the name of an action the node accepts', accepts: isNodeName };
 const groups: FaultField<string[][]> = {
   expects: 'two or more non-empty lists of node names',
   accepts: (v) => Array.isArray(v) && v.length >= 2 && v.every(isNodeList),
@@ -165,6 +198,16 @@ const splittableProblem = (mix: FaultMix, kind: FaultKind, least: number) => {
   const count = (mix.partitionable ?? mix.nodes).length;
   return count >= least ? undefined : `a ${kind} fault splits ${least} or more nodes, but "${field}" has ${count}: list more, or give ${kind} weight 0`;
 };
+/** Which messages a per-message fault matches, in words: `append from raft-1 to raft-3 raft-4`. */
+const filterText = (f: { from?: string[]; to?: string[]; types?: string[] }) =>
+  [f.types ? f.types.join(' ') : 'messages', f.from && `from ${f.from.join(' ')}`, f.to && `to ${f.to.join(' ')}`].filter(Boolean).join(' ');
+/** A drawn per-message fault: the messages one node sends. */
+const drawFilter = ({ random, mix }: FaultDraw) => ({ from: [random.pick(mix.nodes)] });
+const filterMarks = (f: { from?: string[]; to?: string[]; types?: string[] }, what: string): FaultMark[] =>
+  f.from || f.to
+    ? [...(f.from ?? []).map((n) => ({ node: n, effect: 'message' as const, label: `${what}: ${filterText(f)}` })),
+      ...(f.to ?? []).filter((n) => !f.from?.includes(n)).map((n) => ({ node: n, effect: 'message' as const, label: `${what}: ${filterText(f)}` }))]
+    : [{ effect: 'message', label: `${what}: ${filterText(f)}` }];
 const nodesProblem = (mix: FaultMix, kind: FaultKind) =>
   mix.nodes.length > 0 ? undefined : `a ${kind} fault needs a node from "nodes", which is empty: list the nodes it may hit, or give ${kind} weight 0`;
 
@@ -280,5 +323,28 @@ export const FAULT_TABLE: { readonly [K in FaultKind]: FaultKindSpec<Extract<Fau
     // Half the draws lose every unsynced write, half a random suffix of them.
     draw: ({ random, mix, at, duration }) => ({ at, kind: 'power-loss', nodes: [random.pick(mix.nodes)], lost: random.chance(0.5) ? 1 : random.float(), restartAfter: duration }),
     mixProblem: (mix) => nodesProblem(mix, 'power-loss'),
+  },
+  'drop-messages': {
+    fields: { from: nodeFilter, to: nodeFilter, types: typeFilter, duration: duration() },
+    end: afterDuration,
+    describe: (f) => `drop ${filterText(f)} for ${formatDuration(f.duration)}`,
+    marks: (f) => filterMarks(f, 'dropped'),
+    draw: (d) => ({ at: d.at, kind: 'drop-messages', ...drawFilter(d), duration: d.duration }),
+    mixProblem: (mix) => nodesProblem(mix, 'drop-messages'),
+  },
+  'hold-messages': {
+    fields: { from: nodeFilter, to: nodeFilter, types: typeFilter, duration: duration(), release: releaseOrder },
+    end: afterDuration,
+    describe: (f) => `hold ${filterText(f)} for ${formatDuration(f.duration)}, then release them${f.release === 'reversed' ? ' in reverse order' : ''}`,
+    marks: (f) => filterMarks(f, 'held'),
+    draw: (d) => ({ at: d.at, kind: 'hold-messages', ...drawFilter(d), duration: d.duration }),
+    mixProblem: (mix) => nodesProblem(mix, 'hold-messages'),
+  },
+  steer: {
+    fields: { node, action, duration: duration({ optional: true }) },
+    end: (f) => (f.duration === undefined ? f.at : f.at + f.duration),
+    describe: (f) => `steer ${f.node}: ${f.action}${f.duration === undefined ? '' : ` for ${formatDuration(f.duration)}`}`,
+    marks: (f) => [{ node: f.node, effect: 'steer', label: f.action }],
+    mixProblem: () => 'steer actions are scripted, never drawn: give steer weight 0 and list the actions in faults()',
   },
 };

@@ -7,6 +7,8 @@ export { MAX_CLOCK_JUMP, MAX_DRIFT_PPM, type Fault, type FaultKind, type FaultMa
 
 /** Every kind, in the table's order (the order a mix weighs them in). */
 export const FAULT_KINDS = Object.keys(FAULT_TABLE) as readonly FaultKind[];
+/** The kinds a `FaultMix` can draw: all but the scripted-only ones (steering). */
+export const DRAWN_KINDS = FAULT_KINDS.filter((kind) => FAULT_TABLE[kind].draw !== undefined);
 
 const entryOf = <F extends Fault>(fault: F): FaultKindSpec<F> => FAULT_TABLE[fault.kind] as unknown as FaultKindSpec<F>;
 const fieldsOf = (kind: FaultKind): Array<[string, FaultField<unknown>]> => Object.entries(FAULT_TABLE[kind].fields);
@@ -65,7 +67,7 @@ export interface FaultMix {
 
 /** Draws a fault schedule from the seed before the run: the run then executes plain data. */
 export function drawFaults(random: Random, mix: FaultMix): Fault[] {
-  const kinds = FAULT_KINDS.filter((k) => (mix.weights[k] ?? 0) > 0);
+  const kinds = DRAWN_KINDS.filter((k) => (mix.weights[k] ?? 0) > 0);
   if (kinds.length === 0) return [];
   const total = kinds.reduce((sum, k) => sum + mix.weights[k]!, 0);
   const pickKind = (): FaultKind => {
@@ -78,7 +80,7 @@ export function drawFaults(random: Random, mix: FaultMix): Fault[] {
   for (let n = between(mix.count); n > 0; n--) {
     const at = between(mix.window);
     const duration = between(mix.duration);
-    faults.push(FAULT_TABLE[pickKind()].draw({ random, mix, at, duration }));
+    faults.push(FAULT_TABLE[pickKind()].draw!({ random, mix, at, duration }));
   }
   return faults.sort((a, b) => a.at - b.at);
 }

@@ -12,3 +12,4 @@ export * from './simulation.js';
 export * from './scenario.js';
 export * from './swarm.js';
 export * from './verdict.js';
+export * from './script.js';

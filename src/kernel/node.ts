@@ -81,14 +81,28 @@ export interface NodeContext {
 export interface NodeHandlers<M = any> {
   onMessage?(msg: M, envelope: Envelope<M>): void;
   onTimer?(tag: any): void;
+  /** A `steer` fault: take `action` now (`active`), or stop a lasting one (not `active`). See `steerable`. */
+  onSteer?(action: string, active: boolean): void;
 }
+
+/**
+ * The control actions a model accepts from `steer` faults, each taken at once or
+ * lasting for the fault's duration: a scenario steering it to anything else is
+ * refused before the run.
+ */
+export type Steering = Readonly<Record<string, 'at-once' | 'lasting'>>;
 
 /**
  * A model builds a node's volatile state and handlers. It runs at start and again
  * on every restart, so everything it does not read back from `ctx.disk` is lost
  * in a crash.
  */
-export type NodeModel<M = any> = (ctx: NodeContext) => NodeHandlers<M> | void;
+export type NodeModel<M = any> = ((ctx: NodeContext) => NodeHandlers<M> | void) & { readonly steering?: Steering };
+
+/** A model that accepts these steering actions (its handlers' `onSteer` takes them). */
+export function steerable<M>(model: (ctx: NodeContext) => NodeHandlers<M>, steering: Steering): NodeModel<M> {
+  return Object.assign(model, { steering });
+}
 
 export interface NodeOptions {
   /** Initial wall-clock offset from true time. */
@@ -96,6 +110,9 @@ export interface NodeOptions {
   /** Initial clock drift in parts per million. */
   clockDriftPpm?: number;
 }
+
+/** What a node's disk holds when the run starts, key by key (a scenario's `disk`). */
+export type DiskContents = Readonly<Record<string, unknown>>;
 
 export type Reply<R = any> = { ok: true; from: string; body: R } | { ok: false; from: string };
 
@@ -106,7 +123,13 @@ export type Reply<R = any> = { ok: true; from: string; body: R } | { ok: false; 
  */
 export type Effect =
   | { kind: 'sleep'; duration: Micros }
-  | { kind: 'call'; requests: Array<{ to: string; body: unknown }>; timeout: Micros };
+  | { kind: 'call'; requests: Array<{ to: string; body: unknown }>; timeout: Micros }
+  /**
+   * Waits until true time `at` (at once if it has passed): a script's cue, given by
+   * the scenario (`follow` in script.ts). The node learns nothing of true time from
+   * it; models time their own waits with `sleep`, on their own clocks.
+   */
+  | { kind: 'until'; at: Micros };
 
 export type Workflow = Generator<Effect, void, any>;
 

@@ -2,7 +2,7 @@ import { freeze } from 'immer';
 import type { LocalClock } from './clock.js';
 import { SimEvent, TIMER, type EventLoop } from './events.js';
 import type { Link } from './network.js';
-import type { Disk, NodeContext, NodeHandlers, NodeModel } from './node.js';
+import type { Disk, DiskContents, NodeContext, NodeHandlers, NodeModel } from './node.js';
 import type { Random } from './random.js';
 import type { Micros } from './time.js';
 import { CALL, step, type Message } from './workflow.js';
@@ -22,6 +22,8 @@ export class NodeRuntime {
   readonly routes = new Map<string, Route>();
   /** Writes since the last sync, oldest first, each with what it replaced: a power loss undoes a suffix of them. */
   readonly unsynced: Array<{ key: string; had: boolean; prior: unknown }> = [];
+  /** Lasting steering actions in force: taken again when the node restarts. */
+  readonly steering = new Set<string>();
   readonly context: NodeContext;
 
   constructor(
@@ -37,6 +39,12 @@ export class NodeRuntime {
   /** Runs the model: at the start, and again at every restart. */
   boot(): void {
     this.handlers = this.model(this.context) ?? {};
+    for (const action of this.steering) this.handlers.onSteer?.(action, true);
+  }
+
+  /** Starts the disk with `contents`, as synced writes. */
+  fillDisk(contents: DiskContents): void {
+    for (const [key, value] of Object.entries(contents)) this.disk.set(key, freeze(value, true));
   }
 
   /** Stops the node: volatile state, pending calls and every scheduled timer and workflow are lost; the disk stays. */

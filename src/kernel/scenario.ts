@@ -1,5 +1,6 @@
 import { drawFaults, validateFaultMix, type Fault, type FaultMix } from './fault.js';
 import { linkProfileProblems, type LinkProfile } from './network.js';
+import type { DiskContents } from './node.js';
 import type { Fact } from './property.js';
 import type { Random } from './random.js';
 import { ConfigError, ModelError } from './errors.js';
@@ -71,6 +72,12 @@ export interface ScenarioSpec<K extends string = string> {
    * or `sim check` fails it; `sim check --coverage` shows what reached what.
    */
   exempt?: Record<string, string>;
+  /**
+   * What nodes' disks hold when the run starts, by node and key (a lock service whose
+   * last fencing token is 32, a Raft server's term and log): a published story's
+   * starting state, read by the models as they read their own writes.
+   */
+  disk?: Readonly<Record<string, DiskContents>>;
   /** A fresh collector per run, fed every fact; its rendering is the run's one-line `summary`. */
   summary?: (params: Params<K>) => { collect(fact: Fact): void; render(): string };
 }
@@ -82,7 +89,7 @@ export interface Scenario extends ScenarioSpec {
   readonly seeds: number;
 }
 
-const SPEC_FIELDS = ['description', 'expect', 'duration', 'seeds', 'maxEvents', 'network', 'params', 'build', 'faults', 'faultMix', 'summary', 'requires', 'exempt'];
+const SPEC_FIELDS = ['description', 'expect', 'duration', 'seeds', 'maxEvents', 'network', 'params', 'build', 'faults', 'faultMix', 'disk', 'summary', 'requires', 'exempt'];
 
 export function defineScenario<K extends string = string>(spec: ScenarioSpec<K>): Scenario {
   const problems: string[] = [];
@@ -104,6 +111,8 @@ export function defineScenario<K extends string = string>(spec: ScenarioSpec<K>)
     problems.push('exempt must map each exempt role to the reason it is exempt');
   }
   if (spec.requires !== undefined && !(Array.isArray(spec.requires) && spec.requires.every((p) => typeof p === 'string' && p !== ''))) problems.push('requires must be a list of probe names');
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (spec.disk !== undefined && !(isObject(spec.disk) && Object.values(spec.disk).every(isObject))) problems.push("disk must map node names to their disk's contents: { lock: { 'last-token': 32 } }");
   if (spec.faults !== undefined && spec.faultMix !== undefined) problems.push('give either faults or faultMix, not both');
   if (spec.faultMix !== undefined && typeof spec.faultMix !== 'function' && typeof spec.faultMix !== 'object') problems.push('faultMix must be a FaultMix or a function returning one');
   if (spec.params !== undefined && (typeof spec.params !== 'object' || spec.params === null)) problems.push('params must be an object of { default, shrinkTo?, max? }');
@@ -163,6 +172,8 @@ export interface RunOptions extends Overrides {
   trace?: boolean | TraceRecorder;
   /** Replaces the scenario's own schedule (replay files, shrinking). */
   faults?: Fault[];
+  /** Keep running after the first breach and list them all (`RunResult.violations`). */
+  allViolations?: boolean;
   /**
    * Swarm testing: the seed first draws which kinds of fault are enabled and how
    * intense they are (from its `swarm` stream), then the schedule as usual.
@@ -185,8 +196,8 @@ export interface RunSpec {
 export const specOf = (result: RunResult, overrides: Overrides = {}): RunSpec => ({ seed: result.seed, faults: result.faults, overrides });
 
 /** Runs exactly the run a spec describes. */
-export function runSpec(scenario: Scenario, spec: RunSpec, options: { trace?: boolean | TraceRecorder } = {}): RunResult {
-  return runScenario(scenario, spec.seed, { faults: spec.faults, ...spec.overrides, trace: options.trace });
+export function runSpec(scenario: Scenario, spec: RunSpec, options: { trace?: boolean | TraceRecorder; allViolations?: boolean } = {}): RunResult {
+  return runScenario(scenario, spec.seed, { faults: spec.faults, ...spec.overrides, ...options });
 }
 
 /** The scenario's params: defaults, with `overrides` applied; unknown names are a ConfigError. */
@@ -210,18 +221,20 @@ export function paramValues(scenario: Scenario, overrides: Record<string, number
 
 /** One run: a pure function of the scenario, the seed, the fault schedule and the overrides. */
 export function runScenario(scenario: Scenario, seed: number, options: RunOptions = {}): RunResult {
-  const sim = new Simulation({ seed, network: scenario.network, trace: options.trace, maxEvents: scenario.maxEvents });
+  const duration = options.duration ?? scenario.duration;
+  const sim = new Simulation({ seed, network: scenario.network, trace: options.trace, maxEvents: scenario.maxEvents, duration, allViolations: options.allViolations });
   const params = paramValues(scenario, options.params);
   const collector = scenario.summary?.(params);
   // Registered before the scenario's properties, so it sees every fact, the breaching one included.
   if (collector) sim.property({ name: 'summary', observe: (fact) => void collector.collect(fact) });
   buildSystem(scenario, sim, params, seed);
+  if (scenario.disk) sim.fillDisks(scenario.disk);
   if (scenario.expect !== 'safe' && !sim.propertyNames.includes(scenario.expect.violates)) {
     const checked = sim.propertyNames.filter((name) => name !== 'summary');
     throw new ConfigError(`expect: { violates: '${scenario.expect.violates}' } names no property this scenario checks (it checks ${checked.join(', ') || 'none'})`);
   }
   sim.schedule(options.faults ?? drawSchedule(scenario, sim, params, options.swarm === true));
-  const result = sim.run(options.duration ?? scenario.duration);
+  const result = sim.run(duration);
   result.summary = collector?.render();
   // The collector rides on the property mechanism but judges nothing: it is not counted as one.
   if (collector) delete result.factsSeen.summary;

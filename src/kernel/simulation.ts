@@ -4,7 +4,7 @@ import { CALL_TIMEOUT, DELIVER, FAULT, RECOVER, scheduledInThePast, SimEvent, TI
 import { FaultExecutor } from './fault-execution.js';
 import { faultEnd, validateFaults, type Fault } from './fault.js';
 import { DEFAULT_LINK, linkProfileProblems, Network, type LinkProfile } from './network.js';
-import type { Envelope, NodeModel, NodeOptions } from './node.js';
+import type { DiskContents, Envelope, NodeModel, NodeOptions } from './node.js';
 import type { Breach, Fact, Property, Violation } from './property.js';
 import { EventQueue } from './queue.js';
 import { Random, RandomSource } from './random.js';
@@ -20,6 +20,10 @@ export interface SimulationOptions {
   trace?: boolean | TraceRecorder;
   /** Stop with a `budget` outcome after this many events: a hang or livelock is a finding too. */
   maxEvents?: number;
+  /** How long the run will last, for checking scripted steps and steering against it (default: unbounded). */
+  duration?: Micros;
+  /** Keep running after the first breach and list every breach (`RunResult.violations`); the first still decides the verdict. */
+  allViolations?: boolean;
 }
 
 export interface RunStats {
@@ -35,6 +39,8 @@ export interface RunResult {
   seed: number;
   outcome: Outcome;
   violation: Violation | undefined;
+  /** With `allViolations`: every breach, in the order they happened (the first is `violation`). */
+  violations?: Violation[];
   endTime: Micros;
   stats: RunStats;
   faults: Fault[];
@@ -57,6 +63,8 @@ export interface World {
   stream(name: string): Random;
   link(from: string, to: string, profile: Partial<LinkProfile>): void;
   readonly nodeIds: readonly string[];
+  /** How long the run lasts: a scripted step or steering action timed beyond it is refused. */
+  readonly duration: Micros;
 }
 
 /** A property, and how many facts it has been handed (`RunResult.factsSeen`). */
@@ -91,6 +99,7 @@ export class Simulation implements World, EventLoop {
   private nextMessageId = 1;
   private started = false;
   private violation: Violation | undefined;
+  private readonly violations: Violation[] = [];
   private stopReason: EndReason | undefined;
   readonly stats: RunStats = { events: 0, delivered: 0, dropped: 0, facts: 0 };
 
@@ -99,6 +108,10 @@ export class Simulation implements World, EventLoop {
     this.network = new Network(this.random, { ...DEFAULT_LINK, ...options.network });
     this.maxEvents = options.maxEvents ?? 20_000_000;
     this.trace = options.trace === true ? [] : options.trace || undefined;
+  }
+
+  get duration(): Micros {
+    return this.options.duration ?? Number.MAX_SAFE_INTEGER;
   }
 
   get nodeIds(): readonly string[] {
@@ -138,13 +151,38 @@ export class Simulation implements World, EventLoop {
     this.network.setLink(from, to, profile);
   }
 
+  /** Starts nodes' disks with what a scenario's `disk` says they hold (before the run). */
+  fillDisks(disks: Readonly<Record<string, DiskContents>>): void {
+    for (const [id, contents] of Object.entries(disks)) {
+      const node = this.nodes.get(id);
+      if (node === undefined) throw new ConfigError(`disk: the scenario has no node '${id}' (it has ${this.nodeIds.join(', ')})`);
+      node.fillDisk(contents);
+    }
+  }
+
   /** Queues faults to be executed at their true times. */
   schedule(faults: readonly Fault[]): void {
     validateFaults(faults, this.nodeIds);
+    faults.forEach((fault, i) => {
+      const problem = fault.kind === 'steer' ? this.steeringProblem(fault) : undefined;
+      if (problem) throw new ConfigError(`invalid fault schedule: fault ${i + 1}: ${problem}`);
+    });
     for (const fault of faults) {
       this.faults.push(fault);
       this.enqueue(new SimEvent(fault.at, FAULT, undefined, 0, fault));
     }
+  }
+
+  /** What is wrong with a steering action for this run: a node that does not accept it, or a time beyond the run. */
+  private steeringProblem(fault: Extract<Fault, { kind: 'steer' }>): string | undefined {
+    const steering = this.nodes.get(fault.node)!.model.steering ?? {};
+    const accepted = Object.keys(steering);
+    const how = steering[fault.action];
+    if (how === undefined) return `node ${fault.node} cannot be steered to '${fault.action}' (${accepted.length ? `it accepts ${accepted.join(', ')}` : 'its model accepts no steering'})`;
+    if (how === 'lasting' && fault.duration === undefined) return `'${fault.action}' lasts a while: give the steer fault a duration`;
+    if (how === 'at-once' && fault.duration !== undefined) return `'${fault.action}' happens at once: give the steer fault no duration`;
+    if (fault.at > this.duration) return `steering '${fault.action}' at ${fault.at} µs is beyond the run (${this.duration} µs)`;
+    return undefined;
   }
 
   /** Runs until true time `until`, a violation, or the event budget; whichever comes first. */
@@ -173,6 +211,7 @@ export class Simulation implements World, EventLoop {
       seed: this.options.seed,
       outcome: this.violation ? 'violation' : this.stopReason === 'budget' ? 'budget' : 'ok',
       violation: this.violation,
+      ...(this.options.allViolations ? { violations: this.violations } : {}),
       endTime: this.now,
       stats: this.stats,
       faults: this.faults,
@@ -221,7 +260,8 @@ export class Simulation implements World, EventLoop {
     const faultsOverAt = this.faults.reduce((latest, f) => Math.max(latest, faultEnd(f) ?? f.at), 0);
     for (const { property } of this.watchers) {
       const breach = property.finish?.({ t: this.now, faultsOverAt });
-      if (breach) return this.breached(property, breach);
+      if (breach) this.breached(property, breach);
+      if (this.stoppedByBreach()) return;
     }
   }
 
@@ -289,6 +329,11 @@ export class Simulation implements World, EventLoop {
       return envelope;
     }
     const duplicateDelay = routing.duplicateDelay;
+    if (this.faultExecutor.interceptions.length > 0) {
+      const taken = this.faultExecutor.intercepts(envelope, route);
+      if (taken === 'drop') this.drop(envelope, 'fault');
+      if (taken !== undefined) return envelope;
+    }
     this.enqueue(new SimEvent(this.now + routing.delay, DELIVER, route.target, 0, envelope, route.link));
     if (duplicateDelay !== undefined) this.enqueue(new SimEvent(this.now + duplicateDelay, DELIVER, route.target, 0, envelope, route.link));
     return envelope;
@@ -315,13 +360,14 @@ export class Simulation implements World, EventLoop {
   }
 
   observe(fact: Fact): void {
-    if (this.violation) return;
+    if (this.stoppedByBreach()) return;
     const watching = this.watchersOf.get(fact.kind) ?? this.watchersOfKind(fact.kind);
     for (let i = 0; i < watching.length; i++) {
       const watcher = watching[i]!;
       watcher.seen++;
       const breach = watcher.property.observe!(fact);
-      if (breach) return this.breached(watcher.property, breach);
+      if (breach) this.breached(watcher.property, breach);
+      if (this.stoppedByBreach()) return;
     }
   }
 
@@ -331,10 +377,17 @@ export class Simulation implements World, EventLoop {
     return watching;
   }
 
+  /** A breach stops the run, unless every breach is to be listed. */
+  private stoppedByBreach(): boolean {
+    return this.stopReason === 'violation';
+  }
+
   private breached(property: Property, breach: Breach): void {
-    this.violation = { property: property.name, message: breach.message, t: this.now, nodes: breach.nodes ?? [] };
-    if (breach.at !== undefined) this.violation.at = breach.at;
-    this.stopReason = 'violation';
+    const violation: Violation = { property: property.name, message: breach.message, t: this.now, nodes: breach.nodes ?? [] };
+    if (breach.at !== undefined) violation.at = breach.at;
+    this.violation ??= violation;
+    if (this.options.allViolations) this.violations.push(violation);
+    else this.stopReason = 'violation';
     this.record({ t: this.now, kind: 'violation', property: property.name, message: breach.message, nodes: breach.nodes ?? [] });
   }
 

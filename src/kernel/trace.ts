@@ -20,7 +20,8 @@ export type TraceEvent =
   | { t: Micros; kind: 'violation'; property: string; message: string; nodes: string[] }
   | { t: Micros; kind: 'end'; reason: EndReason };
 
-export type DropReason = 'partition' | 'loss' | 'crashed' | 'unknown-node';
+/** `fault`: a `drop-messages` fault matched it. */
+export type DropReason = 'partition' | 'loss' | 'crashed' | 'unknown-node' | 'fault';
 export type EndReason = 'time-up' | 'violation' | 'budget' | 'idle';
 export type TraceKind = TraceEvent['kind'];
 

@@ -69,6 +69,11 @@ export function step(loop: EventLoop, node: NodeRuntime, workflow: Workflow, val
     loop.enqueue(new SimEvent(loop.trueTime + node.clock.trueDuration(effect.duration), WAKE, node, node.incarnation, workflow));
     return;
   }
+  if (effect.kind === 'until') {
+    if (effect.at <= loop.trueTime) return step(loop, node, workflow, undefined);
+    loop.enqueue(new SimEvent(effect.at, WAKE, node, node.incarnation, workflow));
+    return;
+  }
   const requests = effect.requests;
   if (requests.length === 0) return step(loop, node, workflow, []);
   const timeout = new SimEvent(loop.trueTime + node.clock.trueDuration(effect.timeout), CALL_TIMEOUT, node, node.incarnation, undefined);

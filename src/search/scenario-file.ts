@@ -42,13 +42,17 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
   return { name: basename(absolute).replace(/\.[cm]?[jt]s$/, ''), path: shown, scenario: module.default };
 }
 
-/** Every scenario file in a folder, by name. */
+/**
+ * Every scenario file in a folder, by name, then those of each subfolder (the
+ * gallery of published stories, `scenarios/published/`), so a new folder's
+ * scenarios come after every existing one.
+ */
 export function scenarioFiles(folder: string): string[] {
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new ScenarioFileError(`no scenario folder at ${folder}`);
-  return readdirSync(folder)
-    .filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))
-    .sort()
-    .map((f) => join(folder, f));
+  const entries = readdirSync(folder).sort();
+  const files = entries.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts')).map((f) => join(folder, f));
+  const subfolders = entries.map((f) => join(folder, f)).filter((path) => statSync(path).isDirectory());
+  return [...files, ...subfolders.flatMap(scenarioFiles)];
 }
 
 /** The first lines of an error's message, trimmed: enough to say what went wrong in one line. */

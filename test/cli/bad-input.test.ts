@@ -67,6 +67,28 @@ type Row = [label: string, args: () => string[], code: number, fragment: string 
 const fault = (f: string) => scenario({ faults: `[${f}]` });
 const run = (path: string, ...more: string[]) => ['run', path, '--seed', '1', '-q', ...more];
 
+/** A published-story scenario on the lease lock whose clients follow `script` (a JS list). */
+function leaseScript(script: string): string {
+  const system = relative(dir, join(root, 'src/designs/lease-lock/system.js'));
+  return file('story.ts', `
+import { defineScenario, seconds } from '${kernel}';
+import { leaseLockSystem } from '${system}';
+export default defineScenario({ description: 'a story', expect: 'safe', seeds: 1, ...leaseLockSystem({ fencing: true, script: ${script} }) });
+`);
+}
+
+/** A scenario with one node that accepts the steering action 'nap' (lasting) and these faults. */
+function steered(faults: string): string {
+  return file('steered.ts', `
+import { defineScenario, ms, seconds, steerable } from '${kernel}';
+export default defineScenario({
+  description: 'a steered node', expect: 'safe', duration: seconds(2), seeds: 1,
+  build(world) { world.node('s', steerable(() => ({}), { nap: 'lasting' })); world.node('b', () => ({})); },
+  faults: () => ${faults},
+});
+`);
+}
+
 const rows: Row[] = [
   // The command line itself.
   ['unknown command', () => ['nope'], 2, "unknown command 'nope'"],
@@ -192,6 +214,22 @@ const rows: Row[] = [
   ['a fault mix with a reversed window', () => run(scenario({ fields: "faultMix: { count: [1, 2], window: [ms(100), 0], weights: { pause: 1 }, nodes: ['a'], duration: [ms(1), ms(2)] }," })), 2, /window/],
   ['a fault mix with a negative weight', () => run(scenario({ fields: "faultMix: { count: [1, 2], window: [0, ms(100)], weights: { pause: -1 }, nodes: ['a'], duration: [ms(1), ms(2)] }," })), 2, /weight|pause/],
   ['a fault mix naming a missing node', () => run(scenario({ fields: "faultMix: { count: [1, 2], window: [0, ms(100)], weights: { pause: 1 }, nodes: ['zz'], duration: [ms(1), ms(2)] }," })), 2, /zz/],
+
+  // Scripts, steering, per-message faults and starting disks (published stories typed in).
+  ['a script step for a client that does not exist', () => run(leaseScript("[{ client: 'client-9', at: 0, kind: 'acquire' }]")), 2, "no client 'client-9'"],
+  ['a script step beyond the run', () => run(leaseScript("[{ client: 'client-1', at: seconds(600), kind: 'acquire' }]")), 2, /"at" must be a true time within the run/],
+  ['a script step the client cannot perform', () => run(leaseScript("[{ client: 'client-1', kind: 'dance' }]")), 2, "client-1 cannot 'dance'"],
+  ['a scripted wait without a duration', () => run(leaseScript("[{ client: 'client-1', kind: 'wait' }]")), 2, 'a wait needs a "duration"'],
+  ['a script that is not a list', () => run(leaseScript("'acquire'")), 2, 'a script is a list of steps'],
+  ['steering to an action the model does not offer', () => run(steered("[{ at: 0, kind: 'steer', node: 's', action: 'time-out' }]")), 2, "node s cannot be steered to 'time-out' (it accepts nap)"],
+  ['steering a node whose model takes no steering', () => run(steered("[{ at: 0, kind: 'steer', node: 'b', action: 'nap', duration: ms(5) }]")), 2, 'its model accepts no steering'],
+  ['steering a node that does not exist', () => run(steered("[{ at: 0, kind: 'steer', node: 'zz', action: 'nap', duration: ms(5) }]")), 2, /zz/],
+  ['steering beyond the run', () => run(steered("[{ at: seconds(5), kind: 'steer', node: 's', action: 'nap', duration: ms(5) }]")), 2, 'is beyond the run'],
+  ['a lasting steering action without a duration', () => run(steered("[{ at: 0, kind: 'steer', node: 's', action: 'nap' }]")), 2, 'give the steer fault a duration'],
+  ['held messages released in an unknown order', () => run(fault("{ at: 0, kind: 'hold-messages', from: ['a'], duration: ms(5), release: 'random' }")), 2, /release/],
+  ['dropped messages filtered by an empty list', () => run(fault("{ at: 0, kind: 'drop-messages', to: [], duration: ms(5) }")), 2, /"to"/],
+  ['a starting disk for a node that does not exist', () => run(scenario({ fields: "disk: { zz: { term: 1 } }," })), 2, "disk: the scenario has no node 'zz'"],
+  ['a starting disk that is not an object', () => run(scenario({ fields: 'disk: 5,' })), 2, 'disk must map node names'],
 
   // Replay files.
   ['no replay file', () => ['replay', 'no/such/replay.json'], 2, 'cannot read the replay file no/such/replay.json'],

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { call, ConfigError, drawFaults, FAULT_KINDS, ms, seconds, Simulation, sleep, type Fault, type NodeModel } from '../../src/kernel/index.js';
+import { call, ConfigError, drawFaults, DRAWN_KINDS, ms, seconds, Simulation, sleep, type Fault, type NodeModel } from '../../src/kernel/index.js';
 
 /** A node that talks to its peers, sets timers and runs a workflow: every kind of event a node schedules. */
 const chatty =
@@ -45,7 +45,7 @@ describe('true time', () => {
       const nodes = ['n1', 'n2', 'n3', 'n4'];
       const sim = new Simulation({ seed, trace: true, maxEvents: 100_000, network: { latency: { min: minLatency, max: minLatency + ms(5) } } });
       for (const id of nodes) sim.node(id, chatty(nodes.filter((n) => n !== id)));
-      const weights = Object.fromEntries(FAULT_KINDS.map((k) => [k, 1]));
+      const weights = Object.fromEntries(DRAWN_KINDS.map((k) => [k, 1]));
       const mix = { count: [count, count] as [number, number], window: [0, seconds(2)] as [number, number], weights, nodes, duration: [0, seconds(1)] as [number, number], maxJump: seconds(1), maxDriftPpm: wildDrift ? 2_000_000 : 100_000 };
       let times: number[];
       try {

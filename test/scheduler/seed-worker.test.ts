@@ -18,7 +18,7 @@ function stepsOf(outcome: 'ok' | 'retryable' | 'fatal', task: Partial<TaskRecord
   const run = seedProcessTask(ctx, options, record, 'worker-1.1.1');
   let next = run.next();
   while (!next.done) {
-    const effect = next.value as Effect;
+    const effect = next.value as Exclude<Effect, { kind: 'until' }>; // the seed worker follows no script
     if (effect.kind === 'sleep') {
       now += effect.duration;
       steps.push(`sleep ${effect.duration}`);

@@ -1,11 +1,16 @@
-import { call, ConfigError, ms, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
-import { checkWorkTime, criticalSection, type LockClientOptions } from '../locking/client.js';
+import { call, ConfigError, follow, ms, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
+import { checkWorkTime, enter, leave, planOf, writeToStorage, type LockClientOptions, type LockOp, type LockScript } from '../locking/client.js';
 import type { LeaseReply } from './server.js';
 
 export interface LeaseClientOptions extends LockClientOptions {
   lockServer: string;
-  /** The textbook renews every 10 s on a 30 s lease: a third of the TTL. */
-  renewEvery: Micros;
+  /**
+   * The textbook renews every 10 s on a 30 s lease: a third of the TTL. `never`: the
+   * client does not renew (Kleppmann's example: the lease simply runs out).
+   */
+  renewEvery: Micros | 'never';
+  /** Steps typed in instead of the random loop (see `LockOp`). */
+  script?: LockScript;
 }
 
 /** How long a client waits before asking again for a lease another client holds. */
@@ -19,35 +24,60 @@ const RETRY_EVERY = ms(100);
  */
 export function leaseClient(options: LeaseClientOptions): NodeModel {
   checkWorkTime(options.work, options.ttl);
-  if (!(options.renewEvery > 0 && options.renewEvery < options.ttl)) throw new ConfigError('renewEvery must be positive and shorter than the TTL');
+  const { renewEvery } = options;
+  if (renewEvery !== 'never' && !(renewEvery > 0 && renewEvery < options.ttl)) throw new ConfigError('renewEvery must be positive and shorter than the TTL');
   return (ctx) => {
     const { resource, lockServer } = options;
     let held: number | undefined;
-    function* renewals(token: number) {
+    function* renewals(token: number, every: Micros) {
       while (held === token) {
-        yield* sleep(options.renewEvery);
+        yield* sleep(every);
         if (held !== token) return;
         const renewed = yield* call<LeaseReply>(lockServer, { op: 'renew', resource, client: ctx.id, token, ttl: options.ttl }, options.timeout);
         if (renewed.ok && renewed.body.op === 'renew' && !renewed.body.ok) ctx.log(`renewal of token ${token} refused`);
       }
     }
-    ctx.spawn(
-      (function* loop() {
-        for (;;) {
+    /** The random loop, as steps: acquire until granted, work, write, release, rest. */
+    function* randomLoop(): Generator<LockOp, void, boolean | undefined> {
+      for (;;) {
+        if (!(yield { kind: 'acquire' })) {
+          yield { kind: 'wait', duration: RETRY_EVERY };
+          continue;
+        }
+        yield { kind: 'wait', duration: ctx.random.int(options.work.min, options.work.max) };
+        yield { kind: 'write' };
+        yield { kind: 'release' };
+        yield { kind: 'wait', duration: ctx.random.int(ms(10), ms(50)) };
+      }
+    }
+    function* perform(step: LockOp) {
+      switch (step.kind) {
+        case 'acquire': {
           const acquired = yield* call<LeaseReply>(lockServer, { op: 'acquire', resource, client: ctx.id, ttl: options.ttl }, options.timeout);
-          if (!acquired.ok || acquired.body.op !== 'acquire' || !acquired.body.granted) {
-            yield* sleep(RETRY_EVERY);
-            continue;
-          }
+          if (!acquired.ok || acquired.body.op !== 'acquire' || !acquired.body.granted) return false;
           const token = acquired.body.token;
           held = token;
-          ctx.spawn(renewals(token));
-          yield* criticalSection(ctx, { ...options, token });
+          if (renewEvery !== 'never') ctx.spawn(renewals(token, renewEvery));
+          enter(ctx, resource, token);
+          return true;
+        }
+        case 'wait':
+          yield* sleep(step.duration);
+          return undefined;
+        case 'write':
+          if (held === undefined) ctx.log('holds no lease: not writing');
+          else yield* writeToStorage(ctx, { ...options, token: held });
+          return undefined;
+        case 'release': {
+          if (held === undefined) return undefined;
+          const token = held;
+          leave(ctx, resource);
           held = undefined;
           yield* call(lockServer, { op: 'release', resource, client: ctx.id, token }, options.timeout);
-          yield* sleep(ctx.random.int(ms(10), ms(50)));
+          return undefined;
         }
-      })(),
-    );
+      }
+    }
+    ctx.spawn(follow(planOf(ctx, options.script, randomLoop), perform));
   };
 }

@@ -1,5 +1,5 @@
-import { drawFaults, ms, seconds, type Fault, type FaultMix, type Params, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
-import { clientIds, clientParams } from '../locking/client.js';
+import { drawFaults, ms, seconds, type Fault, type FaultMix, type Micros, type Params, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
+import { checkLockScript, clientIds, clientParams, type LockScript } from '../locking/client.js';
 import { fencingTokensIncrease, noDoubleWrite } from '../locking/properties.js';
 import { protectedStorage } from '../locking/storage.js';
 import { leaseClient } from './client.js';
@@ -10,6 +10,11 @@ export interface LeaseLockSystemOptions {
   fencing: boolean;
   /** Where the lock service keeps its last token (default: on disk). */
   tokens?: 'disk' | 'memory';
+  /** The lease (default 3 s) and how often clients renew it (default 1 s; `never`: not at all). */
+  ttl?: Micros;
+  renewEvery?: Micros | 'never';
+  /** The clients' steps, typed in (a published story); without it each client runs its random loop. */
+  script?: LockScript;
 }
 
 /**
@@ -18,19 +23,21 @@ export interface LeaseLockSystemOptions {
  * protects; judged by no-double-write and, when the service hands out fencing
  * tokens the storage checks, by fencing-tokens-increase.
  */
-export function leaseLockSystem({ fencing, tokens = 'disk' }: LeaseLockSystemOptions): Pick<ScenarioSpec<'clients'>, 'duration' | 'params' | 'build'> {
+export function leaseLockSystem({ fencing, tokens = 'disk', ttl = seconds(3), renewEvery = seconds(1), script }: LeaseLockSystemOptions): Pick<ScenarioSpec<'clients'>, 'duration' | 'params' | 'build'> {
   return {
     duration: seconds(60),
     params: clientParams,
     build(world, params) {
       world.node('lock', leaseLockServer({ tokens }));
       world.node('storage', protectedStorage({ fencing }));
-      for (const id of clientIds(params)) {
+      const clients = clientIds(params);
+      if (script) checkLockScript(script, clients, world.duration);
+      for (const id of clients) {
         world.node(
           id,
           leaseClient({
             resource: 'orders', lockServer: 'lock', storage: 'storage',
-            ttl: seconds(3), renewEvery: seconds(1), work: { min: ms(50), max: ms(400) }, timeout: ms(200),
+            ttl, renewEvery, work: { min: ms(50), max: ms(400) }, timeout: ms(200), script,
           }),
         );
       }

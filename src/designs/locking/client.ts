@@ -1,4 +1,4 @@
-import { call, ConfigError, ms, sleep, type Micros, type NodeContext, type Params } from '../../kernel/index.js';
+import { call, checkScript, ConfigError, ms, sleep, stepsOf, type Micros, type NodeContext, type Params, type Script } from '../../kernel/index.js';
 import { lockFact } from './facts.js';
 import type { StorageReply, StorageWrite } from './storage.js';
 
@@ -48,21 +48,62 @@ export interface Turn {
 const STORAGE_TIMEOUT = ms(200);
 
 /**
+ * What every lock client does, as plain data: the steps a script lists and its
+ * random loop generates. `acquire` is one attempt: once granted, the client is in its
+ * critical section; `write` writes to the storage (with the fencing token, if any) if
+ * the client believes it holds the lock; `release` leaves the critical section and
+ * gives the lock back; `wait` is time spent inside it (work) or between attempts.
+ */
+export type LockOp = { kind: 'acquire' } | { kind: 'write' } | { kind: 'release' } | { kind: 'wait'; duration: Micros };
+export type LockScript = Script<LockOp>;
+
+/** Checks a lock script against the run's clients and duration: a ConfigError for the first bad step. */
+export function checkLockScript(script: LockScript, clients: readonly string[], duration: Micros): void {
+  checkScript<LockOp>(script, {
+    what: 'lock script',
+    clients,
+    kinds: ['acquire', 'write', 'release', 'wait'],
+    duration,
+    problem: (step) => (step.kind === 'wait' && !isDuration(step.duration) ? 'a wait needs a "duration": microseconds, 0 or more' : undefined),
+  });
+}
+const isDuration = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** The client's steps: its part of the script, or the random loop's generated ones. */
+export function planOf<Outcome>(ctx: NodeContext, script: LockScript | undefined, random: () => Iterator<LockOp, void, Outcome>): Iterable<LockOp> | Iterator<LockOp, void, Outcome> {
+  return script ? stepsOf(script, ctx.id) : random();
+}
+
+/** Entering the critical section: what the client really does, at true times, for the properties. */
+export function enter(ctx: NodeContext, resource: string, token?: number): void {
+  ctx.annotate({ holds: token === undefined ? resource : `${resource} token ${token}` });
+  lockFact(ctx, 'cs-enter', { resource });
+}
+
+export function leave(ctx: NodeContext, resource: string): void {
+  lockFact(ctx, 'cs-exit', { resource });
+  ctx.annotate({ holds: null });
+}
+
+/** The write a lock protects (with the fencing token, if any), unless a careful client has learned its lease is gone. */
+export function* writeToStorage(ctx: NodeContext, { resource, storage, token, stillHeld }: Omit<Turn, 'work'>) {
+  if (stillHeld?.() === false) {
+    ctx.log(`lease with token ${token} lost before the write: not writing`);
+    return;
+  }
+  const write: StorageWrite = { type: 'write', resource, client: ctx.id, token };
+  const reply = yield* call<StorageReply>(storage, write, STORAGE_TIMEOUT);
+  if (reply.ok && reply.body.type === 'write-rejected') ctx.log(`storage rejected token ${token} (highest ${reply.body.highest})`);
+}
+
+/**
  * The critical section every lock client runs once it believes it holds the lock:
  * announce it, do the work, write to the storage (with the fencing token, if any),
  * and leave. The facts it emits are what the client really did, at true times.
  */
-export function* criticalSection(ctx: NodeContext, { resource, storage, work, token, stillHeld }: Turn) {
-  ctx.annotate({ holds: token === undefined ? resource : `${resource} token ${token}` });
-  lockFact(ctx, 'cs-enter', { resource });
-  yield* sleep(ctx.random.int(work.min, work.max));
-  if (stillHeld?.() === false) {
-    ctx.log(`lease with token ${token} lost before the write: not writing`);
-  } else {
-    const write: StorageWrite = { type: 'write', resource, client: ctx.id, token };
-    const reply = yield* call<StorageReply>(storage, write, STORAGE_TIMEOUT);
-    if (reply.ok && reply.body.type === 'write-rejected') ctx.log(`storage rejected token ${token} (highest ${reply.body.highest})`);
-  }
-  lockFact(ctx, 'cs-exit', { resource });
-  ctx.annotate({ holds: null });
+export function* criticalSection(ctx: NodeContext, turn: Turn) {
+  enter(ctx, turn.resource, turn.token);
+  yield* sleep(ctx.random.int(turn.work.min, turn.work.max));
+  yield* writeToStorage(ctx, turn);
+  leave(ctx, turn.resource);
 }

@@ -1,4 +1,4 @@
-import { call, ConfigError, ms, sleep, type Micros, type NodeModel, type Random } from '../../kernel/index.js';
+import { call, checkScript, ConfigError, ms, sleep, type Micros, type NodeModel, type Random, type Script } from '../../kernel/index.js';
 import { paymentsFact } from './facts.js';
 import type { ServiceReply, ServiceRequest } from './service.js';
 
@@ -41,6 +41,33 @@ export function drawWorkload(random: Random, options: WorkloadOptions): PlannedP
     });
   }
   return plan;
+}
+
+/**
+ * A purchase typed in (a published story), as plain data: device `client` pays
+ * `amount` on `card` with idempotency key `key` at true time `at`, retrying with the
+ * same key as every device does, and asks for a refund once paid if `refund`. Two
+ * steps with one key on two devices are the same purchase sent from both. A script
+ * becomes the same `PlannedPayment`s the draw makes.
+ */
+export type PaymentOp = { kind: 'pay'; key: string; amount: number; card: string; refund?: boolean };
+export type PaymentScript = Script<PaymentOp>;
+
+/** The purchases a script lists; a ConfigError for the first bad step. */
+export function scriptedWorkload(script: PaymentScript, devices: readonly string[], duration: Micros): PlannedPayment[] {
+  checkScript<PaymentOp>(script, {
+    what: 'payments script',
+    clients: devices,
+    kinds: ['pay'],
+    duration,
+    problem: (step) => {
+      if (step.at === undefined) return 'a payment needs an "at": each purchase starts at its own time';
+      if (typeof step.key !== 'string' || step.key === '') return 'a payment needs a "key" (its idempotency key)';
+      if (typeof step.card !== 'string' || step.card === '') return 'a payment needs a "card"';
+      return Number.isSafeInteger(step.amount) && step.amount > 0 ? undefined : '"amount" must be a positive integer (cents)';
+    },
+  });
+  return script.map((step) => ({ key: step.key, at: step.at!, amount: step.amount, card: step.card, devices: [step.client], stagger: 0, refund: step.refund ?? false }));
 }
 
 export interface ClientOptions {

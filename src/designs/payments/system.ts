@@ -1,6 +1,6 @@
 import { drawFaults, ms, seconds, type Fault, type Micros, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
 import { cardNetwork, DEFAULT_NETWORK, type NetworkBehaviour } from './card-network.js';
-import { drawWorkload, paymentClient, type PlannedPayment, type WorkloadOptions } from './client.js';
+import { drawWorkload, paymentClient, scriptedWorkload, type PaymentScript, type PlannedPayment, type WorkloadOptions } from './client.js';
 import { ledger, notifications } from './consumers.js';
 import { database } from './database.js';
 import { idempotencyStore } from './idempotency-store.js';
@@ -27,6 +27,8 @@ export interface PaymentsVariant {
   closeStuck?: boolean;
   network?: Partial<NetworkBehaviour>;
   workload?: Partial<WorkloadOptions>;
+  /** Purchases typed in instead of drawn (see `PaymentOp`). */
+  script?: PaymentScript;
 }
 
 const WORKLOAD: WorkloadOptions = {
@@ -43,6 +45,7 @@ const DURATION = seconds(100);
 
 /** The purchases of a run, drawn from the seed's `workload` stream (faults may read them too). */
 export function workloadOf(world: World, variant: PaymentsVariant): PlannedPayment[] {
+  if (variant.script) return scriptedWorkload(variant.script, DEVICES, world.duration);
   return drawWorkload(world.stream('workload'), { ...WORKLOAD, ...variant.workload });
 }
 

@@ -27,6 +27,8 @@ export interface SubmitOptions {
   timeout: Micros;
   /** Requests to send before giving up (redirects count); unbounded if not given. */
   attempts?: number;
+  /** The server to ask first, instead of the one the client believes leads (a scripted step names it). */
+  server?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export function* submit<C, R>(ctx: NodeContext, session: RaftSession, command: C
   const request: ClientRequest<C> = { type: 'request', session: session.id, seq: ++session.seq, command };
   const cluster = session.cluster;
   for (let attempt = 1; attempt <= (options.attempts ?? Infinity); attempt++) {
-    const target = cluster.leader ?? ctx.random.pick(cluster.servers);
+    const target = (attempt === 1 ? options.server : undefined) ?? cluster.leader ?? ctx.random.pick(cluster.servers);
     const reply = yield* call<ClientReply<R>>(target, request, options.timeout);
     if (reply.ok && reply.body.type === 'response') {
       cluster.leader = target;

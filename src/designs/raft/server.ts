@@ -1,4 +1,4 @@
-import { ConfigError, type Envelope, type Micros, type NodeContext, type NodeModel, type TimerHandle } from '../../kernel/index.js';
+import { ConfigError, steerable, type Envelope, type Micros, type NodeContext, type NodeModel, type Steering, type TimerHandle } from '../../kernel/index.js';
 import {
   advanceCommitIndex,
   appendEntries,
@@ -60,6 +60,14 @@ export interface RaftServerOptions<C, S, R> {
 
 type Role = 'follower' | 'candidate' | 'leader';
 
+/**
+ * How a scenario steers a server (`steer` faults), enough to replay the paper's
+ * Figure 8 step by step: `time-out` makes it time out now (start an election, as its
+ * election timer would); `hold-election-timer` keeps its election timer from running
+ * for the fault's duration, so it starts no election by itself meanwhile.
+ */
+export const RAFT_STEERING: Steering = { 'time-out': 'at-once', 'hold-election-timer': 'lasting' };
+
 /** Most entries an AppendEntries carries: keeps a lagging follower's catch-up in bounded messages. */
 const MAX_BATCH = 64;
 
@@ -84,7 +92,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
   }
   const majority = Math.floor(servers.length / 2) + 1;
 
-  return (ctx) => {
+  return steerable((ctx) => {
     if (!servers.includes(ctx.id)) throw new ConfigError(`raft: node ${ctx.id} is not one of the servers ${servers.join(', ')}`);
     const peers = servers.filter((s) => s !== ctx.id);
     const machine = options.machine(ctx);
@@ -107,6 +115,8 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
     const waiting = new Map<number, Array<Envelope<ClientRequest<C>>>>();
     let electionTimer: TimerHandle | undefined;
     let heartbeatTimer: TimerHandle | undefined;
+    /** Steered: the election timer is held (see `RAFT_STEERING`). */
+    let electionTimerHeld = false;
 
     const saveTermAndVote = () => {
       ctx.disk.set('term', currentTerm);
@@ -120,7 +130,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
 
     const resetElectionTimer = () => {
       if (electionTimer) ctx.cancelTimer(electionTimer);
-      electionTimer = ctx.setTimer(ctx.random.int(low, high), 'election');
+      electionTimer = electionTimerHeld ? undefined : ctx.setTimer(ctx.random.int(low, high), 'election');
     };
 
     const stepDown = (term: number) => {
@@ -359,6 +369,17 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
     resetElectionTimer();
     annotate();
 
+    const onSteer = (action: string, active: boolean) => {
+      if (action === 'time-out') {
+        if (role === 'leader') ctx.log('steered to time out, but leaders have no election timeout: nothing to do');
+        else startElection();
+        return;
+      }
+      electionTimerHeld = active;
+      if (active && electionTimer) ctx.cancelTimer(electionTimer);
+      if (!active && role !== 'leader') resetElectionTimer();
+    };
+
     return {
       onMessage(message, envelope) {
         onMessage(message, envelope);
@@ -368,6 +389,10 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
         onTimer(tag);
         annotate();
       },
+      onSteer(action, active) {
+        onSteer(action, active);
+        annotate();
+      },
     };
-  };
+  }, RAFT_STEERING);
 }

@@ -6,7 +6,7 @@ import { apiServer, type Deployment } from './api-server.js';
 import { CONTRACT_OF, type ContractName } from './contracts.js';
 import { availability, contractHolds } from './properties.js';
 import { limiterScripts } from './scripts.js';
-import { drawTraffic, trafficSource, type TierShare, type TrafficMix } from './traffic.js';
+import { drawTraffic, scriptedTraffic, trafficSource, type TierShare, type TrafficMix, type TrafficScript } from './traffic.js';
 
 /** The design's tiers: free users get the textbook's 100 per minute, pro users 1,000. */
 export const TIERS: TierShare[] = [
@@ -89,16 +89,19 @@ export interface LimiterScenarioOptions extends Omit<LimiterSystemOptions, 'syst
   slack?: Micros;
   /** The most the store's clock steps back (see `availability`). */
   stepBack?: Micros;
+  /** Requests typed in instead of drawn from `kinds` (see `TrafficOp`). */
+  script?: TrafficScript;
 }
 
 /** One limiter system (no prefix), its seeded traffic on `TIERS`, and the properties it is judged by. */
 export function limiterScenario(options: LimiterScenarioOptions): Pick<ScenarioSpec, 'duration' | 'build'> {
-  const { users, kinds, trafficFor, serverClock, judge, slack, stepBack, ...system } = options;
+  const { users, kinds, trafficFor, serverClock, judge, slack, stepBack, script, ...system } = options;
   const tiers = tierLimits(TIERS);
   return {
     duration: trafficFor + seconds(5),
     build(world) {
-      const traffic = drawTraffic(world.stream('traffic'), { users, servers: options.servers, duration: trafficFor, resolution: 1, tiers: TIERS, kinds });
+      const mix: TrafficMix = { users, servers: options.servers, duration: trafficFor, resolution: 1, tiers: TIERS, kinds };
+      const traffic = script ? scriptedTraffic(script, mix) : drawTraffic(world.stream('traffic'), mix);
       const clocks = world.stream('clocks');
       const built = addLimiterSystem(world, { ...system, system: '', tiers: TIERS, serverClock: serverClock && ((i) => serverClock(i, clocks)) });
       world.node('clients', trafficSource(traffic, [{ system: '', start: ms(1), servers: built.servers }]));

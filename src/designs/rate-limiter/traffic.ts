@@ -1,4 +1,4 @@
-import { call, ConfigError, seconds, sleep, type Micros, type NodeModel, type Random } from '../../kernel/index.js';
+import { call, checkScript, ConfigError, seconds, sleep, type Micros, type NodeModel, type Random, type Script } from '../../kernel/index.js';
 import type { MemoryInfo } from '../redis/keyspace.js';
 import { checkLimit, type Limit } from './algorithms.js';
 import { limiterFact } from './facts.js';
@@ -137,6 +137,41 @@ export function drawTraffic(random: Random, mix: TrafficMix): Traffic {
     servers[i] = userKind[user] === spread ? roundRobin[user]!++ % mix.servers : random.int(0, mix.servers - 1);
   }
   return { mix, times, users, servers, userTier, userKind };
+}
+
+/**
+ * Requests typed in (a published story), as plain data: `count` requests of user
+ * `user` (`u0`, `u1`, …, on the first tier) reaching API server `server` (0-based,
+ * default 0) at true time `at` after the traffic starts. The script becomes the same
+ * `Traffic` the random draw makes, replayed by the same `trafficSource`.
+ */
+export type TrafficOp = { kind: 'requests'; user: string; count: number; server?: number };
+export type TrafficScript = Script<TrafficOp>;
+
+/** The traffic a script lists, for `mix` (its users, servers, tiers and duration); a ConfigError for a bad step. */
+export function scriptedTraffic(script: TrafficScript, mix: TrafficMix): Traffic {
+  checkMix(mix);
+  checkScript<TrafficOp>(script, {
+    what: 'traffic script',
+    clients: ['clients'],
+    kinds: ['requests'],
+    duration: mix.duration,
+    problem: (step) => {
+      if (step.at === undefined) return 'requests need an "at": the true time they arrive';
+      if (!/^u\d+$/.test(step.user) || userIndex(step.user) >= mix.users) return `no user '${step.user}' (users: u0 to u${mix.users - 1})`;
+      if (!(Number.isSafeInteger(step.count) && step.count >= 1)) return '"count" must be 1 or more';
+      return step.server === undefined || (Number.isSafeInteger(step.server) && step.server >= 0 && step.server < mix.servers) ? undefined : `"server" must be from 0 to ${mix.servers - 1}`;
+    },
+  });
+  const requests = [...script].sort((a, b) => a.at! - b.at!).flatMap((step) => Array.from({ length: step.count }, () => step));
+  return {
+    mix,
+    times: Float64Array.from(requests, (step) => step.at!),
+    users: Int32Array.from(requests, (step) => userIndex(step.user)),
+    servers: Uint16Array.from(requests, (step) => step.server ?? 0),
+    userTier: new Uint8Array(mix.users),
+    userKind: new Uint8Array(mix.users),
+  };
 }
 
 /** A batch of requests reaching one API server at one moment. */

@@ -1,5 +1,5 @@
-import { callAll, ConfigError, ms, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
-import { checkWorkTime, criticalSection, type LockClientOptions } from '../locking/client.js';
+import { callAll, ConfigError, follow, ms, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
+import { checkWorkTime, enter, leave, planOf, writeToStorage, type LockClientOptions, type LockOp, type LockScript } from '../locking/client.js';
 import type { RedisReply } from '../redis/server.js';
 
 export interface RedlockOptions extends LockClientOptions {
@@ -7,6 +7,21 @@ export interface RedlockOptions extends LockClientOptions {
   servers: string[];
   /** Per-server timeout, small compared with the TTL, as the algorithm asks. */
   timeout: Micros;
+  /**
+   * When the lock counts as acquired (step 3): `positive`, a validity time above 0,
+   * as the published algorithm says; `covers-work`, a validity time longer than the
+   * longest work, so the client never works past it (the stricter check the random
+   * scenarios use).
+   */
+  validity?: 'positive' | 'covers-work';
+  /**
+   * `false`: the client does not read its clock again after the replies come, and
+   * takes the whole TTL (less the drift allowance) as its validity: the mistake the
+   * published step 3 guards against by subtracting the time acquiring took.
+   */
+  recheckClock?: boolean;
+  /** Steps typed in instead of the random loop (see `LockOp`). */
+  script?: LockScript;
 }
 
 /**
@@ -32,30 +47,54 @@ export function redlockClient(options: RedlockOptions): NodeModel {
   if (options.servers.length < 3) throw new ConfigError(`Redlock needs at least 3 masters (got ${options.servers.length})`);
   checkWorkTime(options.work, options.ttl);
   if (options.timeout * 10 > options.ttl) throw new ConfigError('the per-server timeout must be small compared with the TTL (at most a tenth)');
+  const least = options.validity === 'covers-work' ? options.work.max : 0;
   return (ctx) => {
-    const unlockAll = (value: string) =>
-      callAll(options.servers.map((to) => ({ to, body: { op: 'del-if-equal', key: options.resource, value } })), options.timeout);
-    ctx.spawn(
-      (function* loop() {
-        for (;;) {
-          const value = ctx.random.hex();
+    /** The random value of the latest attempt, and whether it won the lock. */
+    let value: string | undefined;
+    let holds = false;
+    /** The random loop, as steps: try, and if acquired work and write; unlock everywhere either way; rest. */
+    function* randomLoop(): Generator<LockOp, void, boolean | undefined> {
+      for (;;) {
+        if (yield { kind: 'acquire' }) {
+          yield { kind: 'wait', duration: ctx.random.int(options.work.min, options.work.max) };
+          yield { kind: 'write' };
+        }
+        yield { kind: 'release' };
+        yield { kind: 'wait', duration: ctx.random.int(ms(5), ms(30)) };
+      }
+    }
+    function* perform(step: LockOp) {
+      switch (step.kind) {
+        case 'acquire': {
+          value = ctx.random.hex();
           const start = ctx.now();
           const replies = yield* callAll<RedisReply>(
             options.servers.map((to) => ({ to, body: { op: 'set-nx-px', key: options.resource, value, ttl: options.ttl } })),
             options.timeout,
           );
           const granted = replies.filter((r) => r.ok && r.body.op === 'set-nx-px' && r.body.ok).map((r) => r.from);
-          const elapsed = ctx.now() - start;
-          const drift = driftAllowance(options.ttl);
-          const validity = options.ttl - elapsed - drift;
-          if (granted.length >= quorum && validity > options.work.max) {
-            ctx.log(`acquired on ${granted.join(', ')} (${granted.length}/${options.servers.length}), valid for ${validity}µs`);
-            yield* criticalSection(ctx, options);
-          }
-          yield* unlockAll(value);
-          yield* sleep(ctx.random.int(ms(5), ms(30)));
+          const elapsed = options.recheckClock === false ? 0 : ctx.now() - start;
+          const validity = options.ttl - elapsed - driftAllowance(options.ttl);
+          holds = granted.length >= quorum && validity > least;
+          if (!holds) return false;
+          ctx.log(`acquired on ${granted.join(', ')} (${granted.length}/${options.servers.length}), valid for ${validity}µs`);
+          enter(ctx, options.resource);
+          return true;
         }
-      })(),
-    );
+        case 'wait':
+          yield* sleep(step.duration);
+          return undefined;
+        case 'write':
+          if (!holds) ctx.log('holds no lock: not writing');
+          else yield* writeToStorage(ctx, options);
+          return undefined;
+        case 'release':
+          if (holds) leave(ctx, options.resource);
+          holds = false;
+          if (value !== undefined) yield* callAll(options.servers.map((to) => ({ to, body: { op: 'del-if-equal', key: options.resource, value } })), options.timeout);
+          return undefined;
+      }
+    }
+    ctx.spawn(follow(planOf(ctx, options.script, randomLoop), perform));
   };
 }

@@ -1,9 +1,9 @@
 import { ms, seconds, type Fault, type Random, type ScenarioSpec } from '../../kernel/index.js';
-import { clientIds, clientParams } from '../locking/client.js';
+import { checkLockScript, clientIds, clientParams } from '../locking/client.js';
 import { mutualExclusion } from '../locking/properties.js';
 import { protectedStorage } from '../locking/storage.js';
 import { redisServer } from '../redis/server.js';
-import { redlockClient } from './client.js';
+import { redlockClient, type RedlockOptions } from './client.js';
 
 /** The five independent Redis masters. */
 export const masters = ['redis-1', 'redis-2', 'redis-3', 'redis-4', 'redis-5'];
@@ -13,19 +13,29 @@ export const masters = ['redis-1', 'redis-2', 'redis-3', 'redis-4', 'redis-5'];
  * 1 s TTL, and the storage the lock protects (without fencing: Redlock hands out no
  * tokens); judged by mutual exclusion.
  */
-export const redlockSystem: Pick<ScenarioSpec<'clients'>, 'duration' | 'network' | 'params' | 'build'> = {
-  duration: seconds(20),
-  network: { latency: { min: ms(0.5), max: ms(8) } },
-  params: clientParams,
-  build(world, params) {
-    for (const id of masters) world.node(id, redisServer());
-    world.node('storage', protectedStorage({ fencing: false }));
-    for (const id of clientIds(params)) {
-      world.node(id, redlockClient({ resource: 'orders', servers: masters, storage: 'storage', ttl: seconds(1), work: { min: ms(100), max: ms(600) }, timeout: ms(50) }));
-    }
-    world.property(mutualExclusion());
-  },
-};
+export const redlockSystem = redlockSystemWith({ validity: 'covers-work' });
+
+/** The clients' switches (see `RedlockOptions`) and, instead of their random loops, a script. */
+export type RedlockSystemOptions = Pick<RedlockOptions, 'validity' | 'recheckClock' | 'script'>;
+
+/** Redlock's system with these client switches: the random scenarios use `covers-work`, the published stories the spec's `positive`. */
+export function redlockSystemWith(options: RedlockSystemOptions): Pick<ScenarioSpec<'clients'>, 'duration' | 'network' | 'params' | 'build'> {
+  return {
+    duration: seconds(20),
+    network: { latency: { min: ms(0.5), max: ms(8) } },
+    params: clientParams,
+    build(world, params) {
+      for (const id of masters) world.node(id, redisServer());
+      world.node('storage', protectedStorage({ fencing: false }));
+      const clients = clientIds(params);
+      if (options.script) checkLockScript(options.script, clients, world.duration);
+      for (const id of clients) {
+        world.node(id, redlockClient({ resource: 'orders', servers: masters, storage: 'storage', ttl: seconds(1), work: { min: ms(100), max: ms(600) }, timeout: ms(50), ...options }));
+      }
+      world.property(mutualExclusion());
+    },
+  };
+}
 
 /**
  * Kleppmann's counter-example ("How to do distributed locking", 2016): the wall
