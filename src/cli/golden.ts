@@ -29,7 +29,7 @@ export async function goldenCommand(goldenPath: string, files: string[], options
     const overrides = golden.overrides[loaded.name] ?? {};
     const key = loaded.path.split(sep).join('/');
     for (let seed = 1; seed <= golden.seeds; seed++) {
-      const { entry, trace } = goldenRun(loaded.scenario, key, seed, overrides);
+      const { entry, trace } = await goldenRun(loaded.scenario, key, seed, overrides);
       entries.push(entry);
       const before = recorded.entries.find((e) => e.scenario === key && e.seed === seed);
       if (before?.sha256 === entry.sha256 && before.verdict === entry.verdict) continue;

@@ -72,7 +72,7 @@ export async function searchSeeds(pool: SeedRunner, located: LocatedScenario, pl
     // Starting threads costs about WORKER_START_MS: run the first chunk here, and
     // start them only if the rest of the search would take long enough to repay it.
     const to = Math.min(last, next + size - 1);
-    finished(runChunk(located.scenario, { from: next, to, swarm: plan.swarm ?? false }));
+    finished(await runChunk(located.scenario, { from: next, to, swarm: plan.swarm ?? false }));
     next = to + 1;
     const left = plan.to === undefined ? (plan.budgetMs ?? 0) - elapsed() : ((last - to) * elapsed()) / done;
     if (left < WORKER_START_MS * 2) runner = inlineRunner;
