@@ -41,21 +41,22 @@ const DONE: IteratorResult<Effect, void> = { done: true, value: undefined };
  * Drives async workflows on the synchronous event loop, deterministically.
  *
  * An `await` resumes in a microtask, and microtasks run only once the loop's
- * synchronous code has returned. So when an event starts or resumes a workflow (a
- * sleep ends, a call's replies are in or its timeout passes), `Simulation.runAsync`
- * stops before the next event and `drain`s: the promise is resolved inside the event,
- * and every continuation it sets off runs to quiescence before true time moves on,
- * in the microtask queue's first-in-first-out order. An event resumes at most one
- * wait, and what each continuation does (send, sleep, call) is the same as the
- * generator step would do at that point: the interleaving depends only on the seed,
- * and an async workflow gives the trace its generator twin gives.
+ * synchronous code has returned. So `Simulation.runAsync` runs the loop in
+ * `segment`s: each stops after an event that started or resumed a workflow (a
+ * sleep ends, a call's replies are in or its timeout passes: the promise is resolved
+ * inside the event), and every continuation that sets off runs to quiescence before
+ * true time moves on, in the microtask queue's first-in-first-out order. An event
+ * resumes at most one wait, and what each continuation does (send, sleep, call) is
+ * what the generator step would do at that point: the interleaving depends only on
+ * the seed, and an async workflow gives the trace its generator twin gives.
  *
  * An escape (awaiting a real timer, I/O, `fetch`: a promise the kernel does not
  * resolve) would resume at a real time the run knows nothing of, a silent wrong
- * interleaving. It is caught two ways, each naming the node and the true time:
- * a workflow that, once its event's continuations are done, is neither finished nor
- * waiting for the kernel; and a workflow that touches its context while no event of
- * the run has woken it.
+ * interleaving. It is caught two ways, each naming the node and the true time: a
+ * workflow that, once its event's continuations are done, is neither finished nor
+ * waiting for the kernel; and a workflow that touches its context while no event
+ * has woken it. The second is exact because no timer or I/O callback can run while
+ * a workflow is awake (see `segment`).
  */
 export class AsyncDriver {
   private awake: Task[] = [];
@@ -81,11 +82,40 @@ export class AsyncDriver {
   }
 
   /**
-   * Lets every continuation of the last event run (a macrotask runs only once the
-   * microtask queue is empty), then checks the workflows it woke.
+   * Runs `work` (the loop, until it stops for a drain or for good), lets the
+   * continuations of the workflows it woke run to quiescence, and checks them;
+   * resolves to whether it woke any. `work` and the check are two immediates queued
+   * together: Node runs the check phase's queued immediates one after another with
+   * the microtasks drained between them, before any timer or I/O callback of the next
+   * loop iteration ("The Node.js Event Loop", nodejs.org/learn). So the check runs
+   * exactly when the continuations are done, and a foreign callback can only run
+   * between segments, when every workflow is asleep.
    */
-  async drain(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
+  segment(work: () => void): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      let failed: { error: unknown } | undefined;
+      setImmediate(() => {
+        try {
+          work();
+        } catch (error) {
+          failed = { error };
+        }
+      });
+      setImmediate(() => {
+        const woke = this.needsDrain;
+        try {
+          if (failed) throw failed.error;
+          this.settle();
+          resolve(woke);
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
+  /** The workflows the segment woke are asleep again: each finished, failed, or waits for the kernel. */
+  private settle(): void {
     const woken = this.awake;
     this.awake = [];
     for (const task of woken) {

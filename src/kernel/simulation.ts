@@ -152,6 +152,7 @@ export class Simulation implements World, EventLoop {
   /** Runs until true time `until`, a violation, or the event budget; whichever comes first. */
   run(until: Micros): RunResult {
     this.start(until);
+    this.boot();
     try {
       this.loop(until);
     } catch (error) {
@@ -163,17 +164,19 @@ export class Simulation implements World, EventLoop {
   /**
    * `run` for models with async workflows: the same loop, stopping after each event
    * that started or resumed one so that its continuations run before the next event
-   * (`AsyncDriver.drain`). A run without async workflows never stops, and gives what
-   * `run` gives.
+   * (`AsyncDriver.segment`). A run without async workflows is one segment, and gives
+   * what `run` gives.
    */
   async runAsync(until: Micros): Promise<RunResult> {
     const driver = (this.asyncWorkflows = new AsyncDriver(this));
     this.start(until);
     try {
-      do {
-        if (driver.needsDrain) await driver.drain();
+      // The nodes boot in the first segment: a workflow they spawn is awake from its start.
+      let woke = await driver.segment(() => {
+        this.boot();
         this.loop(until);
-      } while (driver.needsDrain);
+      });
+      while (woke) woke = await driver.segment(() => this.loop(until));
     } catch (error) {
       throw this.modelError(error);
     }
@@ -230,6 +233,7 @@ export class Simulation implements World, EventLoop {
     const stats = this.stats;
     const driver = this.asyncWorkflows;
     while (this.stopReason === undefined) {
+      if (driver !== undefined && driver.needsDrain) return;
       const event = queue.peek();
       if (event === undefined || event.time > until) return;
       queue.pop();
@@ -239,7 +243,6 @@ export class Simulation implements World, EventLoop {
         return;
       }
       this.dispatch(event);
-      if (driver !== undefined && driver.needsDrain) return;
     }
   }
 
@@ -247,6 +250,9 @@ export class Simulation implements World, EventLoop {
     if (!Number.isInteger(until) || until < 0) throw new ConfigError(`a run must last a whole number of microseconds >= 0, not ${until}`);
     if (this.started) throw new Error('a Simulation runs once');
     this.started = true;
+  }
+
+  private boot(): void {
     for (const node of this.nodes.values()) node.boot();
   }
 
