@@ -33,7 +33,11 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
     module = await import(pathToFileURL(absolute).href);
   } catch (error) {
     if (error instanceof ConfigError) throw new ScenarioFileError(`${shown}: ${error.message}`);
-    throw new ScenarioFileError(`${shown} could not be loaded: ${firstLines(error, 2)}`);
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+      throw new ScenarioFileError(`${shown} could not be loaded: it imports what is not there (${firstLines(error)}): install the package, or correct the path`);
+    }
+    const compiling = error instanceof SyntaxError || /Transform failed|Parse failure/.test(String(error));
+    throw new ScenarioFileError(`${shown} ${compiling ? 'could not be loaded' : 'threw while loading'}: ${firstLines(error, 2)}`);
   }
   if (!isScenario(module.default)) {
     throw new ScenarioFileError(`${shown} does not export a scenario: it needs "export default defineScenario({ ... })"`);

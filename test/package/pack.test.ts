@@ -105,4 +105,17 @@ describe('the package, installed from its tarball into a fresh project', { timeo
     writeFileSync(join(project, 'scenarios/typo.ts'), "import { defineScenario } from 'dst-sim';\nexport default defineScenario({ descripton: 'x' });\n");
     expect(run(process.execPath, [join(dirname(typescript), 'bin', 'tsc'), '-p', '.'], project).out).toMatch(/scenarios\/typo\.ts.*'descripton' does not exist/);
   });
+
+  test.each([
+    ['imports a missing module', "import { helper } from './helpers.js';\nexport default helper;\n", /^sim: bad\/\w+\.ts could not be loaded: it imports what is not there \(.*helpers\.js.*\): install the package, or correct the path$/],
+    ['exports no scenario', "export const scenario = 1;\n", /^sim: bad\/\w+\.ts does not export a scenario: it needs "export default defineScenario\(\{ \.\.\. \}\)"$/],
+    ['throws at load', "import { seconds } from 'dst-sim';\nif (seconds(1) > 0) throw new Error('SIM_TARGET is not set');\n", /^sim: bad\/\w+\.ts threw while loading: SIM_TARGET is not set$/],
+  ])('a user scenario that %s: one line naming the file and the problem, exit 2', (_what, text, line) => {
+    ok('mkdir', ['-p', 'bad'], project);
+    const file = `bad/${_what.split(' ')[0]}.ts`;
+    writeFileSync(join(project, file), text);
+    const result = run('npx', ['sim', 'run', file], project);
+    expect(result.code).toBe(2);
+    expect(result.err.trim()).toMatch(line);
+  });
 });
