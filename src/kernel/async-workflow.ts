@@ -38,6 +38,12 @@ class Task {
 const DONE: IteratorResult<Effect, void> = { done: true, value: undefined };
 
 /**
+ * Node's, declared here: the kernel's types stay free of Node's (the report page
+ * type-checks kernel files against the DOM), and only a Node run drives async workflows.
+ */
+declare function setImmediate(callback: () => void): unknown;
+
+/**
  * Drives async workflows on the synchronous event loop, deterministically.
  *
  * An `await` resumes in a microtask, and microtasks run only once the loop's

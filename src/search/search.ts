@@ -57,8 +57,7 @@ export async function searchSeeds(pool: SeedRunner, located: LocatedScenario, pl
   let failures = 0;
   let outOfTime = false;
   const timeUp = () => plan.budgetMs !== undefined && elapsed() >= plan.budgetMs;
-  const finished = (results: RunResult[]) => {
-    if (plan.signal?.aborted) return;
+  const count = (results: RunResult[]) => {
     for (const result of results) {
       tally.add(result);
       plan.onResult?.(result);
@@ -67,12 +66,16 @@ export async function searchSeeds(pool: SeedRunner, located: LocatedScenario, pl
     failures += results.filter((r) => r.outcome !== 'ok').length;
     plan.onProgress?.({ done, total: plan.to === undefined ? undefined : plan.to - plan.from + 1, failures, elapsedMs: elapsed() });
   };
+  const finished = (results: RunResult[]) => {
+    if (!plan.signal?.aborted) count(results);
+  };
   let runner = pool;
   if (!pool.started && pool.jobs > 1) {
     // Starting threads costs about WORKER_START_MS: run the first chunk here, and
     // start them only if the rest of the search would take long enough to repay it.
     const to = Math.min(last, next + size - 1);
-    finished(await runChunk(located.scenario, { from: next, to, swarm: plan.swarm ?? false }));
+    // It runs to its end (runs of async workflows let Ctrl-C in between its seeds), and what it found counts.
+    count(await runChunk(located.scenario, { from: next, to, swarm: plan.swarm ?? false }));
     next = to + 1;
     const left = plan.to === undefined ? (plan.budgetMs ?? 0) - elapsed() : ((last - to) * elapsed()) / done;
     if (left < WORKER_START_MS * 2) runner = inlineRunner;
