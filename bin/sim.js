@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// Scenario files are TypeScript, loaded as they are: tsx compiles them in memory on
-// import, so there is no build step between editing a scenario and running it.
-import { register } from 'tsx/esm/api';
+// A checkout runs its TypeScript sources through tsx: an edit is live at once, and the
+// repository's scenarios (which import ../src) share the CLI's modules. An installed
+// package has no src/, only dist/: JavaScript compiled by `npm pack` (prepack), which
+// starts without loading a transpiler. Either way, user scenario files stay TypeScript,
+// loaded as they are (src/search/typescript.ts).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const sources = new URL('../src/cli/main.ts', import.meta.url);
+if (existsSync(sources)) {
+  (await import('tsx/esm/api')).register();
+  await import(sources.href);
+} else {
+  await import('../dist/cli/main.js');
+}

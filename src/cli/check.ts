@@ -223,7 +223,7 @@ async function checkReplayFile(path: string): Promise<CheckEntry> {
   const started = performance.now();
   const { replay, scenarioPath } = readReplayFile(path);
   const { scenario } = await loadScenario(scenarioPath);
-  const verdict = checkReplay(scenario, replay);
+  const verdict = await checkReplay(scenario, replay);
   return {
     kind: 'replay', name: path, path, expected: `replay: ${describeExpectation(replay.expect)}`, matches: verdict.matches, summary: verdict.summary,
     seeds: 1, failures: verdict.result.outcome === 'ok' ? 0 : 1, firstFailure: verdict.result.outcome === 'ok' ? undefined : replay.seed,

@@ -32,7 +32,7 @@ export async function goldenCommand(goldenPath: string, files: string[], options
     // state from one run into the next (a module-level variable) then traces differently.
     const seeds = Array.from({ length: golden.seeds }, (_, i) => (options.update ? i + 1 : golden.seeds - i));
     for (const seed of seeds) {
-      const { entry, trace } = goldenRun(loaded.scenario, key, seed, overrides);
+      const { entry, trace } = await goldenRun(loaded.scenario, key, seed, overrides);
       entries.push(entry);
       const before = recorded.entries.find((e) => e.scenario === key && e.seed === seed);
       if (before?.sha256 === entry.sha256 && before.verdict === entry.verdict) continue;

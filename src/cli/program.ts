@@ -9,6 +9,7 @@ import { ScenarioFileError, firstLines } from '../search/scenario-file.js';
 import { cannotWrite, UsageError } from './common.js';
 import { checkCommand, listCommand } from './check.js';
 import { goldenCommand } from './golden.js';
+import { initCommand } from './init.js';
 import { mergeCommand } from './merge.js';
 import { replayCommand, runCommand, type RunOutcome } from './run.js';
 import { junitXml } from './junit.js';
@@ -217,6 +218,12 @@ export async function runCli(args: readonly string[]): Promise<number> {
       else console.log(`${result.matches ? chalk.green('✓') : chalk.red('✗')} ${result.summary}`);
       setExit(result.matches ? EXIT.ok : EXIT.mismatch);
     });
+
+  program
+    .command('init')
+    .description('start using sim in a project: a starter scenario, a README for scenarios/, and a CI workflow (writes over no file)')
+    .argument('[dir]', 'the project folder', '.')
+    .action((dir: string) => initCommand(dir));
 
   program
     .command('list')

@@ -3,7 +3,7 @@ import chalk from 'chalk';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  describeExpectation, formatDuration, formatTime, judge, paramValues, runMatches, runScenario, runSpec, specOf, TraceTail,
+  describeExpectation, formatDuration, formatTime, judge, paramValues, runMatches, runScenarioAsync, runSpecAsync, specOf, TraceTail,
   type RunResult, type RunSpec, type Scenario, type SearchVerdict,
 } from '../kernel/index.js';
 import { renderDiagram, type ReportSubject } from '../report/index.js';
@@ -97,10 +97,10 @@ async function runLoaded(loaded: LoadedScenario, options: RunCommandOptions): Pr
   const params = options.params ?? {};
   paramValues(scenario, params); // a param the scenario lacks, or out of its range: one line, before anything runs
   if (options.seed !== undefined) {
-    const result = runScenario(scenario, options.seed, { swarm: options.swarm, params, allViolations: options.allViolations });
+    const result = await runScenarioAsync(scenario, options.seed, { swarm: options.swarm, params, allViolations: options.allViolations });
     const verdict = judge(scenario, [result]);
     const matches = runMatches(scenario.expect, result, true);
-    const shown = prepareShown(loaded, result, options);
+    const shown = await prepareShown(loaded, result, options);
     printRun(loaded, shown, options);
     printExpectation(loaded, verdict, matches, true, options);
     return { matches, shown };
@@ -131,7 +131,7 @@ async function runLoaded(loaded: LoadedScenario, options: RunCommandOptions): Pr
   if (search.outOfTime && !options.quiet) {
     console.log(chalk.dim(`The time budget ran out after seeds ${from}..${search.lastSeed} (${(search.tally.runs / (search.elapsedMs / 1000)).toFixed(0)} seeds/s).`));
   }
-  const shown = verdict.shown && prepareShown(loaded, verdict.shown, options);
+  const shown = verdict.shown && (await prepareShown(loaded, verdict.shown, options));
   const first = search.tally.first;
   if (shown) printRun(loaded, shown, options);
   else if (!options.quiet && first?.summary) console.log(`\nSummary of seed ${first.seed}:\n${first.summary}`);
@@ -140,14 +140,14 @@ async function runLoaded(loaded: LoadedScenario, options: RunCommandOptions): Pr
 }
 
 /** Shrinks a violation (unless told not to) and replays the run to show, with its trace. */
-function prepareShown(loaded: LoadedScenario, found: RunResult, options: { shrink: boolean; trace?: string; params?: Record<string, number>; allViolations?: boolean }): ShownRun {
+async function prepareShown(loaded: LoadedScenario, found: RunResult, options: { shrink: boolean; trace?: string; params?: Record<string, number>; allViolations?: boolean }): Promise<ShownRun> {
   const overrides = options.params && Object.keys(options.params).length > 0 ? { params: options.params } : {};
   // Every breach is a story of the whole run: shrinking keeps only what the first one needs.
-  const report = options.shrink && !options.allViolations && found.outcome === 'violation' ? shrink(loaded.scenario, found, { overrides }) : undefined;
+  const report = options.shrink && !options.allViolations && found.outcome === 'violation' ? await shrink(loaded.scenario, found, { overrides }) : undefined;
   const spec: RunSpec = report?.shrunk ?? specOf(found, overrides);
   const events = report?.shrunkResult.stats.events ?? found.stats.events;
   const kept = events <= WHOLE_TRACE_LIMIT ? WHOLE_TRACE_LIMIT : TAIL_EVENTS;
-  const { result, tailOnly } = traced(kept, options.trace, (trace) => runSpec(loaded.scenario, spec, { trace, allViolations: options.allViolations }));
+  const { result, tailOnly } = await traced(kept, options.trace, (trace) => runSpecAsync(loaded.scenario, spec, { trace, allViolations: options.allViolations }));
   return { scenarioPath: loaded.path, spec, result, shrink: report, subject: subjectOf(loaded), tailOnly, traceStreamed: options.trace !== undefined };
 }
 
@@ -156,11 +156,11 @@ function prepareShown(loaded: LoadedScenario, found: RunResult, options: { shrin
  * last `kept` and every fault) and, when a `--trace` file is named, streamed to it
  * event by event as the run goes, whatever its length.
  */
-function traced(kept: number, tracePath: string | undefined, run: (trace: TraceTail) => RunResult): { result: RunResult; tailOnly: boolean } {
+async function traced(kept: number, tracePath: string | undefined, run: (trace: TraceTail) => Promise<RunResult>): Promise<{ result: RunResult; tailOnly: boolean }> {
   const file = tracePath === undefined ? undefined : new StreamedFile(tracePath);
   const tail = new TraceTail(kept, file && ((event) => file.line(JSON.stringify(event))));
   try {
-    return { result: run(tail), tailOnly: tail.count > kept };
+    return { result: await run(tail), tailOnly: tail.count > kept };
   } finally {
     file?.close();
   }
@@ -209,8 +209,8 @@ export async function replayCommand(file: string, options: PrintOptions): Promis
   const loaded = await loadScenario(scenarioPath);
   let tailOnly = false;
   const verdict = await forScenarioFile(file, async () => {
-    let checked!: ReturnType<typeof checkReplay>;
-    ({ tailOnly } = traced(WHOLE_TRACE_LIMIT, options.trace, (trace) => (checked = checkReplay(loaded.scenario, replay, { trace })).result));
+    let checked!: Awaited<ReturnType<typeof checkReplay>>;
+    ({ tailOnly } = await traced(WHOLE_TRACE_LIMIT, options.trace, async (trace) => (checked = await checkReplay(loaded.scenario, replay, { trace })).result));
     return checked;
   });
   const shown: ShownRun = { scenarioPath: loaded.path, spec: specOfReplay(replay), result: verdict.result, subject: subjectOf(loaded), tailOnly, traceStreamed: options.trace !== undefined };

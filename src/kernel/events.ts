@@ -1,3 +1,4 @@
+import type { AsyncDriver } from './async-workflow.js';
 import type { Fault } from './fault.js';
 import type { Link, Network } from './network.js';
 import type { Envelope, TimerHandle } from './node.js';
@@ -72,6 +73,8 @@ export interface EventLoop {
   /** The trace being recorded, or undefined when not tracing (then nothing need be built for it). */
   readonly trace: TraceRecorder | undefined;
   readonly network: Network;
+  /** Drives async workflows; undefined in a synchronous run (`Simulation.run`), which cannot. */
+  readonly asyncWorkflows: AsyncDriver | undefined;
   /** Queues an event; one before the present throws a ConfigError (true time never decreases). */
   enqueue(event: SimEvent): void;
   /** Sends a message; `call` is the workflow call a request belongs to, or a reply answers. */

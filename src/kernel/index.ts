@@ -7,6 +7,7 @@ export * from './fault.js';
 export * from './trace.js';
 export * from './property.js';
 export * from './node.js';
+export type { AsyncContext, AsyncWorkflow } from './async-workflow.js';
 export * from './errors.js';
 export * from './simulation.js';
 export * from './scenario.js';

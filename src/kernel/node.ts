@@ -1,3 +1,4 @@
+import type { AsyncWorkflow } from './async-workflow.js';
 import type { Random } from './random.js';
 import type { Micros } from './time.js';
 
@@ -53,8 +54,12 @@ export interface NodeContext {
   /** Fires after `delay` on this node's monotonic clock (drift stretches it, jumps do not). */
   setTimer(delay: Micros, tag?: unknown): TimerHandle;
   cancelTimer(timer: TimerHandle): void;
-  /** Runs a workflow (a generator of effects) on the event loop, starting now. */
-  spawn(workflow: Workflow): void;
+  /**
+   * Runs a workflow on the event loop, starting now: a generator of effects
+   * (`ctx.spawn(steps())`), or an async function of the workflow's own context
+   * (`ctx.spawn(async (ctx) => { await ctx.sleep(ms(5)); … })`, see async-workflow.ts).
+   */
+  spawn(workflow: Workflow | AsyncWorkflow): void;
   readonly random: Random;
   readonly disk: Disk;
   /** Records something that really happened, for the properties and the trace. */

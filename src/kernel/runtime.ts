@@ -1,4 +1,5 @@
 import { freeze } from 'immer';
+import { asyncNeedsAsyncRun } from './async-workflow.js';
 import type { LocalClock } from './clock.js';
 import { SimEvent, TIMER, type EventLoop } from './events.js';
 import type { Link } from './network.js';
@@ -112,7 +113,11 @@ function createContext(node: NodeRuntime, loop: EventLoop): NodeContext {
     cancelTimer: (timer) => {
       timer.cancelled = true;
     },
-    spawn: (workflow) => step(loop, node, workflow, undefined),
+    spawn: (workflow) => {
+      if (typeof workflow !== 'function') return step(loop, node, workflow, undefined);
+      if (loop.asyncWorkflows === undefined) throw asyncNeedsAsyncRun(node);
+      loop.asyncWorkflows.spawn(node, workflow);
+    },
     fact: (kind, data) => loop.fact(node, kind, data),
     log: (text) => {
       if (loop.trace) loop.record({ t: loop.trueTime, kind: 'log', node: node.id, local: node.clock.read(loop.trueTime), text });

@@ -200,6 +200,11 @@ export function runSpec(scenario: Scenario, spec: RunSpec, options: { trace?: bo
   return runScenario(scenario, spec.seed, { faults: spec.faults, ...spec.overrides, ...options });
 }
 
+/** `runSpec` for any scenario, its models' async workflows included. */
+export function runSpecAsync(scenario: Scenario, spec: RunSpec, options: { trace?: boolean | TraceRecorder; allViolations?: boolean } = {}): Promise<RunResult> {
+  return runScenarioAsync(scenario, spec.seed, { faults: spec.faults, ...spec.overrides, ...options });
+}
+
 /** The scenario's params: defaults, with `overrides` applied; unknown names are a ConfigError. */
 export function paramValues(scenario: Scenario, overrides: Record<string, number> = {}): Params {
   const declared: Record<string, ScenarioParam> = scenario.params ?? {};
@@ -219,8 +224,24 @@ export function paramValues(scenario: Scenario, overrides: Record<string, number
   return values;
 }
 
-/** One run: a pure function of the scenario, the seed, the fault schedule and the overrides. */
+/**
+ * One run: a pure function of the scenario, the seed, the fault schedule and the
+ * overrides. Synchronous, for models of handlers and generator workflows; a model
+ * that spawns an async workflow needs `runScenarioAsync`.
+ */
 export function runScenario(scenario: Scenario, seed: number, options: RunOptions = {}): RunResult {
+  const { sim, until, done } = prepareRun(scenario, seed, options);
+  return done(sim.run(until));
+}
+
+/** One run of any scenario, its models' async workflows included (what the CLI and simTest run). */
+export async function runScenarioAsync(scenario: Scenario, seed: number, options: RunOptions = {}): Promise<RunResult> {
+  const { sim, until, done } = prepareRun(scenario, seed, options);
+  return done(await sim.runAsync(until));
+}
+
+/** A run's simulation, built and scheduled, and what completes its result. */
+function prepareRun(scenario: Scenario, seed: number, options: RunOptions): { sim: Simulation; until: Micros; done: (result: RunResult) => RunResult } {
   const duration = options.duration ?? scenario.duration;
   const sim = new Simulation({ seed, network: scenario.network, trace: options.trace, maxEvents: scenario.maxEvents, duration, allViolations: options.allViolations });
   const params = paramValues(scenario, options.params);
@@ -234,11 +255,13 @@ export function runScenario(scenario: Scenario, seed: number, options: RunOption
     throw new ConfigError(`expect: { violates: '${scenario.expect.violates}' } names no property this scenario checks (it checks ${checked.join(', ') || 'none'})`);
   }
   sim.schedule(options.faults ?? drawSchedule(scenario, sim, params, options.swarm === true));
-  const result = sim.run(duration);
-  result.summary = collector?.render();
-  // The collector rides on the property mechanism but judges nothing: it is not counted as one.
-  if (collector) delete result.factsSeen.summary;
-  return result;
+  const done = (result: RunResult): RunResult => {
+    result.summary = collector?.render();
+    // The collector rides on the property mechanism but judges nothing: it is not counted as one.
+    if (collector) delete result.factsSeen.summary;
+    return result;
+  };
+  return { sim, until: duration, done };
 }
 
 /**

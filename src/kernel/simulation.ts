@@ -1,3 +1,4 @@
+import { AsyncDriver } from './async-workflow.js';
 import { LocalClock } from './clock.js';
 import { ConfigError, ModelError } from './errors.js';
 import { CALL_TIMEOUT, DELIVER, FAULT, RECOVER, scheduledInThePast, SimEvent, TIMER, WAKE, type EventLoop } from './events.js';
@@ -85,6 +86,7 @@ export class Simulation implements World, EventLoop {
   readonly random: RandomSource;
   readonly network: Network;
   readonly trace: TraceRecorder | undefined;
+  asyncWorkflows: AsyncDriver | undefined;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly nodes = new Map<string, NodeRuntime>();
   /** Every property, in the order added, with how many facts it has been handed. */
@@ -187,16 +189,46 @@ export class Simulation implements World, EventLoop {
 
   /** Runs until true time `until`, a violation, or the event budget; whichever comes first. */
   run(until: Micros): RunResult {
-    if (!Number.isInteger(until) || until < 0) throw new ConfigError(`a run must last a whole number of microseconds >= 0, not ${until}`);
-    this.start();
+    this.start(until);
+    this.boot();
     try {
       this.loop(until);
     } catch (error) {
-      if (error instanceof ConfigError) throw error;
-      const modelError = new ModelError(this.now, error);
-      modelError.seed = this.options.seed;
-      throw modelError;
+      throw this.modelError(error);
     }
+    return this.end(until);
+  }
+
+  /**
+   * `run` for models with async workflows: the same loop, stopping after each event
+   * that started or resumed one so that its continuations run before the next event
+   * (`AsyncDriver.segment`). A run without async workflows is one segment, and gives
+   * what `run` gives.
+   */
+  async runAsync(until: Micros): Promise<RunResult> {
+    const driver = (this.asyncWorkflows = new AsyncDriver(this));
+    this.start(until);
+    try {
+      // The nodes boot in the first segment: a workflow they spawn is awake from its start.
+      let woke = await driver.segment(() => {
+        this.boot();
+        this.loop(until);
+      });
+      while (woke) woke = await driver.segment(() => this.loop(until));
+    } catch (error) {
+      throw this.modelError(error);
+    }
+    return this.end(until);
+  }
+
+  private modelError(error: unknown): Error {
+    if (error instanceof ConfigError) return error;
+    const modelError = new ModelError(this.now, error);
+    modelError.seed = this.options.seed;
+    return modelError;
+  }
+
+  private end(until: Micros): RunResult {
     if (this.stopReason === undefined) {
       this.now = until;
       this.stopReason = 'time-up';
@@ -234,10 +266,13 @@ export class Simulation implements World, EventLoop {
     return this.nodes.get(id)!;
   }
 
+  /** Pops and dispatches events until the end, or until an event wakes an async workflow (`runAsync` drains, then calls again). */
   private loop(until: Micros): void {
     const queue = this.queue;
     const stats = this.stats;
+    const driver = this.asyncWorkflows;
     while (this.stopReason === undefined) {
+      if (driver !== undefined && driver.needsDrain) return;
       const event = queue.peek();
       if (event === undefined || event.time > until) return;
       queue.pop();
@@ -250,9 +285,13 @@ export class Simulation implements World, EventLoop {
     }
   }
 
-  private start(): void {
+  private start(until: Micros): void {
+    if (!Number.isInteger(until) || until < 0) throw new ConfigError(`a run must last a whole number of microseconds >= 0, not ${until}`);
     if (this.started) throw new Error('a Simulation runs once');
     this.started = true;
+  }
+
+  private boot(): void {
     for (const node of this.nodes.values()) node.boot();
   }
 

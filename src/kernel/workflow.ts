@@ -1,5 +1,5 @@
 import { CALL_TIMEOUT, SimEvent, WAKE, type EventLoop } from './events.js';
-import type { Effect, Envelope, Reply, Workflow } from './node.js';
+import type { Effect, Envelope, Reply } from './node.js';
 import type { NodeRuntime } from './runtime.js';
 import type { Micros } from './time.js';
 
@@ -12,7 +12,7 @@ import type { Micros } from './time.js';
  * `onMessage`, as a late reply goes to a real client's socket.
  */
 export interface CallGroup {
-  workflow: Workflow;
+  workflow: Resumable;
   node: NodeRuntime;
   /** The caller's incarnation: a crash forgets every call. */
   incarnation: number;
@@ -60,11 +60,22 @@ export function waitingCall(node: NodeRuntime, reply: Message): CallGroup | unde
   return call.replies[call.ids.indexOf(reply.inReplyTo!)]!.ok ? undefined : call;
 }
 
+/**
+ * What waits for an effect to complete: a generator workflow, or one `await` of an
+ * async workflow (async-workflow.ts), resumed with the effect's result.
+ */
+export interface Resumable {
+  next(value: unknown): IteratorResult<Effect, void>;
+}
+
 /** Resumes a workflow with `value` and carries out what it yields next: a sleep, or a call. */
-export function step(loop: EventLoop, node: NodeRuntime, workflow: Workflow, value: unknown): void {
+export function step(loop: EventLoop, node: NodeRuntime, workflow: Resumable, value: unknown): void {
   const next = workflow.next(value);
-  if (next.done) return;
-  const effect: Effect = next.value;
+  if (!next.done) perform(loop, node, workflow, next.value);
+}
+
+/** Carries out an effect: a wake-up after the sleep, or the requests of a call and its timeout; `workflow` resumes when it completes. */
+export function perform(loop: EventLoop, node: NodeRuntime, workflow: Resumable, effect: Effect): void {
   if (effect.kind === 'sleep') {
     loop.enqueue(new SimEvent(loop.trueTime + node.clock.trueDuration(effect.duration), WAKE, node, node.incarnation, workflow));
     return;

@@ -1,4 +1,4 @@
-import { ConfigError, ModelError, ScenarioBuildError, runScenario, type RunResult, type Scenario } from '../kernel/index.js';
+import { ConfigError, ModelError, ScenarioBuildError, runScenarioAsync, type RunResult, type Scenario } from '../kernel/index.js';
 
 /** A run of consecutive seeds, handed to one worker (or run in this thread). */
 export interface ChunkRequest {
@@ -25,10 +25,10 @@ export interface WorkerFailure {
 
 export type ChunkReply = { id: number; results: RunResult[] } | { id: number; failure: WorkerFailure };
 
-export function runChunk(scenario: Scenario, request: Omit<ChunkRequest, 'id' | 'file'>): RunResult[] {
+export async function runChunk(scenario: Scenario, request: Omit<ChunkRequest, 'id' | 'file'>): Promise<RunResult[]> {
   const results: RunResult[] = [];
   for (let seed = request.from; seed <= request.to; seed++) {
-    const result = runScenario(scenario, seed, { swarm: request.swarm, params: request.params });
+    const result = await runScenarioAsync(scenario, seed, { swarm: request.swarm, params: request.params });
     results.push(result);
     if (request.stopAt !== undefined && result.violation?.property === request.stopAt) break;
   }

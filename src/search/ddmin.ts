@@ -3,28 +3,33 @@
  * Failure-Inducing Input", 2002): the smallest subset of `items` that still
  * `fails`, found by trying ever finer parts and their complements. The result is
  * 1-minimal: removing any single item of it makes the failure go away. `fails`
- * must hold for `items` itself; each distinct subset is tested once.
+ * must hold for `items` itself; each distinct subset is tested once. `fails` may be
+ * asynchronous (a run of a model with async workflows is).
  */
-export function ddmin<T>(items: readonly T[], fails: (subset: T[]) => boolean): T[] {
+export async function ddmin<T>(items: readonly T[], fails: (subset: T[]) => boolean | Promise<boolean>): Promise<T[]> {
   const tested = new Map<string, boolean>();
-  const test = (indices: number[]) => {
+  const test = async (indices: number[]) => {
     const key = indices.join(',');
     let result = tested.get(key);
-    if (result === undefined) tested.set(key, (result = fails(indices.map((i) => items[i]!))));
+    if (result === undefined) tested.set(key, (result = await fails(indices.map((i) => items[i]!))));
     return result;
   };
+  const firstFailing = async (candidates: number[][]) => {
+    for (const candidate of candidates) if (await test(candidate)) return candidate;
+    return undefined;
+  };
   let current = items.map((_, i) => i);
-  if (current.length > 0 && test([])) return [];
+  if (current.length > 0 && (await test([]))) return [];
   let granularity = 2;
   while (current.length >= 2) {
     const parts = split(current, granularity);
-    const part = parts.find((p) => test(p));
+    const part = await firstFailing(parts);
     if (part) {
       current = part;
       granularity = 2;
       continue;
     }
-    const complement = parts.length > 2 ? parts.map((_, i) => parts.filter((__, j) => j !== i).flat()).find((c) => test(c)) : undefined;
+    const complement = parts.length > 2 ? await firstFailing(parts.map((_, i) => parts.filter((__, j) => j !== i).flat())) : undefined;
     if (complement) {
       current = complement;
       granularity = Math.max(granularity - 1, 2);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { runScenario, toJsonLines, type Overrides, type Scenario, type TraceEvent } from '../kernel/index.js';
+import { runScenarioAsync, toJsonLines, type Overrides, type Scenario, type TraceEvent } from '../kernel/index.js';
 
 const FORMAT = 'sim-golden/1';
 
@@ -39,8 +39,8 @@ export interface GoldenEntry {
 }
 
 /** A run's golden entry, with its trace (kept only to explain a difference). */
-export function goldenRun(scenario: Scenario, path: string, seed: number, overrides: Overrides): { entry: GoldenEntry; trace: TraceEvent[] } {
-  const result = runScenario(scenario, seed, { ...overrides, trace: true });
+export async function goldenRun(scenario: Scenario, path: string, seed: number, overrides: Overrides): Promise<{ entry: GoldenEntry; trace: TraceEvent[] }> {
+  const result = await runScenarioAsync(scenario, seed, { ...overrides, trace: true });
   const trace = result.trace!;
   const verdict = result.violation ? `violates ${result.violation.property}` : result.outcome;
   const sha256 = createHash('sha256').update(toJsonLines(trace)).digest('hex');
@@ -127,10 +127,12 @@ export function recordedTrace(goldenPath: string, entry: GoldenEntry, overrides:
     symlinkSync(join(top, 'node_modules'), join(folder, 'node_modules'));
     const script = join(folder, 'golden-trace.mts');
     writeFileSync(script, [
-      `import { runScenario, toJsonLines } from './src/kernel/index.js';`,
+      `import * as kernel from './src/kernel/index.js';`,
       `const scenario = (await import(${JSON.stringify(resolve(folder, entry.scenario))})).default;`,
-      `const result = runScenario(scenario, ${entry.seed}, { ...${JSON.stringify(overrides)}, trace: true });`,
-      `process.stdout.write(toJsonLines(result.trace));`,
+      // Commits before async workflows have only the synchronous runScenario.
+      `const run = kernel.runScenarioAsync ?? kernel.runScenario;`,
+      `const result = await run(scenario, ${entry.seed}, { ...${JSON.stringify(overrides)}, trace: true });`,
+      `process.stdout.write(kernel.toJsonLines(result.trace));`,
     ].join('\n'));
     const tsx = join(top, 'node_modules', '.bin', 'tsx');
     if (!existsSync(tsx)) throw new Error('tsx is not installed (npm ci)');

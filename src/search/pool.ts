@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RunResult, Scenario } from '../kernel/index.js';
+import { compiled } from './typescript.js';
 import { rebuildError, runChunk, type ChunkReply, type ChunkRequest } from './chunk.js';
 
 /** Runs chunks of seeds: in this thread (`--jobs 1`) or on worker threads. */
@@ -76,7 +77,8 @@ class WorkerPool implements SeedRunner {
     if (this.workers) return;
     this.workers = [];
     for (let i = 0; i < this.jobs; i++) {
-      const worker = new Worker(new URL('./worker-entry.js', import.meta.url));
+      // Compiled, the worker is plain JavaScript; from the sources it first registers tsx.
+      const worker = new Worker(new URL(compiled ? './worker.js' : './worker-entry.js', import.meta.url));
       worker.on('message', (reply: ChunkReply) => this.answered(worker, reply));
       worker.on('error', (error) => this.fail(error));
       this.workers.push(worker);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import {
-  describeExpectation, faultScheduleProblem, formatTime, runMatches, runSpec,
+  describeExpectation, faultScheduleProblem, formatTime, runMatches, runSpecAsync,
   type Expectation, type RunSpec, type TraceRecorder, type Fault, type Overrides, type RunResult, type Scenario,
 } from '../kernel/index.js';
 
@@ -94,8 +94,8 @@ export interface ReplayVerdict {
 export const specOfReplay = (replay: ReplayFile): RunSpec => ({ seed: replay.seed, faults: replay.faults, overrides: replay.overrides });
 
 /** Replays the file's run and compares it with what the file expects. */
-export function checkReplay(scenario: Scenario, replay: ReplayFile, options: { trace?: boolean | TraceRecorder } = {}): ReplayVerdict {
-  const result = runSpec(scenario, specOfReplay(replay), options);
+export async function checkReplay(scenario: Scenario, replay: ReplayFile, options: { trace?: boolean | TraceRecorder } = {}): Promise<ReplayVerdict> {
+  const result = await runSpecAsync(scenario, specOfReplay(replay), options);
   const got = result.violation ? `violates ${result.violation.property} at ${formatTime(result.violation.t)}` : result.outcome === 'budget' ? 'runs out of its event budget' : 'violates nothing';
   const expected = replay.expect === 'safe' ? undefined : replay.expect.violates;
   const matches = runMatches(replay.expect, result, false);

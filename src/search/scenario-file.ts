@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, isScenario, type Scenario } from '../kernel/index.js';
+import { enableTypeScriptScenarios } from './typescript.js';
 
 /** A scenario file that cannot be loaded or is not one: bad input, printed as one line (exit 2). */
 export class ScenarioFileError extends Error {
@@ -28,13 +29,15 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
   if (!/\.[cm]?[jt]s$/.test(absolute)) throw new ScenarioFileError(`${shown} is not a TypeScript or JavaScript file`);
   let module: Record<string, unknown>;
   try {
+    await enableTypeScriptScenarios();
     module = await import(pathToFileURL(absolute).href);
   } catch (error) {
     if (error instanceof ConfigError) throw new ScenarioFileError(`${shown}: ${error.message}`);
-    const why = /require\(\) ES Module/.test(String(error))
-      ? 'scenario files are ES modules: keep them under a package.json with "type": "module", like this project\'s scenarios/ folder'
-      : firstLines(error, 2);
-    throw new ScenarioFileError(`${shown} could not be loaded: ${why}`);
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+      throw new ScenarioFileError(`${shown} could not be loaded: it imports what is not there (${firstLines(error)}): install the package, or correct the path`);
+    }
+    const compiling = error instanceof SyntaxError || /Transform failed|Parse failure/.test(String(error));
+    throw new ScenarioFileError(`${shown} ${compiling ? 'could not be loaded' : 'threw while loading'}: ${firstLines(error, 2)}`);
   }
   if (!isScenario(module.default)) {
     throw new ScenarioFileError(`${shown} does not export a scenario: it needs "export default defineScenario({ ... })"`);

@@ -83,8 +83,9 @@ export async function searchSeeds(pool: SeedRunner, located: LocatedScenario, pl
       if (expected !== undefined && result.violation?.property === expected) stoppedAt = result.seed;
     }
   };
-  const finished = (from: number, results: RunResult[]) => {
-    if (plan.signal?.aborted) return;
+  /** Counts a finished chunk; `always`: even after Ctrl-C (the chunk run in this thread, whose seeds did finish). */
+  const finished = (from: number, results: RunResult[], always = false) => {
+    if (plan.signal?.aborted && !always) return;
     waiting.set(from, results);
     for (let ready = waiting.get(unfolded); ready !== undefined; ready = waiting.get(unfolded)) {
       waiting.delete(unfolded);
@@ -98,7 +99,8 @@ export async function searchSeeds(pool: SeedRunner, located: LocatedScenario, pl
     // Starting threads costs about WORKER_START_MS: run the first chunk here, and
     // start them only if the rest of the search would take long enough to repay it.
     const to = Math.min(last, next + size - 1);
-    finished(next, runChunk(located.scenario, { from: next, to, swarm: plan.swarm ?? false, params: plan.params }));
+    // It runs to its end (runs of async workflows let Ctrl-C in between its seeds), and what it found counts.
+    finished(next, await runChunk(located.scenario, { from: next, to, swarm: plan.swarm ?? false, params: plan.params }), true);
     next = to + 1;
     const left = plan.to === undefined ? (plan.budgetMs ?? 0) - elapsed() : ((last - to) * elapsed()) / done;
     if (left < WORKER_START_MS * 2) runner = inlineRunner;

@@ -1,5 +1,5 @@
 import {
-  ConfigError, milderFields, ModelError, paramValues, runSpec, specOf,
+  ConfigError, milderFields, ModelError, paramValues, runSpecAsync, specOf,
   type Fault, type Micros, type RunResult, type RunSpec, type Scenario,
 } from '../kernel/index.js';
 import { ddmin } from './ddmin.js';
@@ -33,17 +33,17 @@ export interface ShrinkOptions {
  *    operations), then 1 and 2 again while anything still shrinks;
  * 4. ending the run just after the violation.
  */
-export function shrink(scenario: Scenario, original: RunResult, start: Omit<RunSpec, 'seed' | 'faults'> = { overrides: {} }, options: ShrinkOptions = {}): ShrinkReport {
+export async function shrink(scenario: Scenario, original: RunResult, start: Omit<RunSpec, 'seed' | 'faults'> = { overrides: {} }, options: ShrinkOptions = {}): Promise<ShrinkReport> {
   if (original.outcome !== 'violation') throw new Error('shrink: the run to shrink must violate a property');
   const property = original.violation!.property;
   const maxRuns = options.maxRuns ?? 3000;
   let runs = 0;
   let best: RunSpec = specOf(original, start.overrides);
   let bestResult = original;
-  const attempt = (candidate: RunSpec): boolean => {
+  const attempt = async (candidate: RunSpec): Promise<boolean> => {
     if (runs >= maxRuns) return false;
     runs++;
-    const result = replay(scenario, candidate);
+    const result = await replay(scenario, candidate);
     if (result?.violation?.property !== property) return false;
     best = candidate;
     bestResult = result;
@@ -51,55 +51,55 @@ export function shrink(scenario: Scenario, original: RunResult, start: Omit<RunS
   };
   // Faults after the violation never ran: dropping them should change nothing, but it is checked like any edit.
   const ran = original.faults.filter((f) => f.at <= original.violation!.t);
-  if (ran.length < original.faults.length) attempt({ ...best, faults: ran });
+  if (ran.length < original.faults.length) await attempt({ ...best, faults: ran });
 
   for (let round = 0; round < 4; round++) {
     const before = JSON.stringify(best);
     // Each subset that still fails becomes `best`, and ddmin's answer is the last of them.
-    ddmin(best.faults, (faults) => attempt({ ...best, faults }));
-    for (let i = 0; i < best.faults.length; i++) narrowFault(i, () => best, attempt);
-    shrinkParams(scenario, () => best, attempt);
+    await ddmin(best.faults, (faults) => attempt({ ...best, faults }));
+    for (let i = 0; i < best.faults.length; i++) await narrowFault(i, () => best, attempt);
+    await shrinkParams(scenario, () => best, attempt);
     if (JSON.stringify(best) === before) break;
   }
   const cut = bestResult.violation!.t + 1;
-  if (cut < (best.overrides.duration ?? scenario.duration)) attempt({ ...best, overrides: { ...best.overrides, duration: cut } });
+  if (cut < (best.overrides.duration ?? scenario.duration)) await attempt({ ...best, overrides: { ...best.overrides, duration: cut } });
   return { property, from: specOf(original, start.overrides), original, shrunk: best, shrunkResult: bestResult, runs };
 }
 
 /** One replay of a run spec, or undefined when it throws (it then does not count as failing). */
-function replay(scenario: Scenario, spec: RunSpec): RunResult | undefined {
+async function replay(scenario: Scenario, spec: RunSpec): Promise<RunResult | undefined> {
   try {
-    return runSpec(scenario, spec);
+    return await runSpecAsync(scenario, spec);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ModelError) return undefined;
     throw error;
   }
 }
 
-type Attempt = (candidate: RunSpec) => boolean;
+type Attempt = (candidate: RunSpec) => Promise<boolean>;
 
 /**
  * Tries milder versions of the fault at `index`, field by field as the fault
  * table says (no loss rather than some, a shorter pause, a smaller clock jump),
  * keeping the mildest that still fails.
  */
-function narrowFault(index: number, best: () => RunSpec, attempt: Attempt): void {
-  const withField = (field: string, value: number): boolean => {
+async function narrowFault(index: number, best: () => RunSpec, attempt: Attempt): Promise<void> {
+  const withField = (field: string, value: number): Promise<boolean> => {
     const fault = { ...best().faults[index]!, [field]: value } as Fault;
     return attempt({ ...best(), faults: best().faults.map((f, i) => (i === index ? fault : f)) });
   };
   for (const { field, milder, value } of milderFields(best().faults[index]!)) {
     if (milder === 'zero') {
-      if (value > 0) withField(field, 0);
+      if (value > 0) await withField(field, 0);
     } else {
       const sign = Math.sign(value);
-      smallest(Math.abs(value), 1, (size) => withField(field, sign * size));
+      await smallest(Math.abs(value), 1, (size) => withField(field, sign * size));
     }
   }
 }
 
 /** For each shrinkable param, the smallest value (down to its `shrinkTo`) that still fails. */
-function shrinkParams(scenario: Scenario, best: () => RunSpec, attempt: Attempt): void {
+async function shrinkParams(scenario: Scenario, best: () => RunSpec, attempt: Attempt): Promise<void> {
   const values = paramValues(scenario, best().overrides.params);
   for (const [name, param] of Object.entries(scenario.params ?? {})) {
     if (param.shrinkTo === undefined) continue;
@@ -107,7 +107,7 @@ function shrinkParams(scenario: Scenario, best: () => RunSpec, attempt: Attempt)
       const { overrides } = best();
       return { ...best(), overrides: { ...overrides, params: { ...overrides.params, [name]: value } } };
     };
-    smallest(values[name]!, param.shrinkTo, (value) => attempt(withValue(value)));
+    await smallest(values[name]!, param.shrinkTo, (value) => attempt(withValue(value)));
   }
 }
 
@@ -116,14 +116,14 @@ function shrinkParams(scenario: Scenario, best: () => RunSpec, attempt: Attempt)
  * assuming that milder is less likely to fail; to a precision of 1/64 of the value
  * (times in microseconds need no more), and exactly for small counts.
  */
-function smallest(value: Micros, floor: number, fails: (value: number) => boolean): void {
-  if (value <= floor || fails(floor)) return;
+async function smallest(value: Micros, floor: number, fails: (value: number) => Promise<boolean>): Promise<void> {
+  if (value <= floor || (await fails(floor))) return;
   let failing = value;
   let passing = floor;
   const precision = Math.max(1, Math.floor(value / 64));
   while (failing - passing > precision) {
     const middle = Math.floor((failing + passing) / 2);
-    if (fails(middle)) failing = middle;
+    if (await fails(middle)) failing = middle;
     else passing = middle;
   }
 }

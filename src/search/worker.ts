@@ -21,7 +21,7 @@ function scenarioAt(file: string): Promise<Scenario> {
 parentPort!.on('message', async (request: ChunkRequest) => {
   let reply: ChunkReply;
   try {
-    reply = { id: request.id, results: runChunk(await scenarioAt(request.file), request) };
+    reply = { id: request.id, results: await runChunk(await scenarioAt(request.file), request) };
   } catch (error) {
     reply = { id: request.id, failure: describeFailure(error) };
   }

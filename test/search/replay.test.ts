@@ -10,16 +10,17 @@ import heartbeat from '../fixtures/heartbeat.js';
 const folder = mkdtempSync(join(tmpdir(), 'sim-replay-'));
 const fixture = resolve('test/fixtures/heartbeat.ts');
 
+const { shrunk, shrunkResult } = await shrink(heartbeat, runScenario(heartbeat, 1));
+
 describe('replay files', () => {
-  const { shrunk, shrunkResult } = shrink(heartbeat, runScenario(heartbeat, 1));
   const path = join(folder, 'heartbeat.json');
   writeFileSync(path, formatReplayFile(replayFileFor(fixture, path, shrunk, shrunkResult)));
 
-  test('a saved run replays to exactly the same violation', () => {
+  test('a saved run replays to exactly the same violation', async () => {
     const { replay, scenarioPath } = readReplayFile(path);
     expect(scenarioPath).toBe(fixture);
     expect(replay).toMatchObject({ seed: shrunk.seed, faults: shrunk.faults, overrides: shrunk.overrides, expect: { violates: 'steady-heartbeat' }, tool: toolVersion() });
-    const verdict = checkReplay(heartbeat, replay);
+    const verdict = await checkReplay(heartbeat, replay);
     expect(verdict.matches).toBe(true);
     expect(verdict.result.violation).toEqual(shrunkResult.violation);
     expect(verdict.result.stats).toEqual(shrunkResult.stats);
@@ -32,17 +33,17 @@ describe('replay files', () => {
     expect(JSON.parse(text).expectation).toMatch(/expects a violation of steady-heartbeat/);
   });
 
-  test('a run that no longer shows the failure is reported loudly, not passed', () => {
+  test('a run that no longer shows the failure is reported loudly, not passed', async () => {
     const { replay } = readReplayFile(path);
-    const verdict = checkReplay(heartbeat, { ...replay, faults: [] });
+    const verdict = await checkReplay(heartbeat, { ...replay, faults: [] });
     expect(verdict.matches).toBe(false);
     expect(verdict.summary).toMatch(/does NOT reproduce: the file expects it to violates steady-heartbeat, but now it violates nothing/);
   });
 
-  test('a file that expects "safe" (a fixed bug) passes when nothing fails and fails when something does', () => {
+  test('a file that expects "safe" (a fixed bug) passes when nothing fails and fails when something does', async () => {
     const { replay } = readReplayFile(path);
-    expect(checkReplay(heartbeat, { ...replay, expect: 'safe', faults: [] }).matches).toBe(true);
-    expect(checkReplay(heartbeat, { ...replay, expect: 'safe' }).matches).toBe(false);
+    expect((await checkReplay(heartbeat, { ...replay, expect: 'safe', faults: [] })).matches).toBe(true);
+    expect((await checkReplay(heartbeat, { ...replay, expect: 'safe' })).matches).toBe(false);
   });
 
   const valid = JSON.parse(readFileSync(path, 'utf8'));

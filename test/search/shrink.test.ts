@@ -1,12 +1,15 @@
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { ms, runScenario, seconds } from '../../src/kernel/index.js';
-import { shrink } from '../../src/search/shrink.js';
+import { shrink, type ShrinkReport } from '../../src/search/shrink.js';
 import heartbeat from '../fixtures/heartbeat.js';
 import gcPauseNoFencing from '../../scenarios/gc-pause-no-fencing.js';
 
 describe('shrinking a failing run', () => {
   const original = runScenario(heartbeat, 1);
-  const report = shrink(heartbeat, original);
+  let report: ShrinkReport;
+  beforeAll(async () => {
+    report = await shrink(heartbeat, original);
+  });
 
   test('the fixture fails as built: seven faults, client-1 silent for too long', () => {
     expect(original.faults).toHaveLength(7);
@@ -39,9 +42,9 @@ describe('shrinking a failing run', () => {
     expect(replayed.stats.events).toBe(report.shrunkResult.stats.events);
   });
 
-  test('shrinks a real design: the lease lock without fencing needs one long pause and two clients', () => {
+  test('shrinks a real design: the lease lock without fencing needs one long pause and two clients', async () => {
     const found = runScenario(gcPauseNoFencing, 1);
-    const { shrunk, shrunkResult } = shrink(gcPauseNoFencing, found);
+    const { shrunk, shrunkResult } = await shrink(gcPauseNoFencing, found);
     expect(found.faults.length).toBeGreaterThan(1);
     expect(shrunk.faults).toHaveLength(1);
     expect(shrunk.faults[0]!.kind).toBe('pause');
@@ -49,8 +52,8 @@ describe('shrinking a failing run', () => {
     expect(shrunkResult.violation?.property).toBe('no-double-write');
   });
 
-  test('refuses a run that did not fail', () => {
+  test('refuses a run that did not fail', async () => {
     const passing = runScenario(heartbeat, 1, { faults: [] });
-    expect(() => shrink(heartbeat, passing)).toThrow(/must violate/);
+    await expect(shrink(heartbeat, passing)).rejects.toThrow(/must violate/);
   });
 });

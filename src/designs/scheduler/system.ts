@@ -1,4 +1,4 @@
-import { drawFaults, ms, seconds, type Fault, type FaultKind, type FaultMix, type Micros, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
+import { ConfigError, drawFaults, ms, seconds, type Fault, type FaultKind, type FaultMix, type Micros, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
 import type { RaftTiming } from '../raft/server.js';
 import { checkScript, drawWorkload, submitter, type RandomWorkload, type SubmitStep } from './client.js';
 import { effectStore, type EffectIdempotency } from './effects.js';
@@ -6,7 +6,8 @@ import { atLeastOnce, cronExact, effectOnce, notEarly, retriesBounded } from './
 import { scheduler, type Election, type Promotion } from './scheduler.js';
 import { taskStore } from './store.js';
 import { schedulerSummary } from './summary.js';
-import { worker, type HandlerProfile, type WorkerVariant } from './worker.js';
+import { asyncSeedWorker } from './async-worker.js';
+import { worker, type HandlerProfile, type WorkerOptions, type WorkerVariant } from './worker.js';
 
 /** The names of one system's nodes; `scope` prefixes them all, so a study can put many systems in one world. */
 export function schedulerNodes(scope = '') {
@@ -25,6 +26,8 @@ export const WORKERS = schedulerNodes().workers;
 
 export interface SchedulerVariant {
   worker: WorkerVariant;
+  /** The seed worker as generators (worker.ts, the default) or as async functions (async-worker.ts): the same steps, the same trace. */
+  workerStyle?: 'generator' | 'async';
   election: Election;
   promotion: Promotion;
   effects: EffectIdempotency;
@@ -91,7 +94,9 @@ export function buildScheduler(world: World, variant: SchedulerVariant): void {
   for (const id of schedulers) {
     world.node(id, scheduler({ store, promotion: variant.promotion, election: variant.election, schedulers, raftTiming: SCHEDULER_RAFT, timeout }));
   }
-  for (const id of workers) world.node(id, worker({ variant: variant.worker, store, effects: mailer, handler: { ...DEFAULT_HANDLER, ...variant.handler }, timeout }));
+  if (variant.workerStyle === 'async' && variant.worker !== 'seed') throw new ConfigError('workerStyle: async is written for the seed worker only');
+  const workerOptions = (): WorkerOptions => ({ variant: variant.worker, store, effects: mailer, handler: { ...DEFAULT_HANDLER, ...variant.handler }, timeout });
+  for (const id of workers) world.node(id, variant.workerStyle === 'async' ? asyncSeedWorker(workerOptions()) : worker(workerOptions()));
 
   if (variant.purpose === 'measure') return;
   const crons = steps.flatMap((s) => (s.kind === 'cron' ? [{ name: s.name, first: s.first, every: s.every }] : []));

@@ -30,6 +30,10 @@ export interface WorkerOptions {
 
 export type HandlerOutcome = 'ok' | 'retryable' | 'fatal';
 
+export function checkHandler(profile: HandlerProfile): void {
+  if (profile.retryableRate + profile.fatalRate > 1) throw new ConfigError('worker: retryableRate + fatalRate must not exceed 1');
+}
+
 /** One attempt's draw: how long the handler runs and how it ends. */
 export function drawAttempt(ctx: NodeContext, profile: HandlerProfile): { duration: Micros; outcome: HandlerOutcome } {
   const slow = ctx.random.chance(profile.slowRate);
@@ -45,7 +49,8 @@ export function* evalOn(store: string, script: string, args: Array<string | numb
   return reply.ok ? reply.body : undefined;
 }
 
-const value = (reply: RedisReply | undefined) => (reply && 'value' in reply ? reply.value : undefined);
+/** The value a store script answered, if it answered. */
+export const value = (reply: RedisReply | undefined) => (reply && 'value' in reply ? reply.value : undefined);
 
 /**
  * The handler: runs for its drawn duration, then (if it did not raise) sends its
@@ -145,7 +150,7 @@ export function* correctedProcessTask(ctx: NodeContext, options: WorkerOptions, 
  * Attempt names survive restarts (a generation on disk), so each is unique in a run.
  */
 export function worker(options: WorkerOptions): NodeModel {
-  if (options.handler.retryableRate + options.handler.fatalRate > 1) throw new ConfigError('worker: retryableRate + fatalRate must not exceed 1');
+  checkHandler(options.handler);
   return (ctx) => {
     const generation = (ctx.disk.get<number>('generation') ?? 0) + 1;
     ctx.disk.set('generation', generation);
