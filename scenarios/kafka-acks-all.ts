@@ -1,6 +1,6 @@
 import { defineScenario, ms, seconds } from '../src/kernel/index.js';
 import { kafkaSummary } from '../src/designs/kafka/summary.js';
-import { brokerNames, buildKafka, consumerNames, CONTROLLER, COORDINATOR, type KafkaSystemOptions } from '../src/designs/kafka/system.js';
+import { brokerNames, buildKafka, consumerNames, CONTROLLERS, COORDINATOR, type KafkaSystemOptions } from '../src/designs/kafka/system.js';
 
 const DURATION = seconds(4);
 
@@ -47,11 +47,11 @@ export default defineScenario({
     count: [2, 12],
     window: [ms(300), seconds(3.2)],
     weights: { crash: 3, 'power-loss': 2, pause: 2, partition: 2, 'partition-oneway': 1, degrade: 1, 'clock-jump': 1, 'clock-drift': 1 },
-    nodes: [...brokerNames(acksAllSystem.brokers), CONTROLLER, COORDINATOR, ...consumerNames(2)],
+    nodes: [...brokerNames(acksAllSystem.brokers), ...CONTROLLERS, COORDINATOR, ...consumerNames(2)],
     duration: [ms(20), seconds(1)],
     maxJump: seconds(1),
   },
-  requires: ['follower truncated by leader epoch', 'duplicate produce deduplicated', 'ISR shrank', 'ISR expanded', 'consumer fenced itself: session lost', 'group rebalanced (session timeout)'],
+  requires: ['controller failover', 'follower truncated by leader epoch', 'duplicate produce deduplicated', 'ISR shrank', 'ISR expanded', 'consumer fenced itself: session lost', 'group rebalanced (session timeout)'],
   exempt: {
     producer: "a producer's crash loses only records it has not sent; Kafka gives a restarted idempotent producer a new id, so it adds no history the brokers' properties judge",
     store: 'the external store is where the checker counts side effects: the ground truth, not a part under test',
