@@ -25,8 +25,10 @@ export const acksAllSystem: KafkaSystemOptions = {
  * requests in flight, and every message flushed before it is acknowledged or
  * served to a follower (log.flush.interval.messages=1); a consumer group of two
  * committing after processing, whose consumers stop when their session lapses.
- * Every fault kind on the brokers, the controller, the group coordinator and the
- * consumers, power losses included.
+ * Every fault kind on the brokers, the three controllers of the quorum, the group
+ * coordinator and the consumers, power losses included: a crashed, paused or cut-off
+ * active controller is replaced by a standby that goes on from the committed
+ * metadata log (the probe 'controller failover').
  *
  * Why flush every message: with Kafka's default (never flush, rely on replication)
  * a power loss on one broker is enough once the other replicas have left the ISR: a
@@ -34,7 +36,7 @@ export const acksAllSystem: KafkaSystemOptions = {
  * loses power and is elected again with the log it synced (found by this scenario
  * with `flush: never`, seed 60 of the first search). Kafka's answer is KIP-966
  * (eligible leader replicas); `kafka-page-cache-correlated-crash` shows the loss.
- * Scaled to 4 s runs of 12 records a second per producer (about 26 CPU-seconds for the 2,000 seeds: some 14 s on 2 idle cores).
+ * Scaled to 4 s runs of 12 records a second per producer (about 21 CPU-seconds for the 2,000 seeds: some 11 s on 2 idle cores).
  */
 export default defineScenario({
   description: 'acks=all, min.insync.replicas=2, no unclean election, leader epochs, idempotent producer, flush every message, a consumer group committing after processing; every fault kind, power losses included',

@@ -1,7 +1,7 @@
 import { type Envelope, type Micros, type NodeModel } from '../../kernel/index.js';
 import { askController, controllerQuorum } from './controller.js';
 import { kafkaFact } from './facts.js';
-import type { BrokerReply, BrokerRequest, ConsumeReply, ControllerState, LogRecord, PartitionState, ProduceReply } from './protocol.js';
+import type { BrokerReply, BrokerRequest, ConsumeReply, ControllerCommand, ControllerState, LogRecord, PartitionState, ProduceReply } from './protocol.js';
 
 /**
  * When a broker forces its log to disk (log.flush.interval.messages / .ms). Kafka's
@@ -179,7 +179,7 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
      */
     const proposeIsr = (r: Replica, isr: string[]) => {
       r.proposal = { isr, base: r.isrVersion };
-      const command = { type: 'alter-isr', broker: ctx.id, partition: r.partition, epoch: r.epoch, isrVersion: r.isrVersion, isr } as const;
+      const command: ControllerCommand = { type: 'alter-isr', broker: ctx.id, partition: r.partition, epoch: r.epoch, isrVersion: r.isrVersion, isr };
       ctx.spawn((function* alterPartition() {
         const state = yield* askController(ctx, quorum, command, options.controllerTimeout);
         if (state) onState(state);
