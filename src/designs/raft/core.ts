@@ -164,7 +164,7 @@ export interface StateMachine<C, S, R> {
    * already applied) with this result: where a service reports what the log decided
    * (facts, diagram state), so that `apply` itself stays pure.
    */
-  applied?(command: C, result: R, index: number): void;
+  applied?(command: C, result: R): void;
 }
 
 /** The state a replica has built by applying its committed prefix, with the client sessions seen so far. */
