@@ -10,7 +10,7 @@ import { drawFaults, formatDuration, ms, RandomSource, seconds, Simulation, type
 import type { FlushPolicy } from '../src/designs/kafka/broker.js';
 import type { Acks, KafkaFact } from '../src/designs/kafka/facts.js';
 import { KafkaStats } from '../src/designs/kafka/summary.js';
-import { baseSystem, brokerNames, buildKafka, CONTROLLER } from '../src/designs/kafka/system.js';
+import { baseSystem, brokerNames, buildKafka, CONTROLLERS } from '../src/designs/kafka/system.js';
 
 const seeds = Number(process.argv[2] ?? 50);
 const DURATION = seconds(5);
@@ -43,7 +43,7 @@ for (const acks of ACKS) {
           window: [ms(300), seconds(4)],
           weights: { crash: 2, 'power-loss': 2, partition: 1 },
           nodes: brokerNames(3),
-          partitionable: [...brokerNames(3), CONTROLLER],
+          partitionable: [...brokerNames(3), ...CONTROLLERS],
           duration: [ms(50), ms(800)],
         }));
         sim.run(DURATION);

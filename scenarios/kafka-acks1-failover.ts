@@ -22,7 +22,7 @@ export default defineScenario({
   description: 'acks=1, 3 replicas, clean elections; brokers crash and are partitioned',
   expect: { violates: 'no-acked-loss' },
   duration: DURATION,
-  seeds: 50,
+  seeds: 60,
   network: { latency: { min: ms(1), max: ms(5) } },
   build: (world) => buildKafka(world, acks1System),
   faultMix: {

@@ -1,6 +1,6 @@
 import { defineScenario, ms, seconds } from '../src/kernel/index.js';
 import { kafkaSummary } from '../src/designs/kafka/summary.js';
-import { baseSystem, brokerNames, buildKafka, CONTROLLER, type KafkaSystemOptions } from '../src/designs/kafka/system.js';
+import { baseSystem, brokerNames, buildKafka, CONTROLLERS, type KafkaSystemOptions } from '../src/designs/kafka/system.js';
 
 const DURATION = seconds(5);
 
@@ -26,7 +26,7 @@ export default defineScenario({
     count: [3, 10],
     window: [ms(300), seconds(4)],
     weights: { degrade: 2, pause: 2, crash: 1, partition: 1 },
-    nodes: [...brokerNames(3), CONTROLLER],
+    nodes: [...brokerNames(3), ...CONTROLLERS],
     duration: [ms(50), seconds(1)],
   },
   summary: kafkaSummary,

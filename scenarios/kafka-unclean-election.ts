@@ -1,6 +1,6 @@
 import { defineScenario, ms, seconds } from '../src/kernel/index.js';
 import { kafkaSummary } from '../src/designs/kafka/summary.js';
-import { baseSystem, brokerNames, buildKafka, CONTROLLER, type KafkaSystemOptions } from '../src/designs/kafka/system.js';
+import { baseSystem, brokerNames, buildKafka, CONTROLLERS, type KafkaSystemOptions } from '../src/designs/kafka/system.js';
 
 const DURATION = seconds(5);
 
@@ -33,7 +33,7 @@ export default defineScenario({
     window: [ms(300), seconds(4)],
     weights: { crash: 2, partition: 2, pause: 1 },
     nodes: brokerNames(3),
-    partitionable: [...brokerNames(3), CONTROLLER],
+    partitionable: [...brokerNames(3), ...CONTROLLERS],
     duration: [ms(100), seconds(1.5)],
   },
   summary: kafkaSummary,

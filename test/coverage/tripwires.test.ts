@@ -57,6 +57,8 @@ const WITHOUT_TRIPWIRE: Record<string, string> = {
   'delete-honoured': 'a timeline whose delete is not fanned out (ack-before-fanout breaks no-holes first today)',
   'intention-preservation': 'a replica that reorders or resurrects characters while still converging',
   'no-lost-keystroke': 'an editor that acknowledges an insert before it is durable and loses it in a crash',
+  // Issue 16's controller on Raft: a controller answering from its uncommitted log (answerFromLocalState) loses acknowledged writes first.
+  'leader-epochs': 'a Kafka controller that reuses a leader epoch for another leader (one answering before commit breaks no-acked-loss first)',
 };
 
 describe('tripwires', () => {

@@ -47,8 +47,8 @@ describe('the consumer group', () => {
   });
 
   it('a paused consumer whose session lapsed stops before acting; without that, it processes a partition that moved on', () => {
-    // At 1.524 s consumer-1 is in the middle of a fetched batch (found by trying times 3 ms apart).
-    const pause: Fault[] = [{ at: seconds(1.5) + ms(24), kind: 'pause', node: 'consumer-1', duration: seconds(1) }];
+    // At 1.686 s consumer-1 is in the middle of a fetched batch (found by trying times 3 ms apart).
+    const pause: Fault[] = [{ at: seconds(1.5) + ms(186), kind: 'pause', node: 'consumer-1', duration: seconds(1) }];
     expect(runGroup({ selfFence: true }, pause).violation).toBeUndefined();
     expect(runGroup({ selfFence: false }, pause).violation?.property).toBe('exclusive-assignment');
   });

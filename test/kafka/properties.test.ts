@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Fact, KernelFact, Property } from '../../src/kernel/index.js';
 import type { KafkaFact } from '../../src/designs/kafka/facts.js';
-import { noAckedLoss, noDuplicates, producerOrder, replicaConsistency } from '../../src/designs/kafka/properties.js';
+import { leaderEpochs, noAckedLoss, noDuplicates, producerOrder, replicaConsistency } from '../../src/designs/kafka/properties.js';
 
 type F = KafkaFact | KernelFact;
 let t = 0;
@@ -9,7 +9,7 @@ const fact = (node: string, kind: F['kind'], data: object): Fact<F> => ({ t: ++t
 const append = (node: string, from: number, records: Array<[string, string, number]>) =>
   fact(node, 'log-append', { partition: 0, from, ids: records.map((r) => r[0]), producers: records.map((r) => r[1]), seqs: records.map((r) => r[2]) });
 const hw = (node: string, epoch: number, to: number) => fact(node, 'hw-advanced', { partition: 0, epoch, hw: to });
-const leader = (node: string, epoch: number) => fact(node, 'became-leader', { partition: 0, epoch });
+const leader = (node: string, epoch: number) => fact(node, 'became-partition-leader', { partition: 0, epoch });
 
 /** The first breach a property reports over a history, if any. */
 function judge(property: Property<F>, history: Array<Fact<F>>): string | undefined {
@@ -65,5 +65,19 @@ describe('no-acked-loss', () => {
   });
   it('fails when a leader takes over without it', () => {
     expect(judge(noAckedLoss(), [leader('b1', 1), append('b1', 0, [a0, a1]), acked, append('b2', 0, [a0]), leader('b2', 2)])).toMatch(/p\/1, acknowledged to p \(acks=1\) at offset 1 .* is not in the log of b2/);
+  });
+});
+
+describe('leader-epochs', () => {
+  const changed = (controller: string, epoch: number, leader: string) => fact(controller, 'partition-changed', { partition: 0, epoch, leader, isr: [leader], unclean: false });
+  it('holds when every controller applies the same leader for an epoch, again after a restart, and that broker takes over', () => {
+    const history = [changed('c1', 1, 'b1'), changed('c2', 1, 'b1'), leader('b1', 1), changed('c1', 2, 'b2'), changed('c3', 1, 'b1'), leader('b2', 2)];
+    expect(judge(leaderEpochs(), history)).toBeUndefined();
+  });
+  it('fails when two controllers applied different leaders for one epoch', () => {
+    expect(judge(leaderEpochs(), [changed('c1', 2, 'b1'), changed('c2', 2, 'b2')])).toMatch(/epoch 2 of partition 0 names b2 \(c2\), but c1 had it name b1/);
+  });
+  it('fails when a broker takes over in an epoch the controllers gave another', () => {
+    expect(judge(leaderEpochs(), [changed('c1', 2, ''), leader('b3', 2)])).toMatch(/names b3 \(b3\), but c1 had it name no leader/);
   });
 });

@@ -1,6 +1,7 @@
 import { type Envelope, type Micros, type NodeModel } from '../../kernel/index.js';
+import { askController, controllerQuorum } from './controller.js';
 import { kafkaFact } from './facts.js';
-import type { BrokerReply, BrokerRequest, ConsumeReply, ControllerRequest, ControllerState, LogRecord, PartitionState, ProduceReply } from './protocol.js';
+import type { BrokerReply, BrokerRequest, ConsumeReply, ControllerCommand, ControllerState, LogRecord, PartitionState, ProduceReply } from './protocol.js';
 
 /**
  * When a broker forces its log to disk (log.flush.interval.messages / .ms). Kafka's
@@ -13,7 +14,10 @@ import type { BrokerReply, BrokerRequest, ConsumeReply, ControllerRequest, Contr
 export type FlushPolicy = { kind: 'every-message' } | { kind: 'interval'; every: Micros } | { kind: 'never' };
 
 export interface BrokerOptions {
-  controller: string;
+  /** The controller quorum: heartbeats and ISR changes go to its active member. */
+  controllers: readonly string[];
+  /** How long a broker waits for the active controller's answer before trying another controller. */
+  controllerTimeout: Micros;
   /** min.insync.replicas: an acks=all produce needs an ISR at least this large. */
   minInsyncReplicas: number;
   /** replica.lag.time.max.ms: a follower that has not caught up for this long leaves the ISR. */
@@ -53,7 +57,7 @@ interface Replica {
    * An ISR change sent to the controller, based on version `base`, not yet seen
    * applied or refused: the HW waits for the union of both (Kafka's "maximal ISR").
    */
-  proposal: { isr: string[]; base: number; sentAt: Micros } | undefined;
+  proposal: { isr: string[]; base: number } | undefined;
   epochStart: number;
   followerEnd: Map<string, number>;
   lastCaughtUp: Map<string, Micros>;
@@ -78,11 +82,12 @@ interface Replica {
  * when it has not caught up within replica.lag.time.max.ms; acks=all waits for the
  * whole ISR, and min.insync.replicas refuses writes when the ISR is too small.
  */
-export function broker(options: BrokerOptions): NodeModel<BrokerRequest | BrokerReply | ControllerState> {
+export function broker(options: BrokerOptions): NodeModel<BrokerRequest | BrokerReply> {
   return (ctx) => {
     // Tells the controller this is a new process (Kafka's broker epoch); drawn, not stored, so booting syncs nothing.
     const incarnation = ctx.random.int(1, 2 ** 31);
     const replicas = new Map<number, Replica>();
+    const quorum = controllerQuorum(options.controllers);
 
     const sync = () => ctx.disk.sync();
     const flushAfterAppend = () => {
@@ -167,10 +172,18 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
       for (const w of ready) ctx.reply(w.request, (enough ? { ok: true, offset: w.offset } : { ok: false, error: 'not-enough-replicas' }) satisfies ProduceReply);
     };
 
-    /** One change at a time, based on the version this leader knows (Kafka's AlterPartition); sent again until answered. */
+    /**
+     * One change at a time, based on the version this leader knows (Kafka's
+     * AlterPartition), sent until the active controller answers: a change given up on
+     * could still commit later, and the HW must wait for it until then.
+     */
     const proposeIsr = (r: Replica, isr: string[]) => {
-      r.proposal = { isr, base: r.isrVersion, sentAt: ctx.now() };
-      ctx.send(options.controller, { type: 'alter-isr', partition: r.partition, epoch: r.epoch, isrVersion: r.isrVersion, isr } satisfies ControllerRequest);
+      r.proposal = { isr, base: r.isrVersion };
+      const command: ControllerCommand = { type: 'alter-isr', broker: ctx.id, partition: r.partition, epoch: r.epoch, isrVersion: r.isrVersion, isr };
+      ctx.spawn((function* alterPartition() {
+        const state = yield* askController(ctx, quorum, command, options.controllerTimeout);
+        if (state) onState(state);
+      })());
     };
 
     /**
@@ -272,10 +285,7 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
 
     const leaderTick = (r: Replica) => {
       answerParked(r, true);
-      if (r.proposal !== undefined) {
-        if (ctx.now() - r.proposal.sentAt > options.heartbeatEvery * 2) proposeIsr(r, r.proposal.isr);
-        return;
-      }
+      if (r.proposal !== undefined) return;
       const lagging = r.isr.filter((b) => b !== ctx.id && ctx.now() - (r.lastCaughtUp.get(b) ?? 0) > options.replicaLagMax);
       if (lagging.length > 0) {
         ctx.probe('ISR shrank');
@@ -330,11 +340,12 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
 
     // ---- The controller's word ----
 
+    /** The committed state, as an answer of the active controller: an answer older than what this broker knows changes nothing. */
     const onState = (state: ControllerState) => {
       for (const p of state.partitions) {
         if (!p.replicas.includes(ctx.id)) continue;
         const r = replicaOf(p);
-        if (p.epoch < r.epoch) continue;
+        if (p.epoch < r.epoch || p.isrVersion < r.isrVersion) continue;
         if (p.epoch > r.epoch) {
           r.epoch = p.epoch;
           r.leader = p.leader;
@@ -347,7 +358,7 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
             r.answered = new Map();
             r.parked = new Map();
             r.lastCaughtUp = new Map(p.isr.map((b) => [b, ctx.now()]));
-            kafkaFact(ctx, 'became-leader', { partition: p.partition, epoch: p.epoch });
+            kafkaFact(ctx, 'became-partition-leader', { partition: p.partition, epoch: p.epoch });
           } else {
             r.phase = 'truncating';
           }
@@ -361,7 +372,17 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
       }
     };
 
-    const heartbeat = () => ctx.send(options.controller, { type: 'heartbeat', incarnation } satisfies ControllerRequest);
+    /**
+     * Two tries: a standby's redirect is followed at once, and a heartbeat that cannot
+     * get through is superseded by the next one. KRaft brokers learn leaders and ISRs by
+     * fetching the metadata log; here each heartbeat's answer carries the committed
+     * state of every partition.
+     */
+    const heartbeat = () =>
+      ctx.spawn((function* heartbeat() {
+        const state = yield* askController(ctx, quorum, { type: 'heartbeat', broker: ctx.id, incarnation }, options.controllerTimeout, 2);
+        if (state) onState(state);
+      })());
     heartbeat();
     ctx.setTimer(options.heartbeatEvery, 'heartbeat');
     ctx.setTimer(options.fetchEvery, 'replicate');
@@ -401,8 +422,6 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
             return onEpochEndReply(msg);
           case 'fetch-reply':
             return onFetchReply(msg);
-          case 'state':
-            return onState(msg);
         }
       },
     };

@@ -21,11 +21,18 @@ export type KafkaFact =
   | { kind: 'log-truncate'; data: { partition: number; to: number; reason: 'leader-epoch' | 'high-watermark' | 'out-of-range' } }
   /** A broker booted and read its log back from disk (after a power loss: what was synced, and a prefix of the rest). */
   | { kind: 'log-recovered'; data: { partition: number; ids: string[]; producers: string[]; seqs: number[] } }
-  /** A broker took over as the partition's leader in `epoch`. */
-  | { kind: 'became-leader'; data: { partition: number; epoch: number } }
+  /**
+   * A broker took over as the partition's leader in `epoch` (named apart from Raft's
+   * `became-leader`, which the controllers report in the same run).
+   */
+  | { kind: 'became-partition-leader'; data: { partition: number; epoch: number } }
   /** A leader advanced the high watermark: its first `hw` records are committed. */
   | { kind: 'hw-advanced'; data: { partition: number; epoch: number; hw: number } }
-  /** The controller changed a partition's leader or ISR (leader '' when none is eligible). */
+  /**
+   * A controller applied a committed change of a partition's leader or ISR (leader ''
+   * when none is eligible). Every controller of the quorum applies each change, and a
+   * restarted one applies its log again from the start: the newest epoch is the largest seen.
+   */
   | { kind: 'partition-changed'; data: { partition: number; epoch: number; leader: string; isr: string[]; unclean: boolean } }
   /** A consumer began processing a partition, from `offset`, in the group's `generation`. */
   | { kind: 'partition-start'; data: { partition: number; generation: number; offset: number } }

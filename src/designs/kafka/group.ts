@@ -1,6 +1,7 @@
 import { call, ConfigError, sleep, type Envelope, type Micros, type NodeModel, type TimerHandle } from '../../kernel/index.js';
+import { askController, controllerQuorum } from './controller.js';
 import { kafkaFact } from './facts.js';
-import type { ConsumeReply, ControllerRequest, ControllerState } from './protocol.js';
+import type { ConsumeReply } from './protocol.js';
 
 /** How partitions are split among a group's members (partition.assignment.strategy). */
 export type Assignor = 'range' | 'round-robin';
@@ -126,7 +127,10 @@ export type CommitPolicy = { kind: 'before-process' } | { kind: 'after-process' 
 
 export interface ConsumerOptions {
   coordinator: string;
-  controller: string;
+  /** The controller quorum, asked for metadata (who leads each partition). */
+  controllers: readonly string[];
+  /** How long to wait for a controller's answer before trying another. */
+  controllerTimeout: Micros;
   store: string;
   commit: CommitPolicy;
   /**
@@ -178,6 +182,7 @@ export function consumer(options: ConsumerOptions): NodeModel<GroupReply> {
     };
     renewLease(ctx.now());
     const leaders = new Map<number, string>();
+    const quorum = controllerQuorum(options.controllers);
     let left = false;
 
     const stopAll = (reason: 'revoked' | 'session-lost' | 'commit-refused') => {
@@ -208,8 +213,8 @@ export function consumer(options: ConsumerOptions): NodeModel<GroupReply> {
         const position = owned.get(partition)!.position;
         const reply = leader ? yield* call<ConsumeReply>(leader, { type: 'consume', partition, offset: position }, options.requestTimeout) : undefined;
         if (!reply?.ok || !reply.body.ok) {
-          const state = yield* call<ControllerState>(options.controller, { type: 'metadata' } satisfies ControllerRequest, options.requestTimeout);
-          if (state.ok) for (const p of state.body.partitions) leaders.set(p.partition, p.leader);
+          const state = yield* askController(ctx, quorum, { type: 'metadata' }, options.controllerTimeout, options.controllers.length);
+          if (state) for (const p of state.partitions) leaders.set(p.partition, p.leader);
           yield* sleep(options.heartbeatEvery);
           continue;
         }

@@ -1,6 +1,7 @@
 import { call, ConfigError, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
+import { askController, controllerQuorum } from './controller.js';
 import { kafkaFact, type Acks } from './facts.js';
-import type { BrokerRequest, ControllerRequest, ControllerState, ProduceReply } from './protocol.js';
+import type { BrokerRequest, ControllerState, ProduceReply } from './protocol.js';
 
 /** One record to produce: by which producer, to which partition, at what true time (producers' clocks are not disturbed). */
 export interface ProduceStep {
@@ -10,7 +11,10 @@ export interface ProduceStep {
 }
 
 export interface ProducerOptions {
-  controller: string;
+  /** The controller quorum, asked for metadata (who leads each partition). */
+  controllers: readonly string[];
+  /** How long to wait for a controller's answer before trying another. */
+  controllerTimeout: Micros;
   /** acks: 0 (fire and forget), 1 (the leader appended it), 'all' (every in-sync replica has it). */
   acks: Acks;
   /** How many times a record is sent again after an error or a timeout. */
@@ -39,6 +43,7 @@ export function producer(options: ProducerOptions): NodeModel<ControllerState> {
   if (options.idempotent && options.maxInFlight > 5) throw new ConfigError('kafka producer: the idempotent producer keeps order only with maxInFlight <= 5 (Kafka refuses more)');
   return (ctx) => {
     const leaders = new Map<number, string>();
+    const quorum = controllerQuorum(options.controllers);
     const nextSeq = new Map<number, number>();
     const queue: Array<{ partition: number; seq: number; id: string }> = [];
     let inFlight = 0;
@@ -47,9 +52,10 @@ export function producer(options: ProducerOptions): NodeModel<ControllerState> {
       for (const p of state.partitions) leaders.set(p.partition, p.leader);
     };
 
+    /** Asks the active controller, trying each controller at most once; on no answer, the leaders known stay. */
     function* refreshMetadata() {
-      const reply = yield* call<ControllerState>(options.controller, { type: 'metadata' } satisfies ControllerRequest, options.requestTimeout);
-      if (reply.ok) learn(reply.body);
+      const state = yield* askController(ctx, quorum, { type: 'metadata' }, options.controllerTimeout, options.controllers.length);
+      if (state) learn(state);
     }
 
     function* deliver(record: { partition: number; seq: number; id: string }) {
@@ -58,24 +64,30 @@ export function producer(options: ProducerOptions): NodeModel<ControllerState> {
       const request: BrokerRequest = { type: 'produce', partition, record: { id, producer: ctx.id, seq }, acks: options.acks, idempotent: options.idempotent };
       for (let attempt = 0; ; attempt++) {
         if (attempt > 0) ctx.probe('produce retried');
-        const leader = leaders.get(partition);
-        if (leader) {
-          if (options.acks === 0) {
-            ctx.send(leader, request);
-            break;
-          }
-          const reply = yield* call<ProduceReply>(leader, request, options.requestTimeout);
-          if (reply.ok && reply.body.ok) {
-            kafkaFact(ctx, 'produce-acked', { producer: ctx.id, partition, id, offset: reply.body.offset, acks: options.acks });
-            break;
-          }
+        // A record waits for its partition's leader to be known, and that is not a try
+        // (KafkaProducer.send blocks on metadata for up to max.block.ms).
+        while (!leaders.get(partition)) {
+          yield* sleep(options.retryBackoff);
+          yield* refreshMetadata();
         }
+        const leader = leaders.get(partition)!;
+        if (options.acks === 0) {
+          ctx.send(leader, request);
+          break;
+        }
+        const reply = yield* call<ProduceReply>(leader, request, options.requestTimeout);
+        if (reply.ok && reply.body.ok) {
+          kafkaFact(ctx, 'produce-acked', { producer: ctx.id, partition, id, offset: reply.body.offset, acks: options.acks });
+          break;
+        }
+        // An error or a timeout says the metadata may be stale, whether or not the record is
+        // tried again (Kafka's sender asks for a metadata update on NOT_LEADER_OR_FOLLOWER and on timeouts).
+        yield* sleep(options.retryBackoff);
+        yield* refreshMetadata();
         if (attempt >= options.retries) {
           kafkaFact(ctx, 'produce-failed', { producer: ctx.id, partition, id });
           break;
         }
-        yield* sleep(options.retryBackoff);
-        yield* refreshMetadata();
       }
       inFlight--;
       pump();

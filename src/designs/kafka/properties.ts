@@ -112,14 +112,14 @@ export function noAckedLoss(): Property<F> {
   };
   return {
     name: 'no-acked-loss',
-    watches: [...TrueLogs.watches, 'produce-acked', 'became-leader', 'partition-changed', 'crash'],
+    watches: [...TrueLogs.watches, 'produce-acked', 'became-partition-leader', 'partition-changed', 'crash'],
     observe(fact) {
       logs.apply(fact);
       if (fact.kind === 'partition-changed') {
         // The controller moved on: the old leader is deposed (its successor takes over when it hears).
         const leader = leaders.get(fact.data.partition);
         if (leader !== undefined && leader.epoch < fact.data.epoch) leaders.delete(fact.data.partition);
-        latest.set(fact.data.partition, fact.data.epoch);
+        latest.set(fact.data.partition, Math.max(latest.get(fact.data.partition) ?? 0, fact.data.epoch));
       }
       if (fact.kind === 'produce-acked') {
         let records = acked.get(fact.data.partition);
@@ -127,7 +127,7 @@ export function noAckedLoss(): Property<F> {
         records.set(fact.data.offset, { id: fact.data.id, producer: fact.data.producer, acks: fact.data.acks });
         return check(fact.data.partition, fact.data.offset);
       }
-      if (fact.kind === 'became-leader') {
+      if (fact.kind === 'became-partition-leader') {
         if (fact.data.epoch < (latest.get(fact.data.partition) ?? 0)) return undefined; // heard of a leadership already superseded
         leaders.set(fact.data.partition, { broker: fact.node, epoch: fact.data.epoch });
         return check(fact.data.partition);
@@ -169,10 +169,10 @@ export function replicaConsistency(): Property<F> {
   };
   return {
     name: 'replica-consistency',
-    watches: [...Committed.watches, 'became-leader', 'partition-changed'],
+    watches: [...Committed.watches, 'became-partition-leader', 'partition-changed'],
     observe(fact) {
       committed.logs.apply(fact);
-      if (fact.kind === 'partition-changed') latest.set(fact.data.partition, fact.data.epoch);
+      if (fact.kind === 'partition-changed') latest.set(fact.data.partition, Math.max(latest.get(fact.data.partition) ?? 0, fact.data.epoch));
       if (fact.kind === 'log-append') lower(fact.node, fact.data.partition, fact.data.from);
       if (fact.kind === 'log-truncate') lower(fact.node, fact.data.partition, fact.data.to);
       if (fact.kind === 'log-recovered') lower(fact.node, fact.data.partition, 0);
@@ -187,7 +187,7 @@ export function replicaConsistency(): Property<F> {
         committed.newlyCommitted(fact);
       }
       // A broker that hears of its leadership after the controller moved on leads nobody: its followers fetch from the newer leader.
-      if (fact.kind === 'became-leader' && fact.data.epoch >= (latest.get(fact.data.partition) ?? 0)) {
+      if (fact.kind === 'became-partition-leader' && fact.data.epoch >= (latest.get(fact.data.partition) ?? 0)) {
         const prefix = committed.of(fact.data.partition);
         const log = committed.logs.of(fact.node, fact.data.partition);
         const bad = diverged(fact.node, fact.data.partition, prefix.length);
@@ -199,6 +199,40 @@ export function replicaConsistency(): Property<F> {
           };
         }
       }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * leader-epochs: a partition's leader epoch names one leader, ever. Judged from every
+ * controller's applied changes and every broker's takeover: two controllers applying
+ * different leaders for one epoch (the metadata log diverged), or a broker leading in
+ * an epoch the controllers gave another, would be two leaders accepting writes under
+ * one epoch, which leader-epoch truncation (KIP-101) cannot tell apart.
+ */
+export function leaderEpochs(): Property<F> {
+  const named = new Map<string, { leader: string; node: string; t: Micros }>();
+  const check = (partition: number, epoch: number, leader: string, node: string, t: Micros) => {
+    const key = `${partition}#${epoch}`;
+    const first = named.get(key);
+    if (first === undefined) {
+      named.set(key, { leader, node, t });
+      return undefined;
+    }
+    if (first.leader === leader) return undefined;
+    const who = (l: string) => (l === '' ? 'no leader' : l);
+    return {
+      message: `epoch ${epoch} of partition ${partition} names ${who(leader)} (${node}), but ${first.node} had it name ${who(first.leader)} at ${formatTime(first.t)}: one leader epoch, two leaders`,
+      nodes: [...new Set([first.node, node])],
+    };
+  };
+  return {
+    name: 'leader-epochs',
+    watches: ['partition-changed', 'became-partition-leader'],
+    observe(fact) {
+      if (fact.kind === 'partition-changed') return check(fact.data.partition, fact.data.epoch, fact.data.leader, fact.node, fact.t);
+      if (fact.kind === 'became-partition-leader') return check(fact.data.partition, fact.data.epoch, fact.node, fact.node, fact.t);
       return undefined;
     },
   };

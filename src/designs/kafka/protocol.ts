@@ -22,18 +22,27 @@ export interface LogRecord {
   epoch: number;
 }
 
-export type ControllerRequest =
+/**
+ * What brokers and clients ask of the controller quorum: each is a command in the
+ * metadata log, answered by the active controller once it is committed and applied.
+ */
+export type ControllerCommand =
   /** A broker's heartbeat; a new `incarnation` is a restarted broker registering again. */
-  | { type: 'heartbeat'; incarnation: number }
+  | { type: 'heartbeat'; broker: string; incarnation: number }
   /** A leader asks to change its partition's ISR (Kafka's AlterPartition). */
-  | { type: 'alter-isr'; partition: number; epoch: number; isrVersion: number; isr: string[] }
-  /** A producer asks who leads each partition. */
-  | { type: 'metadata' };
+  | { type: 'alter-isr'; broker: string; partition: number; epoch: number; isrVersion: number; isr: string[] }
+  /** A producer or consumer asks who leads each partition. */
+  | { type: 'metadata' }
+  /**
+   * Proposed by the active controller itself: `broker`'s session lapsed, its last
+   * applied heartbeat being the one at log index `heartbeat` (a later one cancels it).
+   */
+  | { type: 'fence'; broker: string; heartbeat: number };
 
-/** The controller's answer to each request: every partition's current state. */
+/** The controller's answer to each command: every partition's state once the command is applied. */
 export interface ControllerState {
   type: 'state';
-  partitions: PartitionState[];
+  partitions: readonly PartitionState[];
 }
 
 export type BrokerRequest =

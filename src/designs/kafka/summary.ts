@@ -10,7 +10,8 @@ import { TrueLogs } from './properties.js';
  */
 export class KafkaStats {
   private readonly logs = new TrueLogs();
-  private readonly leaders = new Map<number, { broker: string; epoch: number } | undefined>();
+  /** Each partition's newest leader and its epoch; broker '' while the partition has none. */
+  private readonly leaders = new Map<number, { broker: string; epoch: number }>();
   private readonly sentAt = new Map<string, Micros>();
   private readonly done = new Map<string, number>();
   readonly latencies: Micros[] = [];
@@ -32,21 +33,25 @@ export class KafkaStats {
       case 'produce-failed':
         this.failed++;
         break;
-      case 'became-leader': {
-        const current = this.leaders.get(fact.data.partition);
-        if (current === undefined || current.epoch < fact.data.epoch) this.leaders.set(fact.data.partition, { broker: fact.node, epoch: fact.data.epoch });
+      case 'became-partition-leader':
+        this.lead(fact.data.partition, fact.node, fact.data.epoch);
         break;
-      }
       case 'partition-changed':
-        if (fact.data.leader === '') this.leaders.set(fact.data.partition, undefined);
+        if (fact.data.leader === '') this.lead(fact.data.partition, '', fact.data.epoch);
         break;
     }
+  }
+
+  /** Controllers report each change once per replica, and again after a restart: only a newer epoch counts. */
+  private lead(partition: number, broker: string, epoch: number): void {
+    const current = this.leaders.get(partition);
+    if (current === undefined || current.epoch < epoch) this.leaders.set(partition, { broker, epoch });
   }
 
   /** Records done, and of those, lost (the last leader lacks them) and unavailable (no leader at the end). */
   outcome(): { done: number; lost: number; unavailable: number } {
     const held = new Map<number, Set<string> | undefined>();
-    for (const [partition, leader] of this.leaders) held.set(partition, leader && new Set(this.logs.of(leader.broker, partition).map((r) => r.id)));
+    for (const [partition, leader] of this.leaders) held.set(partition, leader.broker === '' ? undefined : new Set(this.logs.of(leader.broker, partition).map((r) => r.id)));
     let lost = 0;
     let unavailable = 0;
     for (const [id, partition] of this.done) {

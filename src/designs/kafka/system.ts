@@ -1,13 +1,15 @@
 import { ConfigError, ms, seconds, type Micros, type Random, type World } from '../../kernel/index.js';
+import { raftTiming } from '../raft/system.js';
 import { broker, type FlushPolicy } from './broker.js';
 import { controller } from './controller.js';
 import type { Acks } from './facts.js';
 import { effectStore, consumer, groupCoordinator, type Assignor, type CommitPolicy } from './group.js';
-import { delivery, exclusiveAssignment, noAckedLoss, noDuplicates, producerOrder, replicaConsistency } from './properties.js';
+import { delivery, exclusiveAssignment, leaderEpochs, noAckedLoss, noDuplicates, producerOrder, replicaConsistency } from './properties.js';
 import { producer, type ProduceStep } from './producer.js';
 import type { PartitionState } from './protocol.js';
 
-export const CONTROLLER = 'controller';
+/** The controller quorum: three controllers, KRaft's usual quorum, which survives the loss of any one. */
+export const CONTROLLERS = ['controller-1', 'controller-2', 'controller-3'];
 export const COORDINATOR = 'coordinator';
 export const STORE = 'store';
 export const consumerNames = (count: number) => Array.from({ length: count }, (_, i) => `consumer-${i + 1}`);
@@ -68,6 +70,8 @@ export const kafkaTiming = {
   replicaLagMax: ms(400),
   requestTimeout: ms(300),
   retryBackoff: ms(50),
+  /** controller.quorum.request.timeout.ms (2 s against a 9 s broker session). */
+  controllerTimeout: ms(100),
 };
 
 /** Replica placement: partition p's replicas are `replicationFactor` brokers starting at broker p (mod n), its preferred leader first. */
@@ -122,14 +126,23 @@ export const baseSystem = (duration: Micros): KafkaSystemOptions => ({
   duration,
 });
 
-/** Builds the controller, the brokers and the producers, and the properties the settings claim. */
+/**
+ * Builds the controller quorum (on the Raft model, with the paper's timings: an
+ * election well inside a broker session, as KRaft's 1 s election timeout is inside its
+ * 9 s session), the brokers and the producers, and the properties the settings claim.
+ */
 export function buildKafka(world: World, options: KafkaSystemOptions): void {
   validate(options);
   const steps = 'script' in options.workload ? options.workload.script : drawProduceSteps(world.stream('workload'), options, options.workload);
-  world.node(CONTROLLER, controller({ partitions: placement(options), sessionTimeout: kafkaTiming.sessionTimeout, uncleanElection: options.uncleanElection }));
+  for (const name of CONTROLLERS) {
+    world.node(name, controller({
+      controllers: CONTROLLERS, timing: raftTiming, partitions: placement(options), sessionTimeout: kafkaTiming.sessionTimeout, uncleanElection: options.uncleanElection,
+    }));
+  }
   for (const name of brokerNames(options.brokers)) {
     world.node(name, broker({
-      controller: CONTROLLER,
+      controllers: CONTROLLERS,
+      controllerTimeout: kafkaTiming.controllerTimeout,
       minInsyncReplicas: options.minInsyncReplicas,
       replicaLagMax: kafkaTiming.replicaLagMax,
       flush: options.flush,
@@ -141,7 +154,8 @@ export function buildKafka(world: World, options: KafkaSystemOptions): void {
   }
   for (const name of producerNames(options.producers)) {
     world.node(name, producer({
-      controller: CONTROLLER,
+      controllers: CONTROLLERS,
+      controllerTimeout: kafkaTiming.controllerTimeout,
       ...options.producer,
       requestTimeout: kafkaTiming.requestTimeout,
       retryBackoff: kafkaTiming.retryBackoff,
@@ -150,6 +164,9 @@ export function buildKafka(world: World, options: KafkaSystemOptions): void {
   }
   if (options.group) buildGroup(world, options, options.group);
   if (options.properties === false) return;
+  // What the controller quorum must keep: one leader per epoch, on every controller and broker (Raft's own
+  // guarantees are searched by the Raft scenarios; here they are judged by what they are for).
+  world.property(leaderEpochs());
   if (!options.ackedLossAccepted) world.property(noAckedLoss());
   // Unclean election gives committed records up by design (Kafka documentation, "Unclean leader
   // election"): with it enabled, replica consistency is not claimed.
@@ -168,7 +185,7 @@ function buildGroup(world: World, options: KafkaSystemOptions, group: NonNullabl
   world.node(STORE, effectStore());
   for (const name of names) {
     world.node(name, consumer({
-      coordinator: COORDINATOR, controller: CONTROLLER, store: STORE, commit: group.commit, selfFence: group.selfFence,
+      coordinator: COORDINATOR, controllers: CONTROLLERS, controllerTimeout: kafkaTiming.controllerTimeout, store: STORE, commit: group.commit, selfFence: group.selfFence,
       heartbeatEvery: kafkaTiming.heartbeatEvery, sessionTimeout: kafkaTiming.sessionTimeout, processTime: group.processTime,
       requestTimeout: kafkaTiming.requestTimeout, leaveAt: group.leaves?.[name],
     }));

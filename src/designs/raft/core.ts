@@ -159,6 +159,12 @@ export interface StateMachine<C, S, R> {
   leaderTick?(state: S): C[];
   /** This server has just become leader: forget what it kept from an earlier leadership. */
   elected?(): void;
+  /**
+   * This replica has applied a committed command (not a retry its session had
+   * already applied) with this result: where a service reports what the log decided
+   * (facts, diagram state), so that `apply` itself stays pure.
+   */
+  applied?(command: C, result: R): void;
 }
 
 /** The state a replica has built by applying its committed prefix, with the client sessions seen so far. */

@@ -165,6 +165,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
           if (fresh) raftFact(ctx, 'command-applied', { index, session: entry.op.session, seq: entry.op.seq });
           else ctx.probe('retry deduplicated by the session table');
         }
+        if (entry.op.type === 'machine' || fresh) machine.applied?.(entry.op.command, result!);
         const clients = waiting.get(index);
         if (clients === undefined) continue;
         waiting.delete(index);
