@@ -46,6 +46,12 @@ export interface RaftVariant {
    * responding to RPCs") forbids it.
    */
   ackBeforeSync?: boolean;
+  /**
+   * A follower checks only that it has an entry at prevIndex, not that the entry's
+   * term is prevTerm (Figure 2, AppendEntries receiver rule 2), so it appends a new
+   * leader's entries after a deposed leader's uncommitted ones.
+   */
+  skipPrevTermCheck?: boolean;
 }
 
 export interface RaftServerOptions<C, S, R> {
@@ -269,7 +275,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
       stepDown(request.term);
       leader = request.leader;
       resetElectionTimer();
-      const outcome = appendEntries(log, request);
+      const outcome = appendEntries(log, request, !variant.skipPrevTermCheck);
       if (!outcome.success) {
         ctx.send(from, { type: 'append-reply', term: currentTerm, success: false, matchIndex: outcome.hint } satisfies AppendReply);
         return;
