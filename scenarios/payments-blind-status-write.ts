@@ -14,7 +14,7 @@ const variant: PaymentsVariant = { processor: 'corrected', publishing: 'outbox',
 export default defineScenario({
   description: 'Corrected payments whose service records the authorization over whatever status the payment has by then; services pause during purchases',
   expect: { violates: 'legal-transitions' },
-  seeds: 300,
+  seeds: 40,
   ...paymentsSystem(variant),
   faults: (random, world) =>
     [...drawPaymentFaults(random, world, [0, 2]), ...pausesDuringPurchases(random, workloadOf(world, variant), ms(15), seconds(16))].sort((a, b) => a.at - b.at),

@@ -15,7 +15,7 @@ const variant: PaymentsVariant = { processor: 'corrected', publishing: 'outbox',
 export default defineScenario({
   description: 'Corrected payments whose refunds table lacks the one-refund-per-payment constraint; services pause around purchases and refunds',
   expect: { violates: 'refund-within-capture' },
-  seeds: 300,
+  seeds: 100,
   ...paymentsSystem(variant),
   faults: (random, world) =>
     [...drawPaymentFaults(random, world, [0, 2]), ...pausesDuringPurchases(random, workloadOf(world, variant), ms(150), seconds(3))].sort((a, b) => a.at - b.at),

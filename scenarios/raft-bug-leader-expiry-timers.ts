@@ -13,6 +13,6 @@ import { defineScenario } from '../src/kernel/index.js';
 export default defineScenario({
   description: 'Raft lock service whose leader expires only the leases it granted or saw renewed itself; random faults',
   expect: { violates: 'liveness' },
-  seeds: 300,
+  seeds: 60,
   ...raftLockSystem({ expiry: 'leader-timers', renewal: 'corrected', fencing: true }),
 });

@@ -12,7 +12,7 @@ import { mixOn, schedulerSystem, WORKERS } from '../src/designs/scheduler/system
 export default defineScenario({
   description: 'Scheduler whose workers ack a task on receipt, before running it (early acknowledgment); worker crashes',
   expect: { violates: 'at-least-once' },
-  seeds: 300,
+  seeds: 20,
   ...schedulerSystem({ worker: 'ack-early', election: 'raft', promotion: 'corrected', effects: 'by-task' }),
   faultMix: mixOn(WORKERS, { crash: 1 }),
 });

@@ -34,7 +34,7 @@ export default defineScenario({
   description: 'Leased node ids with per-id floors but no persisted high-water mark; ID nodes crash past their lease and NTP steps the clock back at boot',
   expect: { violates: 'monotonic' },
   duration: seconds(10),
-  seeds: 300,
+  seeds: 20,
   build: (world) => buildSnowflake(world, system),
   faults(random) {
     const crashes = drawFaults(random, { count: [2, 6], window: [ms(300), seconds(8)], weights: { crash: 1 }, nodes: idNodeNames(system.nodeIds), duration: [ms(1100), ms(1600)] });

@@ -17,7 +17,7 @@ export default defineScenario({
   description: 'Hybrid fan-out whose deletes remove the tweet from timelines without a tombstone; a late push puts it back',
   expect: { violates: 'delete-honoured' },
   duration: system.duration,
-  seeds: 300,
+  seeds: 150,
   build: (world) => void buildTimeline(world, system),
   faults: (random) => timelineFaults(random, system),
   exempt: TIMELINE_EXEMPT,
