@@ -45,9 +45,6 @@ async function expectedViolations(): Promise<Set<string>> {
  * only shrink: a property listed here that gains a tripwire fails the second test.
  */
 const WITHOUT_TRIPWIRE: Record<string, string> = {
-  'no-minority-grant':
-    'a grant from a server cut off since before it appended the entry is also uncommitted, and no-uncommitted-grant, registered first, reports it: it takes a variant wrong only while cut off (a leader that grants from local state once it has lost its majority) judged by no-minority-grant first',
-  'intention-preservation': 'a replica that reorders or resurrects characters while still converging (convergence is judged first)',
   'no-lost-keystroke': 'an acknowledged insert lost from every replica alike (a server rolled back by a power loss, its clients reloading from it): lost from one replica, convergence reports it first',
 };
 

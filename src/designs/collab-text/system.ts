@@ -21,6 +21,8 @@ export interface CollabSystemOptions {
   settle: Micros;
   /** Each client types at most its first this many keystrokes of its session: how the shrinker makes a failing session shorter. */
   keystrokesPerClient?: number;
+  /** `ot-server` only: whether the server ignores an operation it already has (default: it does; see `OtServerOptions`). */
+  serverDedupe?: boolean;
 }
 
 export const clientNames = (count: number): string[] => Array.from({ length: count }, (_, i) => `client-${i + 1}`);
@@ -32,7 +34,7 @@ export const replicaNames = (options: Pick<CollabSystemOptions, 'variant' | 'cli
 /**
  * A shared text: `clients` editors typing their sessions, connected directly (the
  * peer-to-peer variants) or through one server (`ot-server`), and the three
- * properties, convergence judged first.
+ * properties, intention preservation judged first.
  */
 export function buildCollab(world: World, options: CollabSystemOptions): void {
   if (!Number.isSafeInteger(options.clients) || options.clients < 2) throw new ConfigError('collaborative editing needs at least 2 clients');
@@ -52,7 +54,7 @@ export function buildCollab(world: World, options: CollabSystemOptions): void {
   }
 
   if (options.variant === 'ot-server') {
-    world.node(SERVER, otServer(clients));
+    world.node(SERVER, otServer(clients, { dedupe: options.serverDedupe ?? true }));
     for (const client of clients) world.node(client, otClient(steps));
   } else {
     const replica: PeerOptions<unknown>['replica'] =
@@ -60,7 +62,10 @@ export function buildCollab(world: World, options: CollabSystemOptions): void {
     for (const client of clients) world.node(client, peerSite({ peers: clients.filter((c) => c !== client), steps, replica }));
   }
   const replicas = replicaNames(options);
+  // Intention preservation first: it judges each operation as a replica applies it and
+  // names the one that went wrong, where convergence, judging the same fact when it
+  // completes a quiescent point, can only say the texts differ.
+  world.property(intentionPreservation());
   world.property(convergence({ replicas, settle: options.settle }));
   world.property(noLostKeystroke({ replicas, settle: options.settle }));
-  world.property(intentionPreservation());
 }

@@ -51,11 +51,15 @@ export function raftLockSystem(options: RaftLockSystemOptions): Pick<ScenarioSpe
         );
       }
       for (const property of raftSafety()) world.property(property);
+      // Whether a grant may be made at all, before what it does to the tokens (a grant
+      // from a minority side often reuses a token the majority has granted). A grant from
+      // a server cut off since before it appended the entry is also uncommitted: the
+      // textbook's own claim, judged from the network, names the cause, so it goes first.
+      world.property(noMinorityGrant(servers));
+      world.property(noUncommittedGrant(servers));
       world.property(noDoubleWrite());
       world.property(tokensNeverDecrease());
       if (options.fencing) world.property(fencingTokensIncrease());
-      world.property(noUncommittedGrant(servers));
-      world.property(noMinorityGrant(servers));
       world.property(grantsAfterHealing(livenessBound));
     },
     faults: (random) => [...randomFaults(random), ...storageFaults(random)].sort((a, b) => a.at - b.at),
