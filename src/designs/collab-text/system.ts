@@ -23,6 +23,8 @@ export interface CollabSystemOptions {
   keystrokesPerClient?: number;
   /** `ot-server` only: whether the server ignores an operation it already has (default: it does; see `OtServerOptions`). */
   serverDedupe?: boolean;
+  /** Peer-to-peer variants only: see `PeerOptions.batchReceivedWrites` (default: written before acknowledged). */
+  batchReceivedWrites?: Micros;
 }
 
 export const clientNames = (count: number): string[] => Array.from({ length: count }, (_, i) => `client-${i + 1}`);
@@ -59,13 +61,15 @@ export function buildCollab(world: World, options: CollabSystemOptions): void {
   } else {
     const replica: PeerOptions<unknown>['replica'] =
       options.variant === 'naive' ? (_ctx, saved) => naiveReplica(saved) : options.variant === 'ot-p2p' ? adoptedReplica : (ctx, saved) => rgaReplica(ctx, saved);
-    for (const client of clients) world.node(client, peerSite({ peers: clients.filter((c) => c !== client), steps, replica }));
+    for (const client of clients) world.node(client, peerSite({ peers: clients.filter((c) => c !== client), steps, replica, batchReceivedWrites: options.batchReceivedWrites }));
   }
   const replicas = replicaNames(options);
-  // Intention preservation first: it judges each operation as a replica applies it and
-  // names the one that went wrong, where convergence, judging the same fact when it
-  // completes a quiescent point, can only say the texts differ.
+  // From the most to the least specific account of the same fact: intention preservation
+  // judges each operation as a replica applies it and names the one that went wrong;
+  // no-lost-keystroke names an acknowledged character a replica lacks; convergence,
+  // judging the same quiescent points and the same end, can only say the texts differ
+  // or that delivery never finished.
   world.property(intentionPreservation());
-  world.property(convergence({ replicas, settle: options.settle }));
   world.property(noLostKeystroke({ replicas, settle: options.settle }));
+  world.property(convergence({ replicas, settle: options.settle }));
 }
