@@ -7,9 +7,9 @@ const system: CollabSystemOptions = { variant: 'ot-server', clients: 3, editing:
 
 /**
  * Tripwire for `intention-preservation`. OT through a central server whose server
- * takes every operation it receives as new: Jupiter (Nichols et al., UIST 1995) ran each
- * client over one reliable, order-preserving connection, and a server written for that
- * never checks for repeats. Here clients retransmit until acknowledged and the network
+ * takes every operation it receives as new: Jupiter (Nichols et al., UIST 1995) assumes
+ * each client's connection to the server delivers every message once and in order, and
+ * a server written to that assumption never checks for repeats. Here clients retransmit until acknowledged and the network
  * duplicates, so a keystroke is applied twice: the server puts a second copy of a
  * character beside the first (or back after it was deleted), and sends it to every
  * client as one more revision. The texts still converge, on the wrong text.

@@ -6,9 +6,10 @@ import { defineScenario, drawFaults, ms, seconds } from '../src/kernel/index.js'
  * Tripwire for `no-minority-grant`. A lock service on Raft that prefers availability
  * in a partition: a leader that has heard from no majority for three heartbeats stops
  * waiting for commits and grants from a local copy of its lock table, outside the log,
- * until a majority answers again. The choice Hazelcast 3.x made for its locks (Jepsen,
- * "Hazelcast 3.8.3", 2017: during a partition both sides go on granting; Hazelcast's
- * answer, "a PA/EC system", and its CP Subsystem on Raft since 3.12). Only partitions
+ * until a majority answers again. The choice Hazelcast 3.x made for its locks: Jepsen's
+ * analysis of Hazelcast 3.8.3 (2017) found them held twice across partitions, and
+ * Hazelcast's reply was that "during a network partition, Hazelcast favours
+ * availability over consistency" (its CP Subsystem, on Raft, came in 3.12). Only partitions
  * here: a leader cut off by a crash of both followers, or by heavy loss, grants outside
  * the log just the same, which is `no-uncommitted-grant`'s to report.
  */

@@ -10,8 +10,8 @@ const system = scenarioSystem({ celebrityThreshold: 8, ack: 'after-pushes', inse
  * removes the tweet from the lists (LREM), with no tombstone: a push of the tweet
  * still under way (another worker's fan-out, or a redelivered job) lands after the
  * removal and puts the deleted tweet back for good. The resurrection a replicated
- * store without tombstones suffers (Cassandra's documentation on deletes: without a
- * tombstone, a replica that missed the delete brings the data back, "zombies").
+ * store suffers once a delete's tombstone is gone (Cassandra's documentation on
+ * deletes: a replica that missed the delete brings the data back, "zombies").
  */
 export default defineScenario({
   description: 'Hybrid fan-out whose deletes remove the tweet from timelines without a tombstone; a late push puts it back',
