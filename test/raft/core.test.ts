@@ -56,6 +56,10 @@ describe('replication: the consistency check', () => {
   it('refuses when the entry at prevIndex has another term', () => {
     expect(appendEntries(logOf(1, 1, 1), append(3, 2, []))).toEqual({ success: false, hint: 2 });
   });
+  it('without the term check (the log-matching bug), appends after an entry of another term', () => {
+    const leader = logOf(1, 3, 3);
+    expect(appendEntries(logOf(1, 2), append(2, 3, leader.slice(2)), false)).toEqual({ success: true, keep: 2, added: leader.slice(2), matchIndex: 3 });
+  });
   it('accepts a heartbeat (no entries) that matches, changing nothing', () => {
     expect(appendEntries(logOf(1, 2), append(2, 2, []))).toEqual({ success: true, keep: 2, added: [], matchIndex: 2 });
   });

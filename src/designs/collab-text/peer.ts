@@ -1,4 +1,4 @@
-import { ms, type NodeContext, type NodeModel } from '../../kernel/index.js';
+import { ms, type Micros, type NodeContext, type NodeModel, type TimerHandle } from '../../kernel/index.js';
 import type { EditStep } from './editing.js';
 import { collabFact, type AppliedKind } from './facts.js';
 import { session, shortText } from './session.js';
@@ -44,12 +44,19 @@ export interface PeerOptions<B> {
   steps: readonly EditStep[];
   /** A fresh replica, or one read back from its saved state. */
   replica(ctx: NodeContext, saved: unknown | undefined, sites: number): PeerReplica<B>;
+  /**
+   * Operations received from peers are written to disk before they are acknowledged
+   * (absent), or acknowledged at once and written within this long, in one batch
+   * (the bug: a crash in between loses operations their author was told are safe).
+   */
+  batchReceivedWrites?: Micros;
 }
 
 /** How often a peer resends what a peer has not acknowledged. */
 export const RETRANSMIT = ms(100);
 const BATCH = 32;
 const RESEND = 'resend';
+const SAVE = 'save';
 
 type PeerMessage<B> = { type: 'ops'; ops: WireOp<B>[] } | { type: 'ack'; have: number };
 
@@ -83,6 +90,8 @@ export function peerSite<B>(options: PeerOptions<B>): NodeModel<PeerMessage<B>> 
     const replica = options.replica(ctx, state.replica, sites);
 
     let shown: string | undefined;
+    /** With `batchReceivedWrites`: the pending write of operations received and acknowledged, not yet on disk. */
+    let saveDue: TimerHandle | undefined;
     const persist = () => {
       state.replica = replica.save();
       ctx.disk.set('peer', JSON.stringify(state));
@@ -117,6 +126,8 @@ export function peerSite<B>(options: PeerOptions<B>): NodeModel<PeerMessage<B>> 
     });
 
     if (saved) collabFact(ctx, 'replica-restored', { text: replica.text(), ids: replica.ids(), applied: applied() });
+    // The document exists on disk from the moment it is opened: a restart always reads one back, empty or not.
+    else ctx.disk.set('peer', JSON.stringify({ ...state, replica: replica.save() }));
     ctx.annotate({ text: (shown = shortText(replica.text())) });
     typing.start();
     ctx.setTimer(RETRANSMIT, RESEND);
@@ -145,11 +156,18 @@ export function peerSite<B>(options: PeerOptions<B>): NodeModel<PeerMessage<B>> 
           state.held[origin] = held + 1;
           replica.receive(op, (a) => record(a, false));
         }
-        if ((state.held[origin] ?? 0) > heldBefore) persist();
+        if ((state.held[origin] ?? 0) > heldBefore) {
+          if (options.batchReceivedWrites === undefined) persist();
+          else if (!saveDue) saveDue = ctx.setTimer(options.batchReceivedWrites, SAVE);
+        }
         ctx.send(envelope.from, { type: 'ack', have: state.held[origin] ?? 0 });
       },
       onTimer(tag) {
         if (typing.onTimer(tag)) return;
+        if (tag === SAVE) {
+          saveDue = undefined;
+          return persist();
+        }
         if (tag === RESEND) {
           for (const peer of options.peers) sendUnacked(peer);
           ctx.setTimer(RETRANSMIT, RESEND);

@@ -49,7 +49,17 @@ interface ServerState {
   last: Record<string, number>;
 }
 
-export function otServer(clients: readonly string[]): NodeModel<ServerMessage> {
+export interface OtServerOptions {
+  /**
+   * Ignore an operation the server already has, by the client's sequence number
+   * (default). False: the server takes every operation it receives as new, as a
+   * server written for Jupiter's reliable, order-preserving connections would, and
+   * applies a retransmitted or duplicated one again.
+   */
+  dedupe: boolean;
+}
+
+export function otServer(clients: readonly string[], options: OtServerOptions = { dedupe: true }): NodeModel<ServerMessage> {
   return (ctx) => {
     const saved = ctx.disk.get<string>('server');
     const state: ServerState = saved ? JSON.parse(saved) :  { doc: [], history: [], last: {} };
@@ -64,7 +74,7 @@ export function otServer(clients: readonly string[]): NodeModel<ServerMessage> {
           return;
         }
         if (msg.type !== 'op') return;
-        if (msg.seq <= (state.last[client] ?? -1)) {
+        if (options.dedupe && msg.seq <= (state.last[client] ?? -1)) {
           ctx.probe('duplicate op ignored');
           ctx.send(client, historyFrom(msg.base));
           return;
@@ -139,8 +149,10 @@ export function otClient(steps: readonly EditStep[]): NodeModel<ServerMessage> {
     /** The next revision of the history: the acknowledgement of our own operation, or another's, transformed against ours. */
     const receive = (entry: Entry) => {
       state.revision++;
-      if (entry.client === ctx.id) {
-        const acked = state.inflight!;
+      // Our own operation in flight coming back (a server that applied one twice sends the
+      // second copy too: that is another revision, taken like anyone else's).
+      if (entry.client === ctx.id && entry.seq === state.inflight?.seq) {
+        const acked = state.inflight;
         collabFact(ctx, 'op-acked', { op: acked.op.id, char: acked.op.kind === 'ins' ? acked.op.id : '' });
         state.inflight = state.buffer.shift();
         send();

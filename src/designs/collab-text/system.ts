@@ -21,6 +21,10 @@ export interface CollabSystemOptions {
   settle: Micros;
   /** Each client types at most its first this many keystrokes of its session: how the shrinker makes a failing session shorter. */
   keystrokesPerClient?: number;
+  /** `ot-server` only: whether the server ignores an operation it already has (default: it does; see `OtServerOptions`). */
+  serverDedupe?: boolean;
+  /** Peer-to-peer variants only: see `PeerOptions.batchReceivedWrites` (default: written before acknowledged). */
+  batchReceivedWrites?: Micros;
 }
 
 export const clientNames = (count: number): string[] => Array.from({ length: count }, (_, i) => `client-${i + 1}`);
@@ -32,7 +36,7 @@ export const replicaNames = (options: Pick<CollabSystemOptions, 'variant' | 'cli
 /**
  * A shared text: `clients` editors typing their sessions, connected directly (the
  * peer-to-peer variants) or through one server (`ot-server`), and the three
- * properties, convergence judged first.
+ * properties, intention preservation judged first.
  */
 export function buildCollab(world: World, options: CollabSystemOptions): void {
   if (!Number.isSafeInteger(options.clients) || options.clients < 2) throw new ConfigError('collaborative editing needs at least 2 clients');
@@ -52,15 +56,20 @@ export function buildCollab(world: World, options: CollabSystemOptions): void {
   }
 
   if (options.variant === 'ot-server') {
-    world.node(SERVER, otServer(clients));
+    world.node(SERVER, otServer(clients, { dedupe: options.serverDedupe ?? true }));
     for (const client of clients) world.node(client, otClient(steps));
   } else {
     const replica: PeerOptions<unknown>['replica'] =
       options.variant === 'naive' ? (_ctx, saved) => naiveReplica(saved) : options.variant === 'ot-p2p' ? adoptedReplica : (ctx, saved) => rgaReplica(ctx, saved);
-    for (const client of clients) world.node(client, peerSite({ peers: clients.filter((c) => c !== client), steps, replica }));
+    for (const client of clients) world.node(client, peerSite({ peers: clients.filter((c) => c !== client), steps, replica, batchReceivedWrites: options.batchReceivedWrites }));
   }
   const replicas = replicaNames(options);
-  world.property(convergence({ replicas, settle: options.settle }));
-  world.property(noLostKeystroke({ replicas, settle: options.settle }));
+  // From the most to the least specific account of the same fact: intention preservation
+  // judges each operation as a replica applies it and names the one that went wrong;
+  // no-lost-keystroke names an acknowledged character a replica lacks; convergence,
+  // judging the same quiescent points and the same end, can only say the texts differ
+  // or that delivery never finished.
   world.property(intentionPreservation());
+  world.property(noLostKeystroke({ replicas, settle: options.settle }));
+  world.property(convergence({ replicas, settle: options.settle }));
 }

@@ -14,6 +14,12 @@ export interface ControllerOptions {
   sessionTimeout: Micros;
   /** unclean.leader.election.enable: with no live ISR member, elect any live replica (it may lack committed records). */
   uncleanElection: boolean;
+  /**
+   * `keep`: a bug variant that moves leadership off a fenced broker without a new
+   * leader epoch ("a failover, not an election"), so two leaders share one epoch,
+   * which the epoch exists to tell apart (KIP-101). Default `bump`.
+   */
+  epochOnFencing?: 'bump' | 'keep';
 }
 
 /** A broker as the metadata log records it (KRaft's broker registration). */
@@ -70,10 +76,10 @@ export function controllerMachine(options: ControllerOptions) {
      * A new leader (in a new epoch) if the current one is not a live ISR member, or if
      * `force`d (its broker restarted or was fenced): the first live ISR member in replica order.
      */
-    const elect = (brokers: ControllerMetadata['brokers'], p: PartitionState, force = false): PartitionState => {
+    const elect = (brokers: ControllerMetadata['brokers'], p: PartitionState, force = false, bump = 1): PartitionState => {
       if (!force && p.leader !== '' && live(brokers, p.leader) && p.isr.includes(p.leader)) return p;
       const clean = p.replicas.find((r) => p.isr.includes(r) && live(brokers, r));
-      if (clean !== undefined) return { ...p, leader: clean, epoch: p.epoch + 1 };
+      if (clean !== undefined) return { ...p, leader: clean, epoch: p.epoch + bump };
       const unclean = options.uncleanElection ? p.replicas.find((r) => live(brokers, r)) : undefined;
       if (unclean !== undefined) {
         ctx.probe('unclean leader election');
@@ -86,7 +92,7 @@ export function controllerMachine(options: ControllerOptions) {
     const fenceOut = (brokers: ControllerMetadata['brokers'], partitions: readonly PartitionState[], broker: string) =>
       partitions.map((p) => {
         const isr = p.isr.includes(broker) && p.isr.length > 1 ? p.isr.filter((r) => r !== broker) : p.isr;
-        if (p.leader === broker) return elect(brokers, { ...p, isr }, true);
+        if (p.leader === broker) return elect(brokers, { ...p, isr }, true, options.epochOnFencing === 'keep' ? 0 : 1);
         return isr === p.isr ? p : { ...p, isr };
       });
 

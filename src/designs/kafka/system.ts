@@ -32,6 +32,8 @@ export interface KafkaSystemOptions {
   minInsyncReplicas: number;
   /** unclean.leader.election.enable */
   uncleanElection: boolean;
+  /** A controller bug variant: see `ControllerOptions.epochOnFencing`. */
+  epochOnFencing?: 'bump' | 'keep';
   flush: FlushPolicy;
   truncation: 'leader-epoch' | 'high-watermark';
   /** The random workload, or a script of plain-data steps (a published failure story typed in). */
@@ -136,7 +138,7 @@ export function buildKafka(world: World, options: KafkaSystemOptions): void {
   const steps = 'script' in options.workload ? options.workload.script : drawProduceSteps(world.stream('workload'), options, options.workload);
   for (const name of CONTROLLERS) {
     world.node(name, controller({
-      controllers: CONTROLLERS, timing: raftTiming, partitions: placement(options), sessionTimeout: kafkaTiming.sessionTimeout, uncleanElection: options.uncleanElection,
+      controllers: CONTROLLERS, timing: raftTiming, partitions: placement(options), sessionTimeout: kafkaTiming.sessionTimeout, uncleanElection: options.uncleanElection, epochOnFencing: options.epochOnFencing,
     }));
   }
   for (const name of brokerNames(options.brokers)) {

@@ -1,6 +1,6 @@
 import { drawFaults, ms, seconds, type Fault, type FaultMix, type Micros, type Params, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
 import { checkLockScript, clientIds, clientParams, type LockScript } from '../locking/client.js';
-import { fencingTokensIncrease, noDoubleWrite } from '../locking/properties.js';
+import { fencingTokensIncrease, noDoubleWrite, tokensNeverDecrease } from '../locking/properties.js';
 import { protectedStorage } from '../locking/storage.js';
 import { leaseClient } from './client.js';
 import { leaseLockServer } from './server.js';
@@ -15,21 +15,23 @@ export interface LeaseLockSystemOptions {
   renewEvery?: Micros | 'never';
   /** The clients' steps, typed in (a published story); without it each client runs its random loop. */
   script?: LockScript;
+  /** Where the storage keeps the highest token it accepted (default: on disk). */
+  storageHighestIn?: 'disk' | 'memory';
 }
 
 /**
  * The lease lock service, its clients competing for one resource (TTL 3 s, renewed
  * every 1 s: the textbook's 30 s / 10 s, scaled down), and the storage the lock
  * protects; judged by no-double-write and, when the service hands out fencing
- * tokens the storage checks, by fencing-tokens-increase.
+ * tokens the storage checks, by tokens-never-decrease and fencing-tokens-increase.
  */
-export function leaseLockSystem({ fencing, tokens = 'disk', ttl = seconds(3), renewEvery = seconds(1), script }: LeaseLockSystemOptions): Pick<ScenarioSpec<'clients'>, 'duration' | 'params' | 'build'> {
+export function leaseLockSystem({ fencing, tokens = 'disk', ttl = seconds(3), renewEvery = seconds(1), script, storageHighestIn = 'disk' }: LeaseLockSystemOptions): Pick<ScenarioSpec<'clients'>, 'duration' | 'params' | 'build'> {
   return {
     duration: seconds(60),
     params: clientParams,
     build(world, params) {
       world.node('lock', leaseLockServer({ tokens }));
-      world.node('storage', protectedStorage({ fencing }));
+      world.node('storage', protectedStorage({ fencing, highestIn: storageHighestIn }));
       const clients = clientIds(params);
       if (script) checkLockScript(script, clients, world.duration);
       for (const id of clients) {
@@ -41,6 +43,10 @@ export function leaseLockSystem({ fencing, tokens = 'disk', ttl = seconds(3), re
           }),
         );
       }
+      // A token going down at a fencing storage is the storage failing, the precise
+      // account of a write out of grant order: judged before no-double-write, which
+      // would report the same write.
+      if (fencing) world.property(tokensNeverDecrease());
       world.property(noDoubleWrite());
       if (fencing) world.property(fencingTokensIncrease());
     },

@@ -14,6 +14,11 @@ export type StorageReply = { type: 'write-ok' } | { type: 'write-rejected'; high
 export interface StorageOptions {
   /** Reject any write whose token is lower than the highest this storage has accepted. */
   fencing: boolean;
+  /**
+   * Where it keeps the highest token it accepted: on disk (default), or in memory (the
+   * bug), so that a restarted storage has forgotten it and accepts any token again.
+   */
+  highestIn?: 'disk' | 'memory';
 }
 
 /**
@@ -22,16 +27,21 @@ export interface StorageOptions {
  * that makes a lease lock safe even when a paused client wakes up believing it
  * still holds the lease.
  */
-export function protectedStorage({ fencing }: StorageOptions): NodeModel<StorageWrite> {
-  return (ctx) => ({
-    onMessage(write, envelope) {
-      const highestKey = `highest:${write.resource}`;
-      const highest = ctx.disk.get<number>(highestKey) ?? -1;
-      const accepted = !fencing || (write.token !== undefined && write.token >= highest);
-      if (fencing && accepted) ctx.disk.set(highestKey, write.token);
-      if (!accepted) ctx.probe('stale token refused by storage');
-      lockFact(ctx, 'storage-write', { resource: write.resource, client: write.client, token: write.token ?? null, accepted });
-      ctx.reply(envelope, (accepted ? { type: 'write-ok' } : { type: 'write-rejected', highest }) satisfies StorageReply);
-    },
-  });
+export function protectedStorage({ fencing, highestIn = 'disk' }: StorageOptions): NodeModel<StorageWrite> {
+  return (ctx) => {
+    const inMemory = new Map<string, number>();
+    const highestOf = (key: string) => (highestIn === 'disk' ? ctx.disk.get<number>(key) : inMemory.get(key));
+    const keepHighest = (key: string, token: number) => (highestIn === 'disk' ? ctx.disk.set(key, token) : inMemory.set(key, token));
+    return {
+      onMessage(write, envelope) {
+        const highestKey = `highest:${write.resource}`;
+        const highest = highestOf(highestKey) ?? -1;
+        const accepted = !fencing || (write.token !== undefined && write.token >= highest);
+        if (fencing && accepted) keepHighest(highestKey, write.token!);
+        if (!accepted) ctx.probe('stale token refused by storage');
+        lockFact(ctx, 'storage-write', { resource: write.resource, client: write.client, token: write.token ?? null, accepted });
+        ctx.reply(envelope, (accepted ? { type: 'write-ok' } : { type: 'write-rejected', highest }) satisfies StorageReply);
+      },
+    };
+  };
 }

@@ -29,6 +29,12 @@ export interface ServiceOptions extends PaymentsWiring {
   processor: Processor;
   /** The seed's idempotency store (the corrected processor keeps the key in the database). */
   store: string;
+  /**
+   * The corrected processor records the network's answer whatever the payment's status
+   * is by then, as the seed's step 4 does ("unconditionally, as written"), instead of
+   * only over PENDING: a late answer lands over what reconciliation recorded meanwhile.
+   */
+  blindAuthorizationWrite?: boolean;
 }
 
 type Gen<T> = Generator<Effect, T, any>;
@@ -159,7 +165,7 @@ function* processPaymentCorrected(ctx: NodeContext, options: ServiceOptions, req
   const updated = yield* commit(
     ctx,
     options,
-    [{ op: 'update', table: 'payments', id: paymentId, set: { status: to, network_reference: charge }, expect: { status: 'PENDING' } }],
+    [{ op: 'update', table: 'payments', id: paymentId, set: { status: to, network_reference: charge }, ...(options.blindAuthorizationWrite ? {} : { expect: { status: 'PENDING' } }) }],
     [statusEvent('payments', payment, to)],
   );
   if (updated?.type !== 'committed') return { type: 'in-progress' };

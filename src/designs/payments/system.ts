@@ -25,6 +25,14 @@ export interface PaymentsVariant {
   compensation: boolean;
   /** Reconciliation closes a stuck payment's reference at the network (default), or only looks it up. */
   closeStuck?: boolean;
+  /**
+   * The refunds table's unique constraint on the payment, which makes a retried refund
+   * request find the refund it started (default); false: each request reserves a refund
+   * of its own, under a fresh refund id, and so a fresh key at the network.
+   */
+  uniqueRefund?: boolean;
+  /** See `ServiceOptions.blindAuthorizationWrite`. */
+  blindAuthorizationWrite?: boolean;
   network?: Partial<NetworkBehaviour>;
   workload?: Partial<WorkloadOptions>;
   /** Purchases typed in instead of drawn (see `PaymentOp`). */
@@ -68,9 +76,9 @@ function buildPayments(world: World, variant: PaymentsVariant): void {
   };
   const plan = workloadOf(world, variant);
   for (const device of DEVICES) world.node(device, paymentClient({ plan, services: SERVICES, timeout: ms(1500), attempts: 6, backoff: ms(300) }));
-  for (const id of SERVICES) world.node(id, paymentService({ ...wiring, processor: variant.processor, store: 'idempotency-store' }));
+  for (const id of SERVICES) world.node(id, paymentService({ ...wiring, processor: variant.processor, store: 'idempotency-store', blindAuthorizationWrite: variant.blindAuthorizationWrite }));
   // The seed has no unique constraint on the key; the corrected design's reservation is exactly that constraint.
-  world.node('db', database({ payments: { unique: variant.processor === 'corrected' ? ['idempotency_key'] : [] }, refunds: { unique: ['payment'] } }));
+  world.node('db', database({ payments: { unique: variant.processor === 'corrected' ? ['idempotency_key'] : [] }, refunds: { unique: variant.uniqueRefund === false ? [] : ['payment'] } }));
   world.node('idempotency-store', idempotencyStore());
   world.node('card-network', cardNetwork({ ...DEFAULT_NETWORK, ...variant.network }));
   if (variant.publishing === 'outbox') world.node('relay', outboxRelay({ db: 'db', queue: 'queue', pollEvery: ms(500), batch: 20, timeout: ms(500) }));

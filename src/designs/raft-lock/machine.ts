@@ -39,8 +39,12 @@ export interface LockMachineOptions {
    * replica ends it at the same point of the log. `local-clock` (the bug): each
    * replica decides at apply time, on its own wall clock, whether a lease has
    * run out, so replicas whose clocks disagree reach different answers.
+   * `leader-timers` (the bug): as `log`, but the leader counts only the leases it
+   * saw granted or renewed while leading, as expiry timers armed in its memory at
+   * each grant would: a lease inherited at an election is never expired, and a
+   * holder that died with it keeps the lock for ever.
    */
-  expiry: 'log' | 'local-clock';
+  expiry: 'log' | 'local-clock' | 'leader-timers';
   /** The Raft heartbeat: the leader counts a lease's age in its heartbeats, a monotonic clock. */
   heartbeat: Micros;
 }
@@ -64,6 +68,8 @@ export function lockMachine(options: LockMachineOptions) {
     const refreshed = (lease: Lease, index: number): Lease => ({ ...lease, refreshedAt: index, ...(localClock ? { expiresAt: ctx.now() + lease.ttl } : {}) });
     /** Heartbeats the leader has counted since it last saw each lease granted or renewed (key: token/refreshedAt). */
     let ages = new Map<string, number>();
+    /** With `leader-timers`: the leases this leader found in the table when it first ticked, which it never counts. */
+    let inherited: Set<string> | undefined;
 
     return {
       initial: { leases: new Map() },
@@ -91,8 +97,11 @@ export function lockMachine(options: LockMachineOptions) {
         if (localClock) return [];
         const proposals: LockCommand[] = [];
         const next = new Map<string, number>();
+        const keyOf = (lease: Lease) => `${lease.token}/${lease.refreshedAt}`;
+        if (options.expiry === 'leader-timers') inherited ??= new Set([...state.leases.values()].map(keyOf));
         for (const [resource, lease] of state.leases) {
-          const key = `${lease.token}/${lease.refreshedAt}`;
+          const key = keyOf(lease);
+          if (inherited?.has(key)) continue;
           const age = (ages.get(key) ?? 0) + 1;
           next.set(key, age);
           // Propose once the lease has gone a whole TTL unrenewed, and again every TTL until the expiry is applied.
@@ -104,6 +113,7 @@ export function lockMachine(options: LockMachineOptions) {
       },
       elected() {
         ages = new Map();
+        inherited = undefined;
       },
     };
   };

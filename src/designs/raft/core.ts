@@ -103,11 +103,12 @@ export type AppendOutcome<C> =
  * holds the leader's entry at prevIndex; an existing entry that conflicts with a
  * new one (same index, different term) is deleted with everything after it.
  * Entries already present are kept, so a late or duplicated request never
- * truncates entries that a newer request appended.
+ * truncates entries that a newer request appended. `checkPrevTerm: false` is the bug
+ * of checking only that an entry exists at prevIndex, not that its term matches.
  */
-export function appendEntries<C>(log: readonly Entry<C>[], request: AppendRequest<C>): AppendOutcome<C> {
+export function appendEntries<C>(log: readonly Entry<C>[], request: AppendRequest<C>, checkPrevTerm = true): AppendOutcome<C> {
   const { prevIndex, prevTerm, entries } = request;
-  if (prevIndex > log.length || termAt(log, prevIndex) !== prevTerm) {
+  if (prevIndex > log.length || (checkPrevTerm && termAt(log, prevIndex) !== prevTerm)) {
     return { success: false, hint: Math.min(log.length, prevIndex - 1) };
   }
   const matchIndex = prevIndex + entries.length;

@@ -46,7 +46,24 @@ export interface RaftVariant {
    * responding to RPCs") forbids it.
    */
   ackBeforeSync?: boolean;
+  /**
+   * A follower checks only that it has an entry at prevIndex, not that the entry's
+   * term is prevTerm (Figure 2, AppendEntries receiver rule 2), so it appends a new
+   * leader's entries after a deposed leader's uncommitted ones.
+   */
+  skipPrevTermCheck?: boolean;
+  /**
+   * Availability over consistency in a partition: a leader that has heard from no
+   * majority for `CUT_OFF_BEATS` heartbeats stops waiting for commits that cannot
+   * come and answers clients from a local copy of its state machine (what it has
+   * applied, then the commands it answered so), numbering them after its log; the copy
+   * is dropped when a majority answers again. With a majority in reach it is Raft.
+   */
+  failOpenWhenCutOff?: boolean;
 }
+
+/** Heartbeats without replies from a majority after which a `failOpenWhenCutOff` leader believes itself cut off: the shortest election timeout. */
+const CUT_OFF_BEATS = 3;
 
 export interface RaftServerOptions<C, S, R> {
   servers: readonly string[];
@@ -117,6 +134,10 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
     let heartbeatTimer: TimerHandle | undefined;
     /** Steered: the election timer is held (see `RAFT_STEERING`). */
     let electionTimerHeld = false;
+    /** For `failOpenWhenCutOff`: the followers heard from since the last heartbeat, the heartbeats in a row without a majority, and the local copy answered from meanwhile. */
+    let heardThisBeat = new Set<string>();
+    let beatsWithoutMajority = 0;
+    let cutOff: { replica: Replica<S, R>; answered: number } | undefined;
 
     const saveTermAndVote = () => {
       ctx.disk.set('term', currentTerm);
@@ -221,6 +242,9 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
 
     const becomeLeader = () => {
       role = 'leader';
+      beatsWithoutMajority = 0;
+      heardThisBeat = new Set();
+      cutOff = undefined;
       leader = ctx.id;
       if (electionTimer) ctx.cancelTimer(electionTimer);
       raftFact(ctx, 'became-leader', { term: currentTerm, logTerms: log.map((e) => e.term) });
@@ -280,7 +304,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
       stepDown(request.term);
       leader = request.leader;
       resetElectionTimer();
-      const outcome = appendEntries(log, request);
+      const outcome = appendEntries(log, request, !variant.skipPrevTermCheck);
       if (!outcome.success) {
         ctx.send(from, { type: 'append-reply', term: currentTerm, success: false, matchIndex: outcome.hint } satisfies AppendReply);
         return;
@@ -299,6 +323,9 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
     const onAppendReply = (reply: AppendReply, from: string) => {
       if (reply.term > currentTerm) return stepDown(reply.term);
       if (role !== 'leader' || reply.term !== currentTerm) return;
+      heardThisBeat.add(from);
+      // Back in touch with a majority: Raft again at once, not at the next heartbeat.
+      if (heardThisBeat.size + 1 >= majority) [beatsWithoutMajority, cutOff] = [0, undefined];
       if (reply.success) {
         matchIndex.set(from, Math.max(matchIndex.get(from)!, reply.matchIndex));
         nextIndex.set(from, Math.max(nextIndex.get(from)!, matchIndex.get(from)! + 1));
@@ -320,7 +347,15 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
         ctx.probe('retry answered from the session table');
         return answer(envelope, done.result);
       }
-      const index = propose({ type: 'client', session: request.session, seq: request.seq, command: request.command });
+      const op: Operation<C> = { type: 'client', session: request.session, seq: request.seq, command: request.command };
+      if (variant.failOpenWhenCutOff && beatsWithoutMajority >= CUT_OFF_BEATS) {
+        cutOff ??= { replica: copyReplica(replica), answered: 0 };
+        const index = log.length + ++cutOff.answered;
+        const result = applyEntry(machine, cutOff.replica, { term: currentTerm, id: `${ctx.id}:${currentTerm}:local-${index}`, op }, index);
+        if (result !== undefined) answer(envelope, result);
+        return;
+      }
+      const index = propose(op);
       if (!variant.answerFromLocalState) {
         waiting.set(index, [...(waiting.get(index) ?? []), envelope]);
         return;
@@ -352,6 +387,9 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
       if (role === 'follower') return;
       if (role === 'candidate') requestVotes();
       else {
+        beatsWithoutMajority = heardThisBeat.size + 1 >= majority ? 0 : beatsWithoutMajority + 1;
+        if (beatsWithoutMajority === 0) cutOff = undefined;
+        heardThisBeat = new Set();
         for (const command of machine.leaderTick?.(replica.state) ?? []) propose({ type: 'machine', command });
         broadcast();
       }

@@ -17,7 +17,11 @@ export interface HandlerProfile {
   fatalRate: number;
 }
 
-export type WorkerVariant = 'seed' | 'corrected';
+/**
+ * `seed`: `process_task` as written. `corrected`: claim at the pull, claim tokens, heartbeats.
+ * `ack-early`: the seed's steps with the ack moved to the start (see `ackEarlyProcessTask`).
+ */
+export type WorkerVariant = 'seed' | 'corrected' | 'ack-early';
 
 export interface WorkerOptions {
   variant: WorkerVariant;
@@ -108,6 +112,27 @@ export function* seedProcessTask(ctx: NodeContext, options: WorkerOptions, task:
 }
 
 /**
+ * The seed's steps with the ack moved before the handler: the task leaves the queue
+ * as soon as it is received, and its outcome is recorded after the handler. This is
+ * Celery's default, "early acknowledgment" (its glossary: the task is acknowledged
+ * just before it runs, so it is not redelivered if the worker is killed mid-execution;
+ * `task_acks_late` turns it off). Nothing here duplicates an attempt, but a crash
+ * between the ack and the record leaves the task neither done nor queued, for ever.
+ */
+export function* ackEarlyProcessTask(ctx: NodeContext, options: WorkerOptions, task: TaskRecord, attempt: string): Generator<any, void, any> {
+  const store = (script: string, args: Array<string | number>) => evalOn(options.store, script, args, { worker: ctx.id }, options.timeout);
+  if ((yield* store('ack', [task.id])) === undefined) return;
+  const outcome = yield* handle(ctx, options, task, attempt, null);
+  if (outcome === 'retryable' && task.retry_count < task.max_retries) {
+    const delay = backoff(task.retry_count);
+    if ((yield* store('update-task', [task.id, 'PENDING', ctx.now() + delay, task.retry_count + 1, delay])) === undefined) return;
+    yield* store('nack', [task.id]);
+    return;
+  }
+  yield* store('update-task', [task.id, outcome === 'ok' ? 'COMPLETED' : 'FAILED', '', '', '']);
+}
+
+/**
  * The corrected attempt: the task was claimed at the pull (visibility set and a
  * fresh claim token in the same step); heartbeats extend the visibility while the
  * handler runs; the effect carries the token; completion (COMPLETED + ack) and
@@ -168,6 +193,7 @@ export function worker(options: WorkerOptions): NodeModel {
           const attempt = `${ctx.id}.${generation}.${++attempts}`;
           ctx.annotate({ task: task.id });
           if (options.variant === 'corrected') yield* correctedProcessTask(ctx, options, task, attempt, Number(pulled.token));
+          else if (options.variant === 'ack-early') yield* ackEarlyProcessTask(ctx, options, task, attempt);
           else yield* seedProcessTask(ctx, options, task, attempt);
           ctx.annotate({ task: null });
         }

@@ -12,6 +12,8 @@ export interface TimelineDesign {
   celebrityThreshold: number;
   ack: AckPoint;
   insert: InsertMode;
+  /** A delete's fan-out writes a tombstone first, refusing later pushes of the tweet (default); false: it only removes it from the lists. */
+  tombstone?: boolean;
 }
 
 export interface TimelineSystemOptions {
@@ -62,7 +64,7 @@ export function buildTimeline(world: World, options: TimelineSystemOptions, grap
   world.node(names.store, tweetStore({ graph, celebrityThreshold: design.celebrityThreshold, visibility: options.timing.visibility, nodeId: 1, pullCost: options.costs?.pull }));
   world.node(names.cache, timelineCache({ commandCost: options.costs?.cacheCommand }));
   for (const worker of names.workers) {
-    world.node(worker, fanOutWorker({ store: names.store, cache: names.cache, ack: design.ack, insert: design.insert, batch: options.batch, cap: options.cap, pollEvery: options.timing.pollEvery, timeout: options.timing.timeout }));
+    world.node(worker, fanOutWorker({ store: names.store, cache: names.cache, ack: design.ack, insert: design.insert, tombstone: design.tombstone ?? true, batch: options.batch, cap: options.cap, pollEvery: options.timing.pollEvery, timeout: options.timing.timeout }));
   }
   const client = timelineClient(plan, {
     store: names.store,

@@ -11,6 +11,8 @@ export interface WorkerOptions {
   cache: string;
   ack: AckPoint;
   insert: InsertMode;
+  /** Whether a delete writes the tweet's tombstone before removing it from the timelines. */
+  tombstone: boolean;
   /** Timelines changed per pipeline: Twitter's fan-out service wrote in batches (Krikorian, QCon 2012). */
   batch: number;
   /** Most tweets a timeline keeps (Twitter kept 800). */
@@ -57,7 +59,8 @@ export function fanOutWorker(options: WorkerOptions): NodeModel {
         done = yield* inBatches(job, pushes);
       } else {
         // The tombstone first: from then on no push (a late redelivery of the post) can add the tweet back.
-        done = yield* inBatches(job, [{ op: 'set', key: tombstoneKey(job.id), value: '1' }, ...job.timelines.map((user): RedisCommand => ({ op: 'lrem', key: timelineKey(user), element: job.id }))]);
+        const removals = job.timelines.map((user): RedisCommand => ({ op: 'lrem', key: timelineKey(user), element: job.id }));
+        done = yield* inBatches(job, options.tombstone ? [{ op: 'set', key: tombstoneKey(job.id), value: '1' }, ...removals] : removals);
       }
       if (done && options.ack === 'after-pushes') ack(job);
       if (!done) ctx.log(`abandoned job ${job.job} (${job.kind} ${job.id}): the queue will deliver it again`);
