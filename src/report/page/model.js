@@ -142,14 +142,14 @@ export function clockAt(lane, t) {
 }
 
 /**
- * A fact that records a refusal, a denial or a loss: its name says so (`network-reply-lost`,
+ * A fact that records a refusal, a denial or a loss: its name says so (`network-reply-lost`, `effect-suppressed`,
  * `renewal-refused`, `pay-timeout`, `produce-failed`), or its data answers no
  * (`accepted: false`, `allowed: false`, `granted: false`). Drawn as ✕, not ●.
  * @param {TraceEvent} e
  */
 export function refusal(e) {
   if (e.kind !== 'fact') return false;
-  if (/lost|refus|reject|denied|deny|timeout|timed-out|fail|stale/.test(e.fact)) return true;
+  if (/lost|late|refus|reject|suppress|denied|deny|timeout|fail|stale/.test(e.fact)) return true;
   const data = /** @type {Record<string, unknown> | null} */ (e.data && typeof e.data === 'object' ? e.data : null);
   return data !== null && ['accepted', 'allowed', 'granted', 'ok', 'success'].some((k) => data[k] === false);
 }
