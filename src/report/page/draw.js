@@ -4,7 +4,7 @@
 // the violation marker are DOM elements over it, so they carry readable text.
 import { duration, messageType, seconds } from './format.js';
 import {
-  clockAt, copies, delayedOver, firstAt, highlighted, involved, laneIndex, laneShown, maxFlight, refusal, regions, run, segments, skewed, trace,
+  clockAt, copies, delayedOver, firstAt, highlighted, inSlice, involved, laneIndex, laneShown, maxFlight, refusal, regions, run, segments, shown, skewed, trace,
   violation, visible,
 } from './model.js';
 import { $, AXIS, CLOCK_ROW, clockRowTop, ctx, FIELD_ROW, laneHeight, laneTop, laneY, overlay, size, TICKS, view, x } from './layout.js';
@@ -29,13 +29,14 @@ export function draw() {
 }
 
 /**
- * Zoomed out, ordinary messages are bundled: those between the same two lanes sent
- * within the same few pixels become one line from their mean sending point to their
- * mean arrival, thicker and darker the more it carries, instead of a wall of lines.
- * @type {Map<number, { from: number, to: number, x1: number, x2: number, count: number }> | undefined}
+ * Zoomed out, ordinary messages are not drawn as lines (thousands would make a grey
+ * wall) but counted: each lane gets a histogram of the messages it sent and received,
+ * per few pixels of time, under its line. Lost, duplicated, delayed and ringed
+ * messages are still drawn one by one on top. Per lane: bin -> count.
+ * @type {Array<Map<number, number>> | undefined}
  */
-let bundles;
-const BUNDLE_PX = 6;
+let density;
+const DENSITY_PX = 3;
 
 /**
  * Labels placed so far in this paint, as boxes: a label that would overlap one is
@@ -52,6 +53,8 @@ let placed = [];
  */
 function placeLabel(text, tx, ty) {
   const w = ctx.measureText(text).width;
+  // Near the right edge (often: at the violation), the label goes to the left of its mark.
+  if (tx + w > view.width) tx = Math.max(0, tx - w - 12);
   for (const dy of [0, -11, 11, -22, 22]) {
     const y = ty + dy;
     const box = /** @type {[number, number, number, number]} */ ([tx, y - 6, tx + w, y + 5]);
@@ -79,7 +82,7 @@ export function paint() {
   for (let i = from; i < to; i++) if (trace[i].kind === 'deliver' || trace[i].kind === 'drop') messages++;
   const alpha = Math.max(0.2, Math.min(1, width / 2 / Math.max(1, messages)));
   const labelsOn = to - from < width / 12;
-  bundles = messages > width / 3 ? new Map() : undefined;
+  density = messages > width / 3 ? run.lanes.map(() => new Map()) : undefined;
   for (let i = from; i < to; i++) {
     const e = trace[i];
     if (!('node' in e) || !visible(e, i)) continue;
@@ -92,19 +95,29 @@ export function paint() {
       paintMark(e, i, labelsOn);
     }
   }
-  if (bundles) {
-    ctx.strokeStyle = '#6b7785';
-    for (const b of bundles.values()) {
-      ctx.globalAlpha = Math.min(0.9, 0.15 + b.count / 12);
-      ctx.lineWidth = Math.min(5, 1 + Math.log2(b.count));
-      ctx.beginPath(); ctx.moveTo(b.x1 / b.count, laneY(b.from)); ctx.lineTo(b.x2 / b.count, laneY(b.to)); ctx.stroke();
-    }
-    ctx.globalAlpha = 1;
-  }
+  if (density) paintDensity(density);
   paintAnnotations();
   paintSelection();
   paintOverlay();
   $('window-label').textContent = seconds(Math.max(0, Math.round(view.start))) + ' – ' + seconds(Math.round(view.end)) + ' (' + duration(Math.round(view.end - view.start)) + ')';
+}
+
+/**
+ * The message histograms: a bar per few pixels under each lane's line, its height the
+ * log of the messages it sent or received there, so a burst reads as a block and a
+ * quiet stretch as nothing.
+ * @param {Array<Map<number, number>>} counts
+ */
+function paintDensity(counts) {
+  const max = Math.max(1, ...counts.flatMap((bins) => [...bins.values()]));
+  ctx.fillStyle = '#6b7785';
+  counts.forEach((bins, lane) => {
+    if (!laneShown(lane)) return;
+    for (const [bin, count] of bins) {
+      const h = 2 + 9 * (Math.log(1 + count) / Math.log(1 + max));
+      ctx.fillRect(bin * DENSITY_PX, laneY(lane) + 1, DENSITY_PX - 1, h);
+    }
+  });
 }
 
 function paintLanes() {
@@ -263,10 +276,11 @@ function paintMessage(e, i, labelsOn) {
   }
   if (selection.index === i || highlighted.has(i)) { lineWidth += 1.5; colour = selection.index === i ? '#0b63ce' : colour; }
   painted.events.push(i);
-  if (bundles && !tag && lineWidth === 1) {
-    const key = (Math.floor(x1 / BUNDLE_PX) * run.lanes.length + from) * run.lanes.length + to;
-    const b = bundles.get(key);
-    if (b) { b.x1 += x1; b.x2 += x2; b.count++; } else bundles.set(key, { from, to, x1, x2, count: 1 });
+  if (density && !tag && lineWidth === 1) {
+    for (const [lane, at] of [[from, x1], [to, x2]]) {
+      const bin = Math.floor(at / DENSITY_PX);
+      density[lane].set(bin, (density[lane].get(bin) ?? 0) + 1);
+    }
     return;
   }
   ctx.strokeStyle = colour;
@@ -386,6 +400,7 @@ function paintOverlay() {
   for (const r of regions) {
     if (r.to < view.start || r.from > view.end) continue;
     if (r.lane >= 0 && !laneShown(r.lane)) continue;
+    if (shown.why && !inSlice.has(r.event)) continue;
     const el = document.createElement('div');
     el.className = 'region ' + r.cls;
     const x0 = x(r.from);

@@ -4,7 +4,7 @@
 // record, drag, wheel and keys to move through time. Then the page opens: at the
 // violation if there is one, else on the whole run.
 import { duration, seconds } from './format.js';
-import { clockAt, copies, inSlice, laneIndex, refusal, run, shown, summary, trace, types, violation } from './model.js';
+import { clockAt, copies, highlighted, inSlice, laneIndex, refusal, run, shown, summary, trace, types, violation } from './model.js';
 import { $, canvas, fitCanvas, laneAt, laneY, span, tAt, view, x } from './layout.js';
 import { draw, paint, painted, pointOf, selection } from './draw.js';
 
@@ -373,6 +373,8 @@ Object.assign(window, {
   simReport: {
     lanes: run.lanes,
     drawnEvents: () => painted.events.slice(),
+    // The events ringed as the violation's facts.
+    involvedEvents: () => [...highlighted],
     // Annotation bands painted now, with their centres in page coordinates.
     drawnAnnotations() {
       const r = canvas.getBoundingClientRect();

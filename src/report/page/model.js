@@ -8,7 +8,7 @@ import { compact, messageType, valueColour } from './format.js';
 /** @typedef {import('../../kernel/index.js').TraceEvent} TraceEvent */
 /** @typedef {Extract<TraceEvent, { node: string }>} NodeEvent */
 /** @typedef {{ field: string, row: number, value: string, colour: string, from: number, to: number }} Segment */
-/** @typedef {{ lane: number, cls: string, label: string, from: number, to: number, next: number }} Region */
+/** @typedef {{ lane: number, cls: string, label: string, from: number, to: number, next: number, event: number }} Region */
 
 const data = document.getElementById('run-data');
 if (!data?.textContent) throw new Error('the page has no run data (#run-data)');
@@ -99,7 +99,7 @@ run.faults.forEach((f, k) => {
     // A clock marker's label stops where the node's next clock marker begins.
     const nextClock = run.faults.slice(k + 1).find((g) => g.marks.some((m) => m.effect === 'clock' && m.node === mark.node));
     const cls = mark.effect + (mark.side === undefined ? '' : ' side-' + (mark.side % 3));
-    regions.push({ lane, cls, label: mark.label, from, to, next: nextClock ? trace[nextClock.event].t : Infinity });
+    regions.push({ lane, cls, label: mark.label, from, to, next: nextClock ? trace[nextClock.event].t : Infinity, event: f.event });
   }
 });
 
