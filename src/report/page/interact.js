@@ -344,7 +344,7 @@ function toggleWhy() {
 }
 const whyButton = $('why');
 if (run.slice) whyButton.addEventListener('click', toggleWhy);
-else whyButton.style.display = 'none';
+else for (const el of [whyButton, ...all('#legend .seed')]) el.style.display = 'none';
 
 /**
  * The slice's span of time: from its earliest event (a fault that began up to one
