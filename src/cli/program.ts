@@ -51,6 +51,14 @@ function duration(text: string): number {
   return Number(match[1]) * scale[match[2] as keyof typeof scale];
 }
 
+/** `2s`, `500ms`, `250us`: a span of simulated true time, in microseconds. */
+function trueSpan(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(us|µs|ms|s|m)$/.exec(text);
+  const scale = { us: 1, µs: 1, ms: 1_000, s: 1_000_000, m: 60_000_000 } as const;
+  if (!match || Number(match[1]) <= 0) throw new InvalidArgumentError('the window must look like 2s, 500ms, 250us or 1m');
+  return Math.round(Number(match[1]) * scale[match[2] as keyof typeof scale]);
+}
+
 /** `i/n`: the i-th of n disjoint parts of the suite, counted from 1. */
 function shard(text: string): [number, number] {
   const match = /^(\d+)\/(\d+)$/.exec(text);
@@ -111,13 +119,16 @@ function writeShown(outcome: RunOutcome, options: { trace?: string; save?: strin
 function showingOneRun(command: Command, setExit: (code: number) => void, show: (file: string, options: any) => Promise<RunOutcome>): void {
   command
     .option('--trace <file.jsonl>', 'write the trace of the run shown as JSON Lines')
-    .option('--tail <n>', 'how many events of the trace tail to print', integer('--tail', 1), 30)
+    .option('--tail <n>', 'how many events of the trace tail (and of --diagram) to print (default 30)', integer('--tail', 1))
     .option('-q, --quiet', 'print only the verdict')
     .option('-v, --verbose', 'print the whole trace of the run shown')
     .option('--html <file.html>', 'write a self-contained HTML space-time diagram of the run shown')
-    .option('--diagram', 'print a text space-time diagram of the run shown (one row per event)')
+    .option('--diagram', 'print a text space-time diagram of the end of the run shown, up to the violation (one row per event)')
+    .option('--window <span>', 'with --diagram: the events in this much true time up to the violation (2s, 500ms) instead of the last --tail', trueSpan)
+    .option('--why', "print the violation's causal slice: the events that could have led to its facts, and the faults that touched them (with --diagram: draw only those)")
     .action(async (file: string, options) => {
       if (options.quiet && options.verbose) throw new UsageError('--quiet and --verbose contradict each other');
+      if (options.window !== undefined && !options.diagram) throw new UsageError('--window chooses the rows of --diagram: give it with --diagram');
       const outcome = await show(file, options);
       if (outcome.interrupted) return setExit(EXIT.interrupted);
       writeShown(outcome, options);

@@ -6,7 +6,7 @@ import {
   describeExpectation, formatDuration, formatTime, judge, paramValues, runMatches, runScenarioAsync, runSpecAsync, specOf, TraceTail,
   type RunResult, type RunSpec, type Scenario, type SearchVerdict,
 } from '../kernel/index.js';
-import { renderDiagram, type ReportSubject } from '../report/index.js';
+import { causalSlice, diagramRows, renderDiagram, type ReportSubject } from '../report/index.js';
 import { seedRunner } from '../search/pool.js';
 import { checkReplay, readReplayFile, specOfReplay } from '../search/replay.js';
 import { searchSeeds } from '../search/search.js';
@@ -29,7 +29,9 @@ export interface RunCommandOptions {
   jobs: number;
   swarm?: boolean;
   shrink: boolean;
-  tail: number;
+  tail?: number;
+  window?: number;
+  why?: boolean;
   quiet?: boolean;
   verbose?: boolean;
   html?: string;
@@ -220,7 +222,10 @@ export async function replayCommand(file: string, options: PrintOptions): Promis
 }
 
 /** How the shown run is printed, and whether its text diagram is (the HTML page is a file the caller writes). */
-type PrintOptions = { tail: number; quiet?: boolean; verbose?: boolean; diagram?: boolean; trace?: string };
+type PrintOptions = { tail?: number; window?: number; why?: boolean; quiet?: boolean; verbose?: boolean; diagram?: boolean; trace?: string };
+
+/** How many events of the trace tail are printed when --tail does not say. */
+const DEFAULT_TAIL = 30;
 
 const subjectOf = (loaded: LoadedScenario): ReportSubject => ({
   scenario: loaded.name, description: loaded.scenario.description, expect: describeExpectation(loaded.scenario.expect),
@@ -230,7 +235,11 @@ function printRun(loaded: LoadedScenario, shown: ShownRun, options: PrintOptions
   const { scenario } = loaded;
   const { result } = shown;
   const trace = result.trace ?? [];
-  if (options.diagram) console.log(`\n${renderDiagram(result)}`);
+  if (options.diagram) {
+    const { rows, about } = diagramRows(result, options);
+    console.log(chalk.dim(`\nThe diagram shows ${about}.`));
+    console.log(renderDiagram(result, { rows, width: process.stdout.columns || 120 }));
+  }
   if (options.quiet) {
     console.log(headline(loaded, shown));
     return;
@@ -253,20 +262,39 @@ function printRun(loaded: LoadedScenario, shown: ShownRun, options: PrintOptions
   if (options.verbose) {
     console.log(chalk.bold(`\nTrace (${trace.length} events):`));
     for (const e of trace) console.log('  ' + formatEvent(e));
+  } else if (options.why) {
+    printWhy(result);
   } else if (result.outcome !== 'ok') {
     const nodes = result.violation?.nodes ?? [];
     // With every breach listed, the run went on: the tail still ends at the first.
     const at = result.violation?.at ?? (result.violations ? result.violation?.t : undefined);
-    const tail = traceTail(trace, nodes, options.tail, at);
+    const tail = traceTail(trace, nodes, options.tail ?? DEFAULT_TAIL, at);
     const upTo = at === undefined ? '' : ` up to ${formatTime(at)}, where it went wrong`;
     console.log(chalk.bold(`\nWhat led there: the last ${tail.length} events${nodes.length ? ` involving ${nodes.join(', ')}` : ''}${upTo}:`));
     for (const e of tail) console.log('  ' + formatEvent(e));
   }
-  console.log(chalk.dim(`\n${result.stats.events} events, ${result.stats.delivered} messages delivered, ${result.stats.dropped} lost, ${result.stats.facts} facts checked.`));
+  // The page's Run panel prints these same numbers (src/report/page/interact.js).
+  console.log(chalk.dim(`\n${result.stats.events} events run (${trace.length} trace records), ${result.stats.delivered} messages delivered, ${result.stats.dropped} lost in the network, ${result.stats.facts} facts checked.`));
   if (shown.tailOnly) {
     console.log(chalk.dim(`The run is too long to keep whole: only its last ${(result.trace?.length ?? 0).toLocaleString('en-US')} events (and every fault) were kept to show it${options.trace ? `; the whole trace was streamed to ${options.trace}` : ''}.`));
   }
   if (result.summary) console.log(`Summary: ${result.summary}`);
+}
+
+/** The violation's causal slice, one line per event (`src/report/slice.ts` says what is in it). */
+function printWhy(result: RunResult): void {
+  const trace = result.trace ?? [];
+  const slice = causalSlice(trace, result.violation?.at);
+  if (!slice) {
+    console.log(chalk.dim('\nNo violation, so no causal slice to show (--why explains a violation).'));
+    return;
+  }
+  const share = ((100 * slice.events.length) / trace.length).toFixed(1);
+  console.log(chalk.bold(`\nWhy: the causal past of the violation's facts, ${slice.events.length} of ${trace.length} events (${share}%), from ${formatTime(slice.from)}:`));
+  if (slice.seeds.length === 0) console.log(chalk.yellow('  The violation names no fact to trace back from: only the faults in effect at it are shown.'));
+  const seeds = new Set(slice.seeds);
+  for (const i of slice.events) console.log((seeds.has(i) ? chalk.red.bold('▸ ') : '  ') + formatEvent(trace[i]!));
+  console.log(chalk.dim(`  ▸ the violation's facts. Before ${formatTime(slice.horizon)}, only the chains of direct causes that lead to them.`));
 }
 
 function shrinkSummary(scenario: Scenario, report: ShrinkReport): string {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describeFault, faultMarks, type RunResult, type TraceEvent } from '../kernel/index.js';
 import { runLanes } from './lanes.js';
 import type { PageData, PageFault, ReportSubject } from './page-data.js';
+import { causalSlice } from './slice.js';
 
 export type { ReportSubject } from './page-data.js';
 
@@ -22,6 +23,7 @@ export function renderHtml(subject: ReportSubject, result: RunResult): string {
     lanes: runLanes(result.trace, result.faults),
     trace: result.trace,
     faults: pageFaults(result.trace),
+    slice: causalSlice(result.trace, result.violation?.at) ?? null,
   };
   const title = `${subject.scenario} · seed ${result.seed}`;
   return `<!doctype html>
@@ -44,12 +46,13 @@ ${asset('page.css')}
     <button id="fit">Fit</button>
     <button id="zoom-in" title="zoom in (+, or the mouse wheel)">+</button>
     <button id="zoom-out" title="zoom out (-)">−</button>
+    <button id="why" title="show only the violation's causal slice: the events that could have led to its facts, and the faults that touched them">Why</button>
     <details><summary id="node-summary">Nodes</summary><div class="menu" id="node-menu"></div></details>
     <details><summary id="type-summary">Events</summary><div class="menu" id="type-menu"></div></details>
     <span id="window-label"></span>
     <div id="legend">
       <span><i></i>message</span><span><i class="delayed"></i>delayed</span><span><i class="duplicate"></i>duplicate</span><span><i class="dropped"></i>lost ✗</span>
-      <span>● fact</span><span>○ timer</span><span>▲ timeout</span><span>■ log</span>
+      <span>● fact</span><span class="refused">✕ refused, denied, lost</span><span>○ timer</span><span>▲ timeout</span><span>■ log</span><span class="seed">◯ the violation's facts</span>
       <span><b class="pause"></b>paused</span><span><b class="crash"></b>crashed</span><span><b class="partition"></b>partitioned</span>
     </div>
   </div>

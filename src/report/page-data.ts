@@ -1,4 +1,5 @@
 import type { FaultMark, Micros, Outcome, RunStats, TraceEvent, Violation } from '../kernel/index.js';
+import type { CausalSlice } from './slice.js';
 
 /** What the page says about the run besides its result: which scenario, and what it promised. */
 export interface ReportSubject {
@@ -24,6 +25,8 @@ export interface PageData extends ReportSubject {
   trace: TraceEvent[];
   /** The faults that happened, in the order they did. */
   faults: PageFault[];
+  /** The violation's causal slice (`slice.ts`); null for a run without one. */
+  slice: CausalSlice | null;
 }
 
 export interface PageFault {

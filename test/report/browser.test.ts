@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineScenario, describeExpectation, formatTime, ms, paramValues, runScenario, seconds, Simulation, type Scenario, type TraceEvent } from '../../src/kernel/index.js';
 import { renderHtml } from '../../src/report/index.js';
 import gcPauseFencing from '../../scenarios/gc-pause-fencing.js';
+import paymentsSeedProcessor from '../../scenarios/payments-seed-processor.js';
+import raftBugFigure8 from '../../scenarios/raft-bug-figure8.js';
+import ratelimitFixedWindowEdge from '../../scenarios/ratelimit-fixed-window-edge.js';
 import redlockSkew from '../../scenarios/redlock-skew.js';
 
 // Debian's Chromium, installed by .ci/run. No browser download, and no skipping:
@@ -18,6 +21,7 @@ declare const window: {
   simReport: {
     lanes: string[];
     drawnEvents(): number[];
+    involvedEvents(): number[];
     drawnAnnotations(): Array<{ node: string; field: string; value: string; x: number; y: number }>;
     positionOf(index: number): { x: number; y: number } | null;
     setWindow(start: number, end: number): void;
@@ -65,6 +69,38 @@ async function open(name: string, scenario: Scenario, seed: number): Promise<Ope
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => window.simReport.settled());
   await page.screenshot({ path: resolve(ARTIFACTS, `${name}.png`) });
+}
+
+/** Pixels near where event i is drawn, centred on it in an 80 ms window, that have this colour (the canvas is what a person sees). */
+async function pixelsNear(opened: Opened, i: number, rgb: [number, number, number]): Promise<number> {
+  const t = opened.trace[i]!.t;
+  await opened.page.evaluate((at) => window.simReport.setWindow(at - 40_000, at + 40_000), t);
+  await opened.page.evaluate(() => window.simReport.settled());
+  return opened.page.evaluate(([index, [r, g, b]]) => {
+    const at = window.simReport.positionOf(index)!;
+    const canvas = (globalThis as any).document.getElementById('canvas');
+    const box = canvas.getBoundingClientRect();
+    const scale = canvas.width / box.width;
+    const x0 = Math.round((at.x - box.left - 8) * scale);
+    const y0 = Math.round((at.y - box.top - 8) * scale);
+    const size = Math.round(16 * scale);
+    const data = canvas.getContext('2d').getImageData(x0, y0, size, size).data;
+    let count = 0;
+    for (let k = 0; k < data.length; k += 4) {
+      if (Math.abs(data[k] - r) < 30 && Math.abs(data[k + 1] - g) < 30 && Math.abs(data[k + 2] - b) < 30) count++;
+    }
+    return count;
+  }, [i, rgb] as const);
+}
+
+/** The red of lost messages and of refused, denied or lost facts (✕). */
+const RED: [number, number, number] = [217, 45, 32];
+
+/** Whether event i is drawn inside the plot as it is shown now. */
+async function inView(page: Page, i: number): Promise<boolean> {
+  const at = await page.evaluate((index) => window.simReport.positionOf(index), i);
+  const box = (await page.locator('#canvas').boundingBox())!;
+  return at !== null && at.x >= box.x && at.x <= box.x + box.width;
 }
 
 /** What a person reads in the lane labels, top to bottom. */
@@ -207,6 +243,146 @@ describe('the report of a safe run (gc-pause-fencing, seed 1)', () => {
   });
 });
 
+describe('the refused stale write of a safe run (gc-pause-fencing, seed 1)', () => {
+  let opened: Opened;
+  beforeAll(async () => {
+    opened = await open('gc-pause-fencing-refusal', gcPauseFencing, 1);
+  });
+  afterAll(async () => opened?.page.close());
+
+  it('draws the storage refusing a stale token as a red ✕, and an accepted write as a plain fact', async () => {
+    const { trace } = opened;
+    const write = (accepted: boolean) => trace.findIndex((e) => e.kind === 'fact' && e.fact === 'storage-write' && (e.data as { accepted: boolean }).accepted === accepted);
+    const refused = write(false);
+    const accepted = write(true);
+    expect([refused, accepted].every((i) => i >= 0)).toBe(true);
+    expect(await pixelsNear(opened, refused, RED)).toBeGreaterThan(3);
+    await screenshot(opened.page, 'gc-pause-fencing-seed-1-refused-write');
+    expect(await pixelsNear(opened, accepted, RED)).toBe(0);
+    // The storage's lane says which token it has accepted so far.
+    const bands = await opened.page.evaluate(() => window.simReport.drawnAnnotations());
+    expect(bands.find((b) => b.node === 'storage' && b.field === 'orders')?.value).toMatch(/^highest token \d+$/);
+  });
+
+  it('raised no script error and fetched nothing', () => {
+    expect(opened.errors).toEqual([]);
+  });
+});
+
+describe('the report of a Raft commit that is later lost (raft-bug-figure8, seed 42)', () => {
+  let opened: Opened;
+  beforeAll(async () => {
+    opened = await open('raft-bug-figure8', raftBugFigure8, 42);
+  });
+  afterAll(async () => opened?.page.close());
+
+  it('opens on a view that contains the commit the violation names, ringed as one of its facts', async () => {
+    const { page, trace } = opened;
+    const violation = trace.find((e) => e.kind === 'violation')!;
+    const [, index, node, at] = /at index (\d+), which (\S+) committed at (\d+\.\d{6})s/.exec(violation.kind === 'violation' ? violation.message : '')!;
+    const commit = trace.findIndex((e) => e.kind === 'fact' && e.fact === 'committed' && e.node === node && formatTime(e.t) === `${at}s` && (e.data as { index: number }).index === Number(index));
+    expect(commit).toBeGreaterThanOrEqual(0);
+    expect(await inView(page, commit)).toBe(true);
+    expect(await page.evaluate(() => window.simReport.involvedEvents())).toContain(commit);
+    await screenshot(page, 'raft-bug-figure8-seed-42');
+  });
+
+  it("shows each server's term, role, commit index and log on its lane", async () => {
+    const bands = await opened.page.evaluate(() => window.simReport.drawnAnnotations());
+    for (const server of ['raft-1', 'raft-2', 'raft-3']) {
+      const fields = new Set(bands.filter((b) => b.node === server).map((b) => b.field));
+      expect([...fields].sort(), server).toEqual(expect.arrayContaining(['commit', 'log', 'role', 'term']));
+    }
+    expect(bands.find((b) => b.field === 'term')!.value).toMatch(/^\d+$/);
+    expect(bands.find((b) => b.field === 'log' && b.value !== 'empty')!.value).toMatch(/^\[\d+\]( \d+)+$/);
+  });
+
+  it('the Why view keeps only the causal slice', async () => {
+    const { page } = opened;
+    const before = await page.evaluate(() => window.simReport.drawnEvents());
+    await page.click('#why');
+    await page.evaluate(() => window.simReport.settled());
+    const slice = await page.evaluate(() => window.simReport.drawnEvents());
+    expect(slice.length).toBeGreaterThan(0);
+    expect(slice.length).toBeLessThan(before.length);
+    await screenshot(page, 'raft-bug-figure8-seed-42-why');
+    await page.click('#why');
+  });
+
+  it('raised no script error and fetched nothing', () => {
+    expect(opened.errors).toEqual([]);
+  });
+});
+
+describe('the report of a double charge (payments-seed-processor, seed 1)', () => {
+  let opened: Opened;
+  beforeAll(async () => {
+    opened = await open('payments-seed-processor', paymentsSeedProcessor, 1);
+  });
+  afterAll(async () => opened?.page.close());
+
+  it('opens on a view with both charges, and rings only events of the key charged twice', async () => {
+    const { page, trace } = opened;
+    const violation = trace.find((e) => e.kind === 'violation')!;
+    const [, key, first, second] = /^(\S+) charged twice at the network: (ch-\d+) .* and (ch-\d+) /.exec(violation.kind === 'violation' ? violation.message : '')!;
+    const charge = (id: string) => trace.findIndex((e) => e.kind === 'fact' && e.fact === 'network-charge' && (e.data as { charge: string }).charge === id);
+    for (const id of [first!, second!]) expect(await inView(page, charge(id)), id).toBe(true);
+    // Which idempotency key each payment was made for, as the database stored it.
+    const keyOf = new Map<string, string>();
+    for (const e of trace) if (e.kind === 'fact' && e.fact === 'db-row') {
+      const row = (e.data as { table: string; after: { id: string; idempotency_key?: string } });
+      if (row.table === 'payments' && row.after.idempotency_key) keyOf.set(row.after.id, row.after.idempotency_key);
+    }
+    const involved = await page.evaluate(() => window.simReport.involvedEvents());
+    expect(involved.length).toBeGreaterThan(0);
+    for (const i of involved) {
+      const data = (trace[i]! as { data: { key?: string | null; reference?: string; payment?: string } }).data;
+      expect(data.key ?? keyOf.get(data.reference ?? data.payment ?? ''), JSON.stringify(trace[i])).toBe(key);
+    }
+    await screenshot(page, 'payments-seed-processor-seed-1');
+  });
+
+  it('raised no script error and fetched nothing', () => {
+    expect(opened.errors).toEqual([]);
+  });
+});
+
+describe('the report of a rate limiter letting a burst through at a window edge (ratelimit-fixed-window-edge, seed 1)', () => {
+  let opened: Opened;
+  beforeAll(async () => {
+    opened = await open('ratelimit-fixed-window-edge', ratelimitFixedWindowEdge, 1);
+  });
+  afterAll(async () => opened?.page.close());
+
+  it('opens on the window edge: the window the store counts in changes there, on its lane', async () => {
+    const bands = await opened.page.evaluate(() => window.simReport.drawnAnnotations());
+    const windows = bands.filter((b) => b.field === 'window');
+    expect(new Set(windows.map((b) => b.value))).toEqual(new Set(['[0.000000s, 60.000000s)', '[60.000000s, 120.000000s)']));
+    const edge = Math.min(...windows.filter((b) => b.value.startsWith('[60')).map((b) => b.x));
+    expect(Math.max(...windows.filter((b) => b.value.startsWith('[0.')).map((b) => b.x))).toBeLessThan(edge);
+    await screenshot(opened.page, 'ratelimit-fixed-window-edge-seed-1');
+  });
+
+  it('draws denied decisions as a red ✕, and the last decision with its counter on the lane', async () => {
+    const { trace, page } = opened;
+    const decided = (e: TraceEvent, allowed: boolean) => e.kind === 'fact' && e.fact === 'decided' && (e.data as { allowed: boolean }).allowed === allowed;
+    // An admitted request with no denial within 10 ms of it, so no ✕ is drawn near it.
+    const denials = trace.filter((e) => decided(e, false)).map((e) => e.t);
+    const allowed = trace.findIndex((e) => decided(e, true) && denials.every((t) => Math.abs(t - e.t) > ms(10)));
+    const denied = trace.findIndex((e) => decided(e, false));
+    expect([denied, allowed].every((i) => i >= 0)).toBe(true);
+    expect(await pixelsNear(opened, denied, RED)).toBeGreaterThan(3);
+    await screenshot(page, 'ratelimit-fixed-window-edge-seed-1-denied');
+    const bands = await page.evaluate(() => window.simReport.drawnAnnotations());
+    expect(bands.some((b) => b.node === 'redis' && b.field === 'decision' && /^rl:u\d+ (allowed|denied), \d+\/\d+$/.test(b.value))).toBe(true);
+    expect(await pixelsNear(opened, allowed, RED)).toBe(0);
+  });
+
+  it('raised no script error and fetched nothing', () => {
+    expect(opened.errors).toEqual([]);
+  });
+});
+
 /** The lease lock under every kind of fault, scripted, to see each drawn. */
 const faultZoo = defineScenario({
   ...gcPauseFencing,
@@ -249,28 +425,6 @@ describe('the report of a run under every kind of fault', () => {
     expect(degraded[0]!.text).toMatch(/^network degraded: loss 30%, duplicate 30%, reorder 30%$/);
   });
 
-  /** Pixels near where event i is drawn that have this colour (the canvas is what a person sees). */
-  async function pixelsNear(i: number, rgb: [number, number, number]): Promise<number> {
-    const t = opened.trace[i]!.t;
-    await opened.page.evaluate((at) => window.simReport.setWindow(at - 40_000, at + 40_000), t);
-    await opened.page.evaluate(() => window.simReport.settled());
-    return opened.page.evaluate(([index, [r, g, b]]) => {
-      const at = window.simReport.positionOf(index)!;
-      const canvas = (globalThis as any).document.getElementById('canvas');
-      const box = canvas.getBoundingClientRect();
-      const scale = canvas.width / box.width;
-      const x0 = Math.round((at.x - box.left - 8) * scale);
-      const y0 = Math.round((at.y - box.top - 8) * scale);
-      const size = Math.round(16 * scale);
-      const data = canvas.getContext('2d').getImageData(x0, y0, size, size).data;
-      let count = 0;
-      for (let k = 0; k < data.length; k += 4) {
-        if (Math.abs(data[k] - r) < 30 && Math.abs(data[k + 1] - g) < 30 && Math.abs(data[k + 2] - b) < 30) count++;
-      }
-      return count;
-    }, [i, rgb] as const);
-  }
-
   it('draws lost, duplicated and delayed messages in their own colours', async () => {
     const { trace } = opened;
     const deliveries = new Map<number, number>();
@@ -280,13 +434,12 @@ describe('the report of a run under every kind of fault', () => {
     // The pause holds messages to the lock until it resumes: they arrive late.
     const delayed = trace.findIndex((e) => e.kind === 'deliver' && e.node === 'lock' && e.t - e.sentAt > ms(100));
     expect([lost, duplicate, delayed].every((i) => i >= 0)).toBe(true);
-    const RED: [number, number, number] = [217, 45, 32];
     const ORANGE: [number, number, number] = [220, 104, 3];
     const PURPLE: [number, number, number] = [122, 46, 152];
-    expect(await pixelsNear(lost, RED)).toBeGreaterThan(3);
-    expect(await pixelsNear(duplicate, ORANGE)).toBeGreaterThan(3);
-    expect(await pixelsNear(delayed, PURPLE)).toBeGreaterThan(3);
-    expect(await pixelsNear(delayed, RED)).toBe(0);
+    expect(await pixelsNear(opened, lost, RED)).toBeGreaterThan(3);
+    expect(await pixelsNear(opened, duplicate, ORANGE)).toBeGreaterThan(3);
+    expect(await pixelsNear(opened, delayed, PURPLE)).toBeGreaterThan(3);
+    expect(await pixelsNear(opened, delayed, RED)).toBe(0);
     await screenshot(opened.page, 'fault-zoo-seed-3-delayed');
   });
 

@@ -2,8 +2,9 @@ import chalk from 'chalk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runScenario, type TraceEvent } from '../../src/kernel/index.js';
 import { resultOf } from './hand-built.js';
-import { renderDiagram } from '../../src/report/index.js';
+import { causalSlice, diagramRows, renderDiagram } from '../../src/report/index.js';
 import gcPauseFencing from '../../scenarios/gc-pause-fencing.js';
+import gcPauseNoFencing from '../../scenarios/gc-pause-no-fencing.js';
 
 
 describe('the text diagram', () => {
@@ -43,5 +44,33 @@ describe('the text diagram', () => {
     expect(rows[5]).toContain('(its clock 1.000006s)');
     expect(rows.slice(3, 4).join()).not.toContain('┆'); // the drop row is drawn at b's column itself
     expect(renderDiagram(resultOf([trace[2]!, { t: 4, kind: 'log', node: 'a', local: 4, text: 'hi' }])).split('\n')[2]).toMatch(/■\s+┆/);
+  });
+
+  describe('the rows a terminal shows', () => {
+    const result = runScenario(gcPauseNoFencing, 1, { trace: true });
+    const trace = result.trace!;
+    const violation = trace.findIndex((e) => e.kind === 'violation');
+
+    it('by default, the last 30 events up to the violation, ending with it and the end of the run', () => {
+      const { rows, about } = diagramRows(result, {});
+      expect(rows).toEqual(Array.from({ length: 30 }, (_, k) => trace.length - 30 + k));
+      expect(rows).toContain(violation);
+      expect(about).toContain(`the last 30 of ${trace.length} events`);
+    });
+
+    it('--tail and --window choose how far back; --why keeps only the causal slice', () => {
+      expect(diagramRows(result, { tail: 5 }).rows).toEqual(Array.from({ length: 5 }, (_, k) => trace.length - 5 + k));
+      const window = diagramRows(result, { window: 100_000 }).rows;
+      expect(window.every((i) => trace[i]!.t >= result.violation!.t - 100_000)).toBe(true);
+      expect(diagramRows(result, { why: true }).rows).toEqual(causalSlice(trace)!.events);
+    });
+
+    it('draws only the lanes of the rows, each line cut to the width', () => {
+      const { rows } = diagramRows(result, { tail: 3 });
+      const lines = renderDiagram(result, { rows, width: 60 }).split('\n');
+      expect(lines).toHaveLength(rows.length + 1);
+      for (const line of lines) expect([...line].length).toBeLessThanOrEqual(60);
+      expect(lines.some((line) => line.endsWith('…'))).toBe(true);
+    });
   });
 });

@@ -137,6 +137,10 @@ export function database(schema: Schema): NodeModel<DbRequest> {
       // Commit: the transaction's writes reach the disk together, in this one step.
       for (const [key, value] of tx.staged) ctx.disk.set(key, value);
       for (const write of tx.writes) paymentsFact(ctx, 'db-row', write);
+      // The whiteboard: each payment's and refund's state, one band per row, as it commits.
+      for (const { table, id, after } of tx.writes) {
+        if (table === 'payments' || table === 'refunds') ctx.annotate({ [id]: `${after.status}${after.idempotency_key ? ` (${after.idempotency_key})` : ''}` });
+      }
       ctx.reply(envelope, { type: 'committed', results } satisfies DbReply);
     },
   });

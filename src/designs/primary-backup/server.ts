@@ -79,6 +79,16 @@ export function primaryBackupServer(options: ServerOptions): NodeModel<ServerMes
     let replicating = false;
 
     const nextCopy = (value: unknown): Copy => ({ version: { epoch, seq: copy.version.seq + 1 }, value });
+    /** The whiteboard: who is primary, and the copy this server holds with its version. */
+    let shown = '';
+    const annotate = () => {
+      const now = `${primary ? `primary (epoch ${epoch})` : 'backup'}|v${copy.version.epoch}.${copy.version.seq} = ${JSON.stringify(copy.value)}`;
+      if (now === shown) return;
+      const [role, held] = now.split('|');
+      ctx.annotate({ role, copy: held });
+      shown = now;
+    };
+    annotate();
 
     function* drainWrites() {
       replicating = true;
@@ -88,6 +98,7 @@ export function primaryBackupServer(options: ServerOptions): NodeModel<ServerMes
         const replies = yield* callAll(backups.map((to) => ({ to, body: { op: 'replicate', copy: update } })), options.replicationTimeout!);
         if (replies.every((r) => r.ok)) {
           copy = update;
+          annotate();
           ctx.reply(request, { op: 'write', ok: true } satisfies ClientReply);
         } else {
           // Some backup may hold it already: the next write must not reuse its version.
@@ -100,8 +111,7 @@ export function primaryBackupServer(options: ServerOptions): NodeModel<ServerMes
 
     if (options.replication === 'async') ctx.setTimer(options.replicationInterval!, 'ship');
 
-    return {
-      onMessage(msg, envelope) {
+    const onMessage = (msg: ServerMessage, envelope: Envelope): void => {
         switch (msg.op) {
           case 'read':
           case 'write':
@@ -136,6 +146,12 @@ export function primaryBackupServer(options: ServerOptions): NodeModel<ServerMes
           case 'pong':
             return;
         }
+    };
+
+    return {
+      onMessage(msg, envelope) {
+        onMessage(msg, envelope);
+        annotate();
       },
       onTimer() {
         if (primary && !shipped) {

@@ -396,13 +396,22 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
       heartbeatTimer = ctx.setTimer(timing.heartbeat, 'heartbeat');
     };
 
-    /** What the diagram shows of this server, annotated again after any event that changed it (free when not tracing). */
-    let shown: { term: number; role: Role; commit: number } | undefined;
+    /**
+     * What the diagram shows of this server, annotated again after any event that changed
+     * it (free when not tracing): term, role, commit index and its log as a strip of the
+     * terms of its last entries (`[14] 2 2 4 4 4 5`: entries 14.. and their terms), as in
+     * the paper's Figure 8.
+     */
+    let shown: { term: number; role: Role; commit: number; length: number; lastTerm: number } | undefined;
+    const LOG_STRIP = 8;
     const annotate = () => {
-      if (shown?.term === currentTerm && shown.role === role && shown.commit === commitIndex) return;
-      const now = { term: currentTerm, role, commit: commitIndex };
-      ctx.annotate(now);
-      shown = now;
+      const lastTerm = termAt(log, log.length);
+      if (shown?.term === currentTerm && shown.role === role && shown.commit === commitIndex && shown.length === log.length && shown.lastTerm === lastTerm) return;
+      const first = Math.max(1, log.length - LOG_STRIP + 1);
+      const strip = log.length === 0 ? 'empty' : `[${first}] ${log.slice(first - 1).map((e) => e.term).join(' ')}`;
+      if (shown?.term !== currentTerm || shown.role !== role || shown.commit !== commitIndex) ctx.annotate({ term: currentTerm, role, commit: commitIndex });
+      if (shown?.length !== log.length || shown.lastTerm !== lastTerm) ctx.annotate({ log: strip });
+      shown = { term: currentTerm, role, commit: commitIndex, length: log.length, lastTerm };
     };
 
     resetElectionTimer();

@@ -1,4 +1,4 @@
-import { ConfigError, type Micros } from '../../kernel/index.js';
+import { ConfigError, formatDuration, formatTime, type Micros } from '../../kernel/index.js';
 import type { DataCommand, RedisValue } from '../redis/keyspace.js';
 
 /** A tier's limit: `limit` requests per `window`; `burst` is the bucket capacity (token and leaky bucket). */
@@ -32,9 +32,20 @@ export interface Algorithm<S = any> {
   state(replies: readonly RedisValue[], now: Micros, limit: Limit): S;
   decide(state: S, now: Micros, limit: Limit): Decision<S>;
   write(key: string, now: Micros, limit: Limit, state: S, request: string): DataCommand[];
+  /**
+   * What the whiteboard shows of one user's state after a decision: its counter, and
+   * for aligned windows the window it counts in (by the deciding clock): for the
+   * diagrams only (`ctx.annotate`).
+   */
+  show(state: S, now: Micros, limit: Limit): { counter: string; window?: string };
 }
 
 const windowIndex = (now: Micros, window: Micros) => Math.floor(now / window);
+/** The aligned window `now` falls in, as the whiteboard writes it. */
+const alignedWindow = (now: Micros, window: Micros) => {
+  const start = windowIndex(now, window) * window;
+  return `[${formatTime(start)}, ${formatTime(start + window)})`;
+};
 const count = (value: RedisValue | undefined) => (value === null || value === undefined ? 0 : Number(value));
 
 /** L per aligned window: one counter per window, so up to 2L can pass across an edge. */
@@ -45,6 +56,7 @@ export const fixedWindow: Algorithm<number> = {
   state: ([current]) => count(current),
   decide: (current, _now, { limit }) => (current < limit ? { allowed: true, state: current + 1, delay: 0 } : { allowed: false, state: current, delay: 0 }),
   write: (key, now, { window }, current) => [{ op: 'set', key: `${key}:${windowIndex(now, window)}`, value: String(current), ttl: window }],
+  show: (current, now, { limit, window }) => ({ counter: `${current}/${limit}`, window: alignedWindow(now, window) }),
 };
 
 /**
@@ -65,6 +77,7 @@ export const slidingLog: Algorithm<number> = {
     { op: 'zadd', key, score: now, member: request },
     { op: 'pexpire', key, ttl: window },
   ],
+  show: (size, _now, { limit, window }) => ({ counter: `${size}/${limit} in the last ${formatDuration(window)}` }),
 };
 
 /**
@@ -87,6 +100,7 @@ export const slidingCounter: Algorithm<{ current: number; previous: number }> = 
     return { allowed, state: allowed ? { ...s, current: s.current + 1 } : s, delay: 0 };
   },
   write: (key, now, { window }, s) => [{ op: 'set', key: `${key}:${windowIndex(now, window)}`, value: String(s.current), ttl: 2 * window }],
+  show: (s, now, { limit, window }) => ({ counter: `${s.current} + ${s.previous} before, of ${limit}`, window: alignedWindow(now, window) }),
 };
 
 /**
@@ -119,6 +133,7 @@ export const tokenBucket: Algorithm<{ tokens: number; at: Micros } | undefined> 
       { op: 'pexpire', key, ttl: Math.max(1, untilFull) },
     ];
   },
+  show: (s, _now, { limit, window, burst }) => ({ counter: `${s === undefined ? burst ?? limit : Math.floor(s.tokens / window)} of ${burst ?? limit} tokens` }),
 };
 
 /** The leaky bucket's spacing between served requests: W/L, rounded up so L per W is never exceeded. */
@@ -145,6 +160,7 @@ export const leakyBucket: Algorithm<Micros> = {
     return { allowed: true, state: servedAt + spacing, delay: servedAt - now };
   },
   write: (key, now, _limit, drainsAt) => [{ op: 'set', key, value: String(drainsAt), ttl: Math.max(1, drainsAt - now) }],
+  show: (drainsAt, now, limit) => ({ counter: `${Math.max(0, Math.ceil((drainsAt - now) / emissionInterval(limit)))} of ${queueSize(limit)} queued` }),
 };
 
 export const ALGORITHMS: Record<AlgorithmName, Algorithm> = {
@@ -179,9 +195,21 @@ export function decideOn(
   now: Micros,
   limit: Limit,
   request: string,
-): { allowed: boolean; delay: Micros } {
+): { allowed: boolean; delay: Micros; shown: Record<string, string> } {
   const replies = algorithm.read(key, now, limit).map(call);
   const decision = algorithm.decide(algorithm.state(replies, now, limit), now, limit);
   if (decision.allowed) for (const command of algorithm.write(key, now, limit, decision.state, request)) call(command);
-  return { allowed: decision.allowed, delay: decision.delay };
+  return { allowed: decision.allowed, delay: decision.delay, shown: whiteboard(algorithm, key, decision, now, limit) };
+}
+
+/**
+ * One decision as the diagram shows it on the deciding node's lane: the last decision
+ * (`rl:u3 allowed, 57/100`) and, for aligned windows, the window it counted in, whose
+ * band ends at the window's edge.
+ */
+export function whiteboard<S>(algorithm: Algorithm<S>, key: string, decision: Decision<S>, now: Micros, limit: Limit): Record<string, string> {
+  const { counter, window } = algorithm.show(decision.state, now, limit);
+  const shown: Record<string, string> = { decision: `${key} ${decision.allowed ? 'allowed' : 'denied'}, ${counter}` };
+  if (window !== undefined) shown.window = window;
+  return shown;
 }

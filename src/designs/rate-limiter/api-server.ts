@@ -2,7 +2,7 @@ import { call, ConfigError, type Envelope, type Micros, type NodeContext, type N
 import { Keyspace, type DataCommand } from '../redis/keyspace.js';
 import type { PipelineReply, RedisCommand, RedisReply } from '../redis/server.js';
 import type { SentinelAnswer } from '../redis/sentinel.js';
-import { algorithmNamed, checkLimit, decideOn, type AlgorithmName, type Limit } from './algorithms.js';
+import { algorithmNamed, checkLimit, decideOn, whiteboard, type AlgorithmName, type Limit } from './algorithms.js';
 import { limiterFact, type Decided, type DecisionMeta } from './facts.js';
 import { seedScriptArgs } from './scripts.js';
 import type { RequestBatch } from './traffic.js';
@@ -79,6 +79,7 @@ export function apiServer(options: ApiServerOptions): NodeModel {
     const storeDown = (batch: RequestBatch, i: number) => {
       const open = 'onStoreDown' in deployment && deployment.onStoreDown === 'open';
       decided(batch, i, open, 0, open ? 'fail-open' : 'fail-closed');
+      ctx.annotate({ decision: `${keyOf(batch.users[i]!)} ${open ? 'allowed' : 'denied'}: the store did not answer (failing ${open ? 'open' : 'closed'})` });
     };
 
     function* viaStore(commands: RedisCommand[], timeout: Micros) {
@@ -121,6 +122,7 @@ export function apiServer(options: ApiServerOptions): NodeModel {
             const limit = limitOf(batch.tiers[i]!);
             const decision = algorithm.decide(algorithm.state(mine.map(valueOf), now, limit), now, limit);
             decided(batch, i, decision.allowed, decision.delay, 'limit');
+            ctx.annotate(whiteboard(algorithm, keyOf(batch.users[i]!), decision, now, limit));
             if (decision.delay > 0) delays.push(decision.delay);
             if (decision.allowed) writes.push(...algorithm.write(keyOf(batch.users[i]!), now, limit, decision.state, String(batch.ids[i]!)));
           });
@@ -149,6 +151,7 @@ export function apiServer(options: ApiServerOptions): NodeModel {
       batch.ids.forEach((id, i) => {
         const decision = decideOn(keyspace, algorithm, keyOf(batch.users[i]!), now, limitOf(batch.tiers[i]!), String(id));
         decided(batch, i, decision.allowed, decision.delay, 'limit');
+        ctx.annotate(decision.shown);
         if (decision.delay > 0) delays.push(decision.delay);
       });
       answered(batch.ids.length, 0, delays, 0);

@@ -50,6 +50,7 @@ export function atomicScript(algorithm: Algorithm): Script {
     const limit = { limit: Number(args[0]), window: Number(args[1]), burst: Number(args[2]) || undefined };
     const decision = decideOn(redis.call, algorithm, keys[0]!, now, limit, String(args[3]));
     scriptDecided(redis, { allowed: decision.allowed, delay: decision.delay });
+    redis.annotate?.(decision.shown);
     return decision.allowed ? decision.delay : -1;
   };
 }
@@ -59,6 +60,7 @@ function recordingDecision(script: Script): Script {
   return (redis, keys, args) => {
     const result = script(redis, keys, args);
     scriptDecided(redis, { allowed: result === 1, delay: 0 });
+    redis.annotate?.({ decision: `${keys[0]} ${result === 1 ? 'allowed' : 'denied'}` });
     return result;
   };
 }

@@ -4,9 +4,10 @@
 // the violation marker are DOM elements over it, so they carry readable text.
 import { duration, messageType, seconds } from './format.js';
 import {
-  copies, delayedOver, firstAt, highlighted, involved, laneIndex, maxFlight, regions, run, segments, shown, trace, violation, visible,
+  clockAt, copies, delayedOver, firstAt, highlighted, inSlice, involved, laneIndex, laneShown, maxFlight, refusal, regions, run, segments, shown, skewed, trace,
+  violation, visible,
 } from './model.js';
-import { $, AXIS, ctx, FIELD_ROW, laneHeight, laneTop, laneY, overlay, TICKS, totalHeight, view, x } from './layout.js';
+import { $, AXIS, CLOCK_ROW, clockRowTop, ctx, FIELD_ROW, laneHeight, laneTop, laneY, overlay, size, TICKS, view, x } from './layout.js';
 
 /** @typedef {import('./model.js').NodeEvent} NodeEvent */
 /** @typedef {import('./model.js').Segment} Segment */
@@ -28,19 +29,52 @@ export function draw() {
 }
 
 /**
- * Zoomed out, ordinary messages become one path of distinct pixel-rounded lines
- * without arrowheads: thousands of them land on the same pixels anyway.
- * @type {Map<number, [number, number, number, number]> | undefined}
+ * Zoomed out, ordinary messages are not drawn as lines (thousands would make a grey
+ * wall) but counted: each lane gets a histogram of the messages it sent and received,
+ * per few pixels of time, under its line. Lost, duplicated, delayed and ringed
+ * messages are still drawn one by one on top. Per lane: bin -> count.
+ * @type {Array<Map<number, number>> | undefined}
  */
-let plain;
+let density;
+const DENSITY_PX = 3;
+
+/**
+ * Labels placed so far in this paint, as boxes: a label that would overlap one is
+ * moved above or below its mark, or left out (hovering still names the event).
+ * @type {Array<[number, number, number, number]>}
+ */
+let placed = [];
+
+/**
+ * Writes `text` near (tx, ty) where it overlaps no label already written; false if there is no room.
+ * @param {string} text
+ * @param {number} tx
+ * @param {number} ty
+ */
+function placeLabel(text, tx, ty) {
+  const w = ctx.measureText(text).width;
+  // Near the right edge (often: at the violation), the label goes to the left of its mark.
+  if (tx + w > view.width) tx = Math.max(0, tx - w - 12);
+  for (const dy of [0, -11, 11, -22, 22]) {
+    const y = ty + dy;
+    const box = /** @type {[number, number, number, number]} */ ([tx, y - 6, tx + w, y + 5]);
+    if (placed.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
+    placed.push(box);
+    ctx.fillText(text, tx, y);
+    return true;
+  }
+  return false;
+}
 
 export function paint() {
   const width = view.width;
-  ctx.clearRect(0, 0, width, totalHeight);
+  ctx.clearRect(0, 0, width, size.height);
   painted.events = [];
   painted.segments = [];
+  placed = [];
   paintLanes();
   paintAxis();
+  paintClocks();
   const from = firstAt(view.start);
   const to = firstAt(view.end + maxFlight + 1);
   // Dense traffic fades (overlaps then read as darker), and text appears once it fits.
@@ -48,7 +82,7 @@ export function paint() {
   for (let i = from; i < to; i++) if (trace[i].kind === 'deliver' || trace[i].kind === 'drop') messages++;
   const alpha = Math.max(0.2, Math.min(1, width / 2 / Math.max(1, messages)));
   const labelsOn = to - from < width / 12;
-  plain = messages > width / 3 ? new Map() : undefined;
+  density = messages > width / 3 ? run.lanes.map(() => new Map()) : undefined;
   for (let i = from; i < to; i++) {
     const e = trace[i];
     if (!('node' in e) || !visible(e, i)) continue;
@@ -61,38 +95,46 @@ export function paint() {
       paintMark(e, i, labelsOn);
     }
   }
-  if (plain) {
-    ctx.globalAlpha = alpha;
-    ctx.strokeStyle = '#6b7785';
-    ctx.lineWidth = 1;
-    ctx.beginPath();
-    for (const [x1, y1, x2, y2] of plain.values()) { ctx.moveTo(x1, y1); ctx.lineTo(x2, y2); }
-    ctx.stroke();
-    ctx.globalAlpha = 1;
-  }
+  if (density) paintDensity(density);
   paintAnnotations();
   paintSelection();
   paintOverlay();
   $('window-label').textContent = seconds(Math.max(0, Math.round(view.start))) + ' – ' + seconds(Math.round(view.end)) + ' (' + duration(Math.round(view.end - view.start)) + ')';
 }
 
+/**
+ * The message histograms: a bar per few pixels under each lane's line, its height the
+ * log of the messages it sent or received there, so a burst reads as a block and a
+ * quiet stretch as nothing.
+ * @param {Array<Map<number, number>>} counts
+ */
+function paintDensity(counts) {
+  const max = Math.max(1, ...counts.flatMap((bins) => [...bins.values()]));
+  ctx.fillStyle = '#6b7785';
+  counts.forEach((bins, lane) => {
+    if (!laneShown(lane)) return;
+    for (const [bin, count] of bins) {
+      const h = 2 + 9 * (Math.log(1 + count) / Math.log(1 + max));
+      ctx.fillRect(bin * DENSITY_PX, laneY(lane) + 1, DENSITY_PX - 1, h);
+    }
+  });
+}
+
 function paintLanes() {
   run.lanes.forEach((id, i) => {
+    if (!laneShown(i)) return;
     if (i % 2) { ctx.fillStyle = '#fafbfc'; ctx.fillRect(0, laneTop[i], view.width, laneHeight[i]); }
     if (involved.has(id)) { ctx.fillStyle = 'rgba(217,45,32,0.05)'; ctx.fillRect(0, laneTop[i], view.width, laneHeight[i]); }
     ctx.strokeStyle = '#eef1f4';
     ctx.beginPath(); ctx.moveTo(0, laneTop[i] + laneHeight[i] - 0.5); ctx.lineTo(view.width, laneTop[i] + laneHeight[i] - 0.5); ctx.stroke();
-    ctx.strokeStyle = shown.nodes.has(id) ? '#aab4be' : '#e3e7eb';
+    ctx.strokeStyle = '#aab4be';
     ctx.lineWidth = 1;
     ctx.beginPath(); ctx.moveTo(Math.max(0, x(0)), laneY(i) + 0.5); ctx.lineTo(Math.min(view.width, x(run.endTime)), laneY(i) + 0.5); ctx.stroke();
   });
 }
 
 function paintAxis() {
-  const len = view.end - view.start;
-  const raw = len / Math.max(1, view.width / 110);
-  const pow = Math.pow(10, Math.floor(Math.log10(raw)));
-  const step = /** @type {number} */ ([1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw));
+  const step = axisStep();
   ctx.fillStyle = '#f6f8fa';
   ctx.fillRect(0, 0, view.width, TICKS);
   ctx.fillStyle = '#57606a';
@@ -101,9 +143,40 @@ function paintAxis() {
   ctx.textBaseline = 'middle';
   for (let t = Math.ceil(view.start / step) * step; t <= view.end; t += step) {
     const px = Math.round(x(t)) + 0.5;
-    ctx.beginPath(); ctx.moveTo(px, TICKS - 6); ctx.lineTo(px, totalHeight); ctx.stroke();
+    ctx.beginPath(); ctx.moveTo(px, TICKS - 6); ctx.lineTo(px, size.height); ctx.stroke();
     ctx.fillText(axisLabel(t, step), px + 3, TICKS / 2);
   }
+}
+
+/** The true time between two ticks of the axis. */
+function axisStep() {
+  const raw = (view.end - view.start) / Math.max(1, view.width / 110);
+  const pow = Math.pow(10, Math.floor(Math.log10(raw)));
+  return /** @type {number} */ ([1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw));
+}
+
+/**
+ * On each lane whose clock differs from true time, a strip of its own clock's readings
+ * at the axis's ticks, readable without hovering (estimated from the offset at the
+ * node's last event before each tick, as the hover text says).
+ */
+function paintClocks() {
+  const step = axisStep();
+  ctx.font = '10px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  run.lanes.forEach((_, lane) => {
+    if (!skewed[lane] || !laneShown(lane)) return;
+    const y = clockRowTop[lane];
+    ctx.fillStyle = '#fdf2f8';
+    ctx.fillRect(0, y, view.width, CLOCK_ROW - 1);
+    ctx.fillStyle = '#9e165f';
+    ctx.fillText('its clock', 2, y + CLOCK_ROW / 2);
+    for (let t = Math.ceil(view.start / step) * step; t <= view.end; t += step) {
+      const local = clockAt(lane, t);
+      if (local === undefined || x(t) < 50) continue;
+      ctx.fillText(axisLabel(local, step), Math.round(x(t)) + 3, y + CLOCK_ROW / 2);
+    }
+  });
 }
 
 /**
@@ -119,7 +192,7 @@ function paintAnnotations() {
   ctx.font = '11px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
   segments.forEach((segs, lane) => {
-    if (!shown.nodes.has(run.lanes[lane])) return;
+    if (!laneShown(lane)) return;
     /** @type {number[]} per row: the last pixel column a sub-pixel band was painted in */
     const columns = [];
     for (const s of segs) {
@@ -183,7 +256,7 @@ function cross(cx, cy, colour) {
 function paintMessage(e, i, labelsOn) {
   const from = laneIndex.get(e.from);
   const to = laneIndex.get(e.node);
-  if (from === undefined || to === undefined) return;
+  if (from === undefined || to === undefined || !laneShown(from) || !laneShown(to)) return;
   const x1 = x(e.sentAt);
   const y1 = laneY(from);
   let x2 = x(e.t);
@@ -203,10 +276,11 @@ function paintMessage(e, i, labelsOn) {
   }
   if (selection.index === i || highlighted.has(i)) { lineWidth += 1.5; colour = selection.index === i ? '#0b63ce' : colour; }
   painted.events.push(i);
-  if (plain && !tag && lineWidth === 1) {
-    const rx1 = Math.round(x1);
-    const rx2 = Math.round(x2);
-    plain.set(((rx1 * run.lanes.length + from) * 1e5 + rx2) * run.lanes.length + to, [rx1, y1, rx2, y2]);
+  if (density && !tag && lineWidth === 1) {
+    for (const [lane, at] of [[from, x1], [to, x2]]) {
+      const bin = Math.floor(at / DENSITY_PX);
+      density[lane].set(bin, (density[lane].get(bin) ?? 0) + 1);
+    }
     return;
   }
   ctx.strokeStyle = colour;
@@ -219,7 +293,7 @@ function paintMessage(e, i, labelsOn) {
   if (labelsOn && Math.hypot(x2 - x1, y2 - y1) > 70) {
     ctx.fillStyle = colour;
     ctx.font = '10px system-ui, sans-serif';
-    ctx.fillText(messageType(e.msg) + (tag ? ' (' + tag + ')' : ''), (x1 + x2) / 2 + 4, (y1 + y2) / 2 - 5);
+    placeLabel(messageType(e.msg) + (tag ? ' (' + tag + ')' : ''), (x1 + x2) / 2 + 4, (y1 + y2) / 2 - 5);
   }
 }
 
@@ -230,7 +304,7 @@ function paintMessage(e, i, labelsOn) {
  */
 function paintMark(e, i, labelsOn) {
   const lane = laneIndex.get(e.node);
-  if (lane === undefined) return;
+  if (lane === undefined || !laneShown(lane)) return;
   const cx = x(e.t);
   const cy = laneY(lane);
   const on = selection.index === i;
@@ -244,17 +318,27 @@ function paintMark(e, i, labelsOn) {
     case 'timeout':
       ctx.fillStyle = on ? '#0b63ce' : '#dc6803';
       ctx.beginPath(); ctx.moveTo(cx, cy - 6); ctx.lineTo(cx + 5, cy + 3); ctx.lineTo(cx - 5, cy + 3); ctx.closePath(); ctx.fill();
-      if (labelsOn) { ctx.font = '10px system-ui, sans-serif'; ctx.fillText('timeout', cx + 6, cy + 9); }
+      if (labelsOn) { ctx.font = '10px system-ui, sans-serif'; placeLabel('timeout', cx + 6, cy + 9); }
       break;
-    case 'fact':
+    case 'fact': {
       if (highlighted.has(i)) {
         ctx.strokeStyle = '#d92d20'; ctx.lineWidth = 2.5;
         ctx.beginPath(); ctx.arc(cx, cy, 8, 0, 2 * Math.PI); ctx.stroke();
       }
-      ctx.fillStyle = on ? '#0b63ce' : '#1d232a';
-      ctx.beginPath(); ctx.arc(cx, cy, 4, 0, 2 * Math.PI); ctx.fill();
-      if (labelsOn || highlighted.has(i)) { ctx.font = '10px system-ui, sans-serif'; ctx.fillText(e.fact, cx + 5, cy - 8); }
+      const refused = refusal(e);
+      if (refused) {
+        cross(cx, cy, on ? '#0b63ce' : '#d92d20');
+      } else {
+        ctx.fillStyle = on ? '#0b63ce' : '#1d232a';
+        ctx.beginPath(); ctx.arc(cx, cy, 4, 0, 2 * Math.PI); ctx.fill();
+      }
+      if (labelsOn || highlighted.has(i)) {
+        ctx.font = (highlighted.has(i) ? 'bold ' : '') + '10px system-ui, sans-serif';
+        ctx.fillStyle = refused ? '#b42318' : '#1d232a';
+        placeLabel(factLabel(e), cx + 6, cy - 9);
+      }
       break;
+    }
     case 'log':
       ctx.fillStyle = on ? '#0b63ce' : '#98a2b3';
       ctx.fillRect(cx - 2.5, cy - 2.5, 5, 5);
@@ -262,7 +346,7 @@ function paintMark(e, i, labelsOn) {
     case 'probe':
       ctx.fillStyle = on ? '#0b63ce' : '#0e9384';
       ctx.beginPath(); ctx.moveTo(cx, cy - 5); ctx.lineTo(cx + 5, cy); ctx.lineTo(cx, cy + 5); ctx.lineTo(cx - 5, cy); ctx.closePath(); ctx.fill();
-      if (labelsOn) { ctx.font = '10px system-ui, sans-serif'; ctx.fillText(e.probe, cx + 6, cy - 8); }
+      if (labelsOn) { ctx.font = '10px system-ui, sans-serif'; placeLabel(e.probe, cx + 6, cy - 8); }
       break;
     case 'state':
       ctx.strokeStyle = on ? '#0b63ce' : '#98a2b3';
@@ -272,6 +356,19 @@ function paintMark(e, i, labelsOn) {
       return;
   }
   painted.events.push(i);
+}
+
+/**
+ * A fact's label: its name, and what its data says in a few words (the values of
+ * its first fields), so `committed 19` or `storage-write orders client-1 44 false`
+ * reads without clicking.
+ * @param {Extract<NodeEvent, { kind: 'fact' }>} e
+ */
+function factLabel(e) {
+  const data = e.data && typeof e.data === 'object' ? Object.values(e.data) : [];
+  const words = data.filter((v) => v === null || typeof v !== 'object').slice(0, 4).map((v) => String(v));
+  const text = [e.fact, ...words].join(' ');
+  return text.length > 48 ? text.slice(0, 47) + '…' : text;
 }
 
 /**
@@ -302,7 +399,8 @@ function paintOverlay() {
   overlay.textContent = '';
   for (const r of regions) {
     if (r.to < view.start || r.from > view.end) continue;
-    if (r.lane >= 0 && !shown.nodes.has(run.lanes[r.lane])) continue;
+    if (r.lane >= 0 && !laneShown(r.lane)) continue;
+    if (shown.why && !inSlice.has(r.event)) continue;
     const el = document.createElement('div');
     el.className = 'region ' + r.cls;
     const x0 = x(r.from);

@@ -4,7 +4,7 @@
 // record, drag, wheel and keys to move through time. Then the page opens: at the
 // violation if there is one, else on the whole run.
 import { duration, seconds } from './format.js';
-import { clockSamples, copies, laneIndex, run, shown, summary, trace, types, violation } from './model.js';
+import { clockAt, copies, highlighted, inSlice, laneIndex, refusal, run, shown, summary, trace, types, violation } from './model.js';
 import { $, canvas, fitCanvas, laneAt, laneY, span, tAt, view, x } from './layout.js';
 import { draw, paint, painted, pointOf, selection } from './draw.js';
 
@@ -23,7 +23,13 @@ if (run.violation) {
   verdict.className = 'ok';
   verdict.textContent = '✓ no property violated in ' + seconds(run.endTime) + ' of simulated time';
 }
-$('stats').textContent = trace.length + ' events · ' + run.stats.delivered + ' delivered · ' + run.stats.dropped + ' lost · ' + run.stats.facts + ' facts';
+// The CLI's own numbers (src/cli/run.ts prints the same line): events the kernel ran,
+// records in the trace (facts, log lines and annotations are records, not events),
+// messages delivered and lost in the network, and facts checked.
+const refusals = trace.filter(refusal).length;
+$('stats').textContent = run.stats.events + ' events run (' + trace.length + ' trace records) · ' + run.stats.delivered + ' delivered · '
+  + run.stats.dropped + ' lost in the network · ' + run.stats.facts + ' facts checked' + (refusals ? ' · ' + refusals + ' of them refusals, denials or losses (✕)' : '')
+  + (run.slice ? ' · causal slice: ' + run.slice.events.length + ' records (' + (100 * run.slice.events.length / trace.length).toFixed(1) + '%)' : '');
 if (violation < 0) $('jump').textContent = 'Jump to end';
 
 const faultList = $('faults');
@@ -83,7 +89,7 @@ function checkboxMenu(container, items, set, label, attr) {
     b.addEventListener('click', () => {
       for (const it of items) (all ? set.add(it) : set.delete(it));
       syncMenus();
-      draw();
+      resize();
     });
     actions.appendChild(b);
   }
@@ -97,7 +103,7 @@ function checkboxMenu(container, items, set, label, attr) {
     box.addEventListener('change', () => {
       box.checked ? set.add(it) : set.delete(it);
       syncMenus();
-      draw();
+      resize();
     });
     l.appendChild(box);
     l.appendChild(document.createTextNode(' ' + label(it)));
@@ -105,7 +111,7 @@ function checkboxMenu(container, items, set, label, attr) {
   }
 }
 checkboxMenu($('node-menu'), run.lanes, shown.nodes, (n) => n, 'data-node');
-checkboxMenu($('type-menu'), types, shown.types, (t) => (t.startsWith('msg:') ? 'message ' + t.slice(4) : t), 'data-type');
+checkboxMenu($('type-menu'), types, shown.types, (t) => (t.startsWith('msg:') ? 'message ' + t.slice(4) : t.startsWith('fact:') ? 'fact ' + t.slice(5) : t), 'data-type');
 
 /** @param {string} selector */
 const all = (selector) => /** @type {HTMLElement[]} */ ([...document.querySelectorAll(selector)]);
@@ -126,7 +132,7 @@ for (const el of all('.lane-label')) {
     shown.nodes.clear();
     for (const n of solo ? run.lanes : [id]) shown.nodes.add(n);
     syncMenus();
-    draw();
+    resize();
   });
 }
 
@@ -134,39 +140,54 @@ for (const el of all('.lane-label')) {
 /** @typedef {{ i: number } | { segment: import('./model.js').Segment, lane: number }} Hit */
 
 /**
- * The drawn event nearest to a point (within 8 px; a message also by its sending end), else the annotation band under it.
+ * The drawn events near a point (within 8 px; a message also by its sending end),
+ * nearest first; at equal distance a mark on the lane (a fact, a timer) before a
+ * message, so a fact drawn where a message arrives is the one picked.
  * @param {number} px
  * @param {number} py
- * @returns {Hit | undefined}
  */
-function nearest(px, py) {
-  let best;
-  let bestD = 64;
+function eventsNear(px, py) {
+  /** @type {Array<{ i: number, d: number, mark: number }>} */
+  const near = [];
   for (const i of painted.events) {
     const e = trace[i];
     const p = pointOf(i);
     let d = (p.x - px) ** 2 + (p.y - py) ** 2;
     if (e.kind === 'deliver' || e.kind === 'drop') d = Math.min(d, (x(e.sentAt) - px) ** 2 + (laneY(laneIndex.get(e.from) ?? -1) - py) ** 2);
-    if (d < bestD) { bestD = d; best = { i }; }
+    if (d < 64) near.push({ i, d: Math.round(d / 4), mark: e.kind === 'fact' ? 0 : e.kind === 'deliver' || e.kind === 'drop' ? 2 : 1 });
   }
-  if (best) return best;
+  return near.sort((a, b) => a.d - b.d || a.mark - b.mark || a.i - b.i).map((n) => n.i);
+}
+
+/**
+ * The drawn event nearest to a point, else the annotation band under it.
+ * @param {number} px
+ * @param {number} py
+ * @returns {Hit | undefined}
+ */
+function nearest(px, py) {
+  const near = eventsNear(px, py);
+  if (near.length) return { i: near[0] };
   const band = painted.segments.find((b) => px >= b.x0 && px <= b.x1 && py >= b.y0 && py <= b.y1);
   return band && { segment: band.segment, lane: band.lane };
 }
 
 /**
- * A node's clock at true time t, from its offset at the last event it recorded: exact
- * unless its clock drifts or jumped since (an event's own `local` is always exact).
- * @param {number} lane
- * @param {number} t
+ * Clicking again on the same spot picks the next of the events drawn there, in turn.
+ * @type {{ x: number, y: number, near: number[], k: number } | undefined}
  */
-function clockAt(lane, t) {
-  const samples = clockSamples[lane];
-  let lo = 0;
-  let hi = samples.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (samples[mid][0] <= t) lo = mid + 1; else hi = mid; }
-  const s = samples[Math.max(0, lo - 1)];
-  return s ? t + (s[1] - s[0]) : undefined;
+let lastClick;
+/**
+ * @param {number} px
+ * @param {number} py
+ */
+function clickAt(px, py) {
+  const near = eventsNear(px, py);
+  if (!near.length) return;
+  const again = lastClick && Math.abs(lastClick.x - px) < 4 && Math.abs(lastClick.y - py) < 4 && lastClick.near.join() === near.join();
+  const k = again && lastClick ? (lastClick.k + 1) % near.length : 0;
+  lastClick = { x: px, y: py, near, k };
+  select(near[k], near.length > 1 ? (k + 1) + ' of ' + near.length + ' events here: click again for the next' : '');
 }
 
 /**
@@ -222,8 +243,9 @@ function hover(ev) {
 /**
  * Shows event i's full record beside the plot, and rings it.
  * @param {number} i
+ * @param {string} [note] what else is drawn at the same spot
  */
-function select(i) {
+function select(i, note = '') {
   selection.index = i;
   const e = trace[i];
   const box = $('details');
@@ -237,7 +259,14 @@ function select(i) {
     const delivered = copies.get(e.id) || 0;
     if (delivered > 1) text += ' · delivered ' + delivered + ' times (duplicated)';
   }
+  if (inSlice.has(i)) text += ' · in the causal slice';
   times.textContent = text;
+  if (note) {
+    const more = document.createElement('div');
+    more.className = 'cycle';
+    more.textContent = note;
+    box.appendChild(more);
+  }
   const pre = document.createElement('pre');
   pre.textContent = JSON.stringify(e, null, 2);
   box.appendChild(times);
@@ -274,8 +303,7 @@ window.addEventListener('mouseup', (ev) => {
   canvas.classList.remove('dragging');
   if (wasClick && ev.target === canvas) {
     const r = canvas.getBoundingClientRect();
-    const h = nearest(ev.clientX - r.left, ev.clientY - r.top);
-    if (h && 'i' in h) select(h.i);
+    clickAt(ev.clientX - r.left, ev.clientY - r.top);
   }
 });
 canvas.addEventListener('wheel', (ev) => {
@@ -307,7 +335,31 @@ $('jump').addEventListener('click', () => {
   setWindow(t - len * 0.8, t + len * 0.2);
   if (violation >= 0) select(violation);
 });
+/** The Why view: only the violation's causal slice, on the lanes it touches. */
+function toggleWhy() {
+  if (!run.slice) return;
+  shown.why = !shown.why;
+  $('why').classList.toggle('on', shown.why);
+  resize();
+}
+const whyButton = $('why');
+if (run.slice) whyButton.addEventListener('click', toggleWhy);
+else for (const el of [whyButton, ...all('#legend .seed')]) el.style.display = 'none';
+
+/**
+ * The slice's span of time: from its earliest event (a fault that began up to one
+ * slice-length before the horizon, or the horizon itself) to the violation.
+ */
+function sliceFrame() {
+  const slice = run.slice;
+  if (!slice) return undefined;
+  const reach = slice.horizon - (slice.to - slice.horizon);
+  const start = slice.events.map((i) => trace[i].t).find((t) => t >= reach) ?? slice.horizon;
+  return { start: Math.min(start, slice.horizon), end: slice.to };
+}
+
 window.addEventListener('keydown', (ev) => {
+  if (ev.key === 'w') return toggleWhy();
   const step = (view.end - view.start) * 0.2;
   if (ev.key === '+' || ev.key === '=') zoom(0.5);
   else if (ev.key === '-') zoom(2);
@@ -321,6 +373,8 @@ Object.assign(window, {
   simReport: {
     lanes: run.lanes,
     drawnEvents: () => painted.events.slice(),
+    // The events ringed as the violation's facts.
+    involvedEvents: () => [...highlighted],
     // Annotation bands painted now, with their centres in page coordinates.
     drawnAnnotations() {
       const r = canvas.getBoundingClientRect();
@@ -345,5 +399,11 @@ syncMenus();
 view.start = -span * 0.01;
 view.end = span * 1.01;
 resize();
-// A violating run opens where it failed; Fit shows the whole run.
-if (violation >= 0) $('jump').click();
+// A violating run opens on its causal slice, from its earliest fault or fact to the
+// violation (without a slice, at the violation); Fit shows the whole run.
+const frame = sliceFrame();
+if (frame) {
+  const margin = Math.max(50, (frame.end - frame.start) * 0.06);
+  setWindow(frame.start - margin, frame.end + margin);
+  select(violation);
+} else if (violation >= 0) $('jump').click();

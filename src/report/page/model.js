@@ -8,7 +8,7 @@ import { compact, messageType, valueColour } from './format.js';
 /** @typedef {import('../../kernel/index.js').TraceEvent} TraceEvent */
 /** @typedef {Extract<TraceEvent, { node: string }>} NodeEvent */
 /** @typedef {{ field: string, row: number, value: string, colour: string, from: number, to: number }} Segment */
-/** @typedef {{ lane: number, cls: string, label: string, from: number, to: number, next: number }} Region */
+/** @typedef {{ lane: number, cls: string, label: string, from: number, to: number, next: number, event: number }} Region */
 
 const data = document.getElementById('run-data');
 if (!data?.textContent) throw new Error('the page has no run data (#run-data)');
@@ -99,7 +99,7 @@ run.faults.forEach((f, k) => {
     // A clock marker's label stops where the node's next clock marker begins.
     const nextClock = run.faults.slice(k + 1).find((g) => g.marks.some((m) => m.effect === 'clock' && m.node === mark.node));
     const cls = mark.effect + (mark.side === undefined ? '' : ' side-' + (mark.side % 3));
-    regions.push({ lane, cls, label: mark.label, from, to, next: nextClock ? trace[nextClock.event].t : Infinity });
+    regions.push({ lane, cls, label: mark.label, from, to, next: nextClock ? trace[nextClock.event].t : Infinity, event: f.event });
   }
 });
 
@@ -107,14 +107,51 @@ export const violation = trace.findIndex((e) => e.kind === 'violation');
 const violationEvent = trace[violation];
 /** The nodes the violation names. */
 export const involved = new Set(violationEvent?.kind === 'violation' ? violationEvent.nodes : []);
-/** The events involved: each involved node's last facts before the violation. @type {Set<number>} */
-export const highlighted = new Set();
-for (const node of involved) {
-  let found = 0;
-  for (let i = violation; i >= 0 && found < 2; i--) {
-    const e = trace[i];
-    if (e.kind === 'fact' && e.node === node) { highlighted.add(i); found++; }
-  }
+/** The events of the violation's causal slice (html.ts computes it: src/report/slice.ts). */
+export const inSlice = new Set(run.slice?.events ?? []);
+/** The facts the violation is about (ringed): the seeds of its slice. */
+export const highlighted = new Set(run.slice?.seeds ?? []);
+/** Per lane: whether any event of the slice is on it. */
+export const sliceLanes = run.lanes.map(() => false);
+for (const i of inSlice) {
+  const e = trace[i];
+  if ('node' in e) sliceLanes[laneOf(e.node)] = true;
+  if (e.kind === 'deliver' || e.kind === 'drop') sliceLanes[laneOf(e.from)] = true;
+}
+for (const f of run.faults) {
+  if (!inSlice.has(f.event)) continue;
+  for (const mark of f.marks) if (mark.node !== undefined && laneIndex.has(mark.node)) sliceLanes[laneOf(mark.node)] = true;
+}
+
+/** Per lane: whether its clock ever read other than true time (then its lane carries a strip of its clock's readings). */
+export const skewed = clockSamples.map((samples) => samples.some(([t, local]) => t !== local));
+
+/**
+ * A node's clock at true time t, from its offset at the last event it recorded: exact
+ * unless its clock drifts or jumped since (an event's own `local` is always exact).
+ * @param {number} lane
+ * @param {number} t
+ */
+export function clockAt(lane, t) {
+  const samples = clockSamples[lane];
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (samples[mid][0] <= t) lo = mid + 1; else hi = mid; }
+  const s = samples[Math.max(0, lo - 1)];
+  return s ? t + (s[1] - s[0]) : undefined;
+}
+
+/**
+ * A fact that records a refusal, a denial or a loss: its name says so (`network-reply-lost`, `effect-suppressed`,
+ * `renewal-refused`, `pay-timeout`, `produce-failed`), or its data answers no
+ * (`accepted: false`, `allowed: false`, `granted: false`). Drawn as ✕, not ●.
+ * @param {TraceEvent} e
+ */
+export function refusal(e) {
+  if (e.kind !== 'fact') return false;
+  if (/lost|late|refus|reject|suppress|denied|deny|timeout|fail|stale/.test(e.fact)) return true;
+  const data = /** @type {Record<string, unknown> | null} */ (e.data && typeof e.data === 'object' ? e.data : null);
+  return data !== null && ['accepted', 'allowed', 'granted', 'ok', 'success'].some((k) => data[k] === false);
 }
 
 /**
@@ -155,12 +192,20 @@ export function firstAt(t) {
 
 // ---------- filters ----------
 /** @param {TraceEvent} e */
-const typeOf = (e) => (e.kind === 'deliver' || e.kind === 'drop' ? 'msg:' + messageType(e.msg) : e.kind);
+const typeOf = (e) => (e.kind === 'deliver' || e.kind === 'drop' ? 'msg:' + messageType(e.msg) : e.kind === 'fact' ? 'fact:' + e.fact : e.kind);
 const eventType = trace.map(typeOf);
-/** The event types a person can hide: messages by their type, and the kinds of marks. */
+/** The event types a person can hide: messages by their type, facts by their name, and the kinds of marks. */
 export const types = [...new Set(eventType)].filter((k) => !['fault', 'recover', 'violation', 'end'].includes(k)).sort();
-/** What is shown now: nodes and event types (all, at first). */
-export const shown = { nodes: new Set(run.lanes), types: new Set(types) };
+/** What is shown now: nodes and event types (all, at first), and whether only the causal slice is (the Why view). */
+export const shown = { nodes: new Set(run.lanes), types: new Set(types), why: false };
+
+/**
+ * Whether a lane is drawn: its node is on, and in the Why view it has an event of the slice.
+ * @param {number} lane
+ */
+export function laneShown(lane) {
+  return shown.nodes.has(run.lanes[lane]) && (!shown.why || sliceLanes[lane]);
+}
 
 /**
  * An event is shown when its type is on and it concerns a node that is on.
@@ -169,6 +214,7 @@ export const shown = { nodes: new Set(run.lanes), types: new Set(types) };
  */
 export function visible(e, i) {
   if (!shown.types.has(eventType[i])) return false;
+  if (shown.why && !inSlice.has(i)) return false;
   if (e.kind === 'deliver' || e.kind === 'drop') return shown.nodes.has(e.node) || shown.nodes.has(e.from);
   return shown.nodes.has(e.node);
 }
