@@ -1,0 +1,110 @@
+import type { Fact, Micros } from '../../kernel/index.js';
+import { distance, type Fleet, type Point } from './city.js';
+import type { DispatchFact } from './facts.js';
+import { cellOf } from './geo-index.js';
+import { surgeMultiplier } from './surge.js';
+
+/** A measurement the true history gives at a fact: how far off a match or a price really was. */
+export type Measured =
+  /** An offer: the matched driver's true distance to the rider, and the nearest available driver's. */
+  | { kind: 'pickup'; trip: string; driver: string; t: Micros; matched: number; nearest: number; error: number }
+  /** A quote: the multiplier quoted, and the one the true counts in the rider's cell give. */
+  | { kind: 'surge'; trip: string; t: Micros; cell: string; quoted: number; truth: number; error: number };
+
+export interface TrueRequest extends Point {
+  at: Micros;
+  assignedAt: Micros | undefined;
+}
+
+/**
+ * What really holds at each moment, folded from the facts and the city's world
+ * model: each driver's state as the store records it (every driver starts
+ * available) and the trips it is driving (assigned, not yet ended), where each driver truly is (its path at the fact's true time), the
+ * requests still open. From these it measures each offer's pickup distance error
+ * and each quote's surge error. Properties and summaries each keep their own.
+ */
+export class DispatchTruth {
+  readonly requests = new Map<string, TrueRequest>();
+  /** Drivers whose store record is not `available`. */
+  private readonly held = new Set<string>();
+  /** Trips assigned and not yet ended, per driver: a blind write can mark a driver available while it still drives. */
+  private readonly driving = new Map<string, Set<string>>();
+  private readonly declined = new Map<string, Set<string>>();
+
+  constructor(
+    readonly fleet: Fleet,
+    private readonly cellSize: number,
+  ) {}
+
+  /** Folds a fact in; returns what it measured, if the fact is an offer or a quote. */
+  observe(fact: Fact<DispatchFact>): Measured | undefined {
+    switch (fact.kind) {
+      case 'trip-requested':
+        this.requests.set(fact.data.trip, { x: fact.data.x, y: fact.data.y, at: fact.t, assignedAt: undefined });
+        return undefined;
+      case 'trip-assigned': {
+        const request = this.requests.get(fact.data.trip);
+        if (request && request.assignedAt === undefined) request.assignedAt = fact.t;
+        let trips = this.driving.get(fact.data.driver);
+        if (trips === undefined) this.driving.set(fact.data.driver, (trips = new Set()));
+        trips.add(fact.data.trip);
+        return undefined;
+      }
+      case 'trip-ended':
+        this.driving.get(fact.data.driver)?.delete(fact.data.trip);
+        return undefined;
+      case 'offer-declined': {
+        let drivers = this.declined.get(fact.data.trip);
+        if (drivers === undefined) this.declined.set(fact.data.trip, (drivers = new Set()));
+        drivers.add(fact.data.driver);
+        return undefined;
+      }
+      case 'driver-state': {
+        // Measured before the write: the matched driver was available a moment ago.
+        const measured = fact.data.state === 'offered' && fact.data.trip !== null ? this.pickup(fact.data.trip, fact.data.driver, fact.t) : undefined;
+        if (fact.data.state === 'available') this.held.delete(fact.data.driver);
+        else this.held.add(fact.data.driver);
+        return measured;
+      }
+      case 'surge-quoted':
+        return this.surge(fact.data.trip, fact.data.cell, fact.data.multiplier, fact.t);
+      default:
+        return undefined;
+    }
+  }
+
+  /** Free to be offered a trip: the store holds it for nothing, and it is driving no rider. */
+  isAvailable(driver: string): boolean {
+    return !this.held.has(driver) && !(this.driving.get(driver)?.size);
+  }
+
+  private pickup(trip: string, driver: string, t: Micros): Measured | undefined {
+    const rider = this.requests.get(trip);
+    if (rider === undefined || !this.fleet.has(driver)) return undefined;
+    const matched = distance(this.fleet.position(driver, t), rider);
+    const declined = this.declined.get(trip);
+    let nearest = matched;
+    for (const other of this.fleet.names) {
+      if (!this.isAvailable(other) || declined?.has(other)) continue;
+      const d = distance(this.fleet.position(other, t), rider);
+      if (d < nearest) nearest = d;
+    }
+    return { kind: 'pickup', trip, driver, t, matched, nearest, error: matched - nearest };
+  }
+
+  private surge(trip: string, cell: string, quoted: number, t: Micros): Measured | undefined {
+    const rider = this.requests.get(trip);
+    if (rider === undefined) return undefined;
+    const key = cellOf(rider.x, rider.y, this.cellSize);
+    let open = 0;
+    for (const request of this.requests.values()) if (request.assignedAt === undefined && cellOf(request.x, request.y, this.cellSize) === key) open++;
+    let available = 0;
+    for (const driver of this.fleet.names) {
+      if (!this.isAvailable(driver)) continue;
+      const at = this.fleet.position(driver, t);
+      if (cellOf(at.x, at.y, this.cellSize) === key) available++;
+    }
+    const truth = surgeMultiplier(open, available);
+    return { kind: 'surge', trip, t, cell, quoted, truth, error: Math.round(Math.abs(quoted - truth) * 10) / 10 };
+  }
+}
