@@ -57,6 +57,8 @@ export class Fleet {
   private constructor(
     readonly names: readonly string[],
     private readonly paths: readonly Float64Array[],
+    /** No driver is faster, metres per second. */
+    readonly maxSpeed: number,
   ) {
     this.index = new Map(names.map((name, i) => [name, i]));
   }
@@ -80,13 +82,27 @@ export class Fleet {
       }
       return Float64Array.from(points);
     });
-    return new Fleet(names, paths);
+    return new Fleet(names, paths, motion.speed[1]);
+  }
+
+  /** A fleet on given paths, each a list of (t, x, y) waypoints with t increasing from 0: a hand-built world. */
+  static fromWaypoints(paths: Record<string, ReadonlyArray<[Micros, number, number]>>): Fleet {
+    let maxSpeed = 0;
+    for (const points of Object.values(paths)) {
+      if (points[0]?.[0] !== 0 || points.some(([t], i) => i > 0 && !(t > points[i - 1]![0]))) throw new ConfigError('dispatch: a path is waypoints (t, x, y) with t starting at 0 and increasing');
+      for (let i = 1; i < points.length; i++) {
+        const [t0, x0, y0] = points[i - 1]!;
+        const [t1, x1, y1] = points[i]!;
+        maxSpeed = Math.max(maxSpeed, (Math.hypot(x1 - x0, y1 - y0) * seconds(1)) / (t1 - t0));
+      }
+    }
+    return new Fleet(Object.keys(paths), Object.values(paths).map((points) => Float64Array.from(points.flat())), maxSpeed);
   }
 
   /** The same drivers' paths under other node names (the study runs one fleet in several systems). */
   renamed(names: readonly string[]): Fleet {
     if (names.length !== this.names.length) throw new ConfigError('dispatch: a renamed fleet needs one name per driver');
-    return new Fleet(names, this.paths);
+    return new Fleet(names, this.paths, this.maxSpeed);
   }
 
   has(driver: string): boolean {

@@ -113,6 +113,19 @@ export class GridIndex<T> {
     return best;
   }
 
+  /** Visits every entry within `radius` of (x, y). */
+  within(x: number, y: number, radius: number, visit: (id: string, entry: IndexEntry<T>) => void): void {
+    const size = this.cellSize;
+    for (let column = Math.floor((x - radius) / size); column <= Math.floor((x + radius) / size); column++) {
+      for (let row = Math.floor((y - radius) / size); row <= Math.floor((y + radius) / size); row++) {
+        for (const id of this.cells.get(cellKey(column, row)) ?? EMPTY) {
+          const entry = this.entries.get(id)!;
+          if (Math.hypot(entry.x - x, entry.y - y) <= radius) visit(id, entry);
+        }
+      }
+    }
+  }
+
   private members(cell: CellKey): Set<string> {
     let ids = this.cells.get(cell);
     if (ids === undefined) this.cells.set(cell, (ids = new Set()));

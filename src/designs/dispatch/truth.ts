@@ -1,7 +1,7 @@
-import type { Fact, Micros } from '../../kernel/index.js';
+import { seconds, type Fact, type Micros } from '../../kernel/index.js';
 import { distance, type Fleet, type Point } from './city.js';
 import type { DispatchFact } from './facts.js';
-import { cellOf } from './geo-index.js';
+import { cellOf, GridIndex } from './geo-index.js';
 import { surgeMultiplier } from './surge.js';
 
 /** A measurement the true history gives at a fact: how far off a match or a price really was. */
@@ -23,6 +23,9 @@ export interface TrueRequest extends Point {
  * requests still open. From these it measures each offer's pickup distance error
  * and each quote's surge error. Properties and summaries each keep their own.
  */
+/** How far apart in time the snapshot may be from a question before it is taken again. */
+const SNAPSHOT_EVERY = seconds(5);
+
 export class DispatchTruth {
   readonly requests = new Map<string, TrueRequest>();
   /** Drivers whose store record is not `available`. */
@@ -31,10 +34,31 @@ export class DispatchTruth {
   private readonly driving = new Map<string, Set<string>>();
   private readonly declined = new Map<string, Set<string>>();
 
+  /** Where every driver truly was at one moment (`at`), by cell, to find who can be near a point without visiting every driver. */
+  private snapshot: { at: Micros; index: GridIndex<null> } | undefined;
+
   constructor(
     readonly fleet: Fleet,
     private readonly cellSize: number,
   ) {}
+
+  /**
+   * Calls `visit` with every driver that may truly be within `radius` of `point` at
+   * time `t` (and some farther): those within `radius` plus the distance any driver
+   * can cover between the snapshot and `t` of their place in the snapshot.
+   */
+  private near(point: Point, radius: number, t: Micros, visit: (driver: string) => void): void {
+    if (this.snapshot === undefined || Math.abs(t - this.snapshot.at) > SNAPSHOT_EVERY) {
+      const index = new GridIndex<null>(this.cellSize);
+      for (const driver of this.fleet.names) {
+        const at = this.fleet.position(driver, t);
+        index.upsert(driver, at.x, at.y, null);
+      }
+      this.snapshot = { at: t, index };
+    }
+    const slack = (this.fleet.maxSpeed * Math.abs(t - this.snapshot.at)) / seconds(1);
+    this.snapshot.index.within(point.x, point.y, radius + slack, (driver) => visit(driver));
+  }
 
   /** Folds a fact in; returns what it measured, if the fact is an offer or a quote. */
   observe(fact: Fact<DispatchFact>): Measured | undefined {
@@ -84,11 +108,11 @@ export class DispatchTruth {
     const matched = distance(this.fleet.position(driver, t), rider);
     const declined = this.declined.get(trip);
     let nearest = matched;
-    for (const other of this.fleet.names) {
-      if (!this.isAvailable(other) || declined?.has(other)) continue;
+    this.near(rider, matched, t, (other) => {
+      if (!this.isAvailable(other) || declined?.has(other)) return;
       const d = distance(this.fleet.position(other, t), rider);
       if (d < nearest) nearest = d;
-    }
+    });
     return { kind: 'pickup', trip, driver, t, matched, nearest, error: matched - nearest };
   }
 
@@ -99,11 +123,13 @@ export class DispatchTruth {
     let open = 0;
     for (const request of this.requests.values()) if (request.assignedAt === undefined && cellOf(request.x, request.y, this.cellSize) === key) open++;
     let available = 0;
-    for (const driver of this.fleet.names) {
-      if (!this.isAvailable(driver)) continue;
+    const size = this.cellSize;
+    const centre = { x: (Math.floor(rider.x / size) + 0.5) * size, y: (Math.floor(rider.y / size) + 0.5) * size };
+    this.near(centre, size * Math.SQRT1_2, t, (driver) => {
+      if (!this.isAvailable(driver)) return;
       const at = this.fleet.position(driver, t);
-      if (cellOf(at.x, at.y, this.cellSize) === key) available++;
-    }
+      if (cellOf(at.x, at.y, size) === key) available++;
+    });
     const truth = surgeMultiplier(open, available);
     return { kind: 'surge', trip, t, cell, quoted, truth, error: Math.round(Math.abs(quoted - truth) * 10) / 10 };
   }
