@@ -36,7 +36,9 @@ interface Shown {
  * the city's path read at the phone's own clock) and what it is doing to the
  * dispatchers around it. An offer is looked at for a while, then taken or turned
  * down; one that comes while the driver is on a trip is turned down at once. A
- * confirmed trip is driven to its end, then completed at the store. After a restart
+ * taken offer with no word from the dispatcher is looked up at the store, and taken
+ * again while the store still holds the driver for it. A confirmed trip is driven to
+ * its end, then completed at the store. After a restart
  * the phone asks the store what it was doing and resumes a trip it was on.
  *
  * The phone does not refuse a second offer while it looks at a first: it answers
@@ -107,6 +109,8 @@ export function driver(options: DriverOptions): NodeModel {
         shown.delete(offer);
         startTrip(taken.trip);
       } else if (reply === undefined || (reply.record.state === 'offered' && reply.record.offer === offer)) {
+        // Still held for this offer: the acceptance may have been lost on the way. Say it again (an app retries its request).
+        if (reply !== undefined) ctx.send(taken.dispatcher, { op: 'answer', offer, trip: taken.trip, accept: true } satisfies OfferAnswer);
         ctx.setTimer(options.confirmWait, { waiting: offer });
       } else {
         ctx.probe('taken offer lapsed');

@@ -11,10 +11,10 @@ export const STUDY_INTERVALS = [seconds(1), seconds(2), seconds(4), seconds(8)] 
 export const STUDY_LOSSES = [0, 0.1, 0.3] as const;
 
 export const STUDY = {
-  duration: seconds(60),
+  duration: seconds(40),
   /** Requests start once the slowest reporters have been heard from (8 s) and end 10 s before the run does. */
-  window: [seconds(10), seconds(50)] as [Micros, Micros],
-  requestsPerSecond: 20,
+  window: [seconds(10), seconds(30)] as [Micros, Micros],
+  requestsPerSecond: 40,
   riders: 20,
 } as const;
 
@@ -38,7 +38,7 @@ function studySystem(drivers: number, interval: Micros, loss: number): DispatchS
     searchRadius: 1_500,
     motion: { speed: [5, 15], leg: [seconds(10), seconds(30)] },
     behaviour: { think: [ms(500), seconds(3)], acceptRate: 0.85, trip: [seconds(4), seconds(10)] },
-    timing: { updateEvery: interval, staleAfter: 3 * interval, offerTtl: seconds(5), answerWithin: seconds(4), rematchEvery: ms(500), retryEvery: seconds(2), confirmWait: seconds(2), timeout: ms(300) },
+    timing: { updateEvery: interval, staleAfter: 3 * interval, offerTtl: seconds(5), answerWithin: seconds(4), rematchEvery: ms(500), retryEvery: seconds(2), confirmWait: seconds(1), timeout: ms(300) },
     updateLoss: loss,
     workload: { script: [] },
     duration: STUDY.duration,

@@ -100,7 +100,7 @@ export const SMALL_CITY: Omit<DispatchSystemOptions, 'write'> = {
   searchRadius: 1_500,
   motion: { speed: [5, 15], leg: [seconds(10), seconds(30)] },
   behaviour: { think: [ms(500), seconds(3)], acceptRate: 0.85, trip: [seconds(4), seconds(10)] },
-  timing: { updateEvery: seconds(2), staleAfter: seconds(6), offerTtl: seconds(5), answerWithin: seconds(4), rematchEvery: ms(500), retryEvery: seconds(2), confirmWait: seconds(2), timeout: ms(300) },
+  timing: { updateEvery: seconds(2), staleAfter: seconds(6), offerTtl: seconds(5), answerWithin: seconds(4), rematchEvery: ms(500), retryEvery: seconds(2), confirmWait: seconds(1), timeout: ms(300) },
   updateLoss: 0.02,
   workload: { random: { requests: 30, window: [seconds(2), seconds(24)], hotspot: { share: 0.5, x: 3_000, y: 1_500, radius: 400 } } },
   duration: seconds(40),
