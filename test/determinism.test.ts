@@ -11,7 +11,12 @@ const files = readdirSync(folder).filter((f) => f.endsWith('.ts')).sort();
  * there are, so it is checked here at 1,000. The timeline study (600,000 events and
  * 1.2M facts at 100,000 users) likewise, at 1,000 users for its first second.
  */
-const smaller: Record<string, Overrides> = { 'ratelimit-study.ts': { params: { users: 1_000 } }, 'timeline-study.ts': { params: { users: 1_000 }, duration: seconds(1) } };
+const smaller: Record<string, Overrides> = {
+  'ratelimit-study.ts': { params: { users: 1_000 } },
+  'timeline-study.ts': { params: { users: 1_000 }, duration: seconds(1) },
+  // The dispatch study (7M events at 10,000 drivers) at 100 drivers, to just past its first requests.
+  'dispatch-study.ts': { params: { drivers: 100 }, duration: seconds(11) },
+};
 
 const hash = (file: string, scenario: Scenario, seed: number) =>
   createHash('sha256').update(toJsonLines(runScenario(scenario, seed, { trace: true, ...smaller[file] }).trace!)).digest('hex');

@@ -1,9 +1,9 @@
 import { sleep, type Envelope, type Micros, type NodeModel, type TimerHandle, type Workflow } from '../../kernel/index.js';
 import { dispatchFact, type DriverState } from './facts.js';
-import { cellName, cellOf, GridIndex, type CellKey } from './geo-index.js';
+import { cellName, cellOf, cellsAround, GridIndex, type CellKey } from './geo-index.js';
 import type { LocationUpdate, Offer, OfferAnswer, OfferOutcome, RequestStatus, TripRequest } from './messages.js';
 import { askStore, type StoreReply, type WriteMode } from './store.js';
-import { surgeMultiplier } from './surge.js';
+import { SURGE_RING, surgeMultiplier } from './surge.js';
 
 export interface DispatcherOptions {
   store: string;
@@ -94,14 +94,18 @@ export function dispatcher(options: DispatcherOptions): NodeModel {
       );
     };
 
+    /** The surge multiplier for a new request, from this dispatcher's own open requests and the drivers its index believes free, around the rider's cell. */
     const quote = (r: Request) => {
       const now = ctx.now();
+      const area = new Set(cellsAround(r.cell, SURGE_RING));
       let open = 0;
-      for (const other of requests.values()) if (other.cell === r.cell && other.phase !== 'assigned') open++;
+      for (const other of requests.values()) if (other.phase !== 'assigned' && area.has(other.cell)) open++;
       let available = 0;
-      for (const id of index.inCell(r.cell)) {
-        const belief = index.get(id)!.value;
-        if (belief.state === 'available' && fresh(belief, now) && !held.has(id)) available++;
+      for (const cell of area) {
+        for (const id of index.inCell(cell)) {
+          const belief = index.get(id)!.value;
+          if (belief.state === 'available' && fresh(belief, now) && !held.has(id)) available++;
+        }
       }
       dispatchFact(ctx, 'surge-quoted', { trip: r.trip, cell: cellName(r.cell), multiplier: surgeMultiplier(open, available) });
     };

@@ -38,8 +38,9 @@ interface Shown {
  * down; one that comes while the driver is on a trip is turned down at once. A
  * taken offer with no word from the dispatcher is looked up at the store, and taken
  * again while the store still holds the driver for it. A confirmed trip is driven to
- * its end, then completed at the store. After a restart
- * the phone asks the store what it was doing and resumes a trip it was on.
+ * its end and completed at the store, and the phone reports at once that it is
+ * free. After a restart the phone asks the store what it was doing and resumes a
+ * trip it was on.
  *
  * The phone does not refuse a second offer while it looks at a first: it answers
  * each as the driver decides, even if another was taken meanwhile (a driver can be
@@ -58,6 +59,13 @@ export function driver(options: DriverOptions): NodeModel {
 
     const state = (): DriverState => (driving.size > 0 ? 'on-trip' : shown.size > 0 ? 'offered' : 'available');
     const show = () => ctx.annotate({ state: driving.size > 0 ? `on ${[...driving].join(', ')}` : shown.size > 0 ? `offered ${[...shown.values()].map((s) => s.trip).join(', ')}` : 'available' });
+
+    /** Where the phone is (its fix, at its own clock) and what it is doing, to the dispatchers of the regions around it. */
+    const report = () => {
+      const at = options.fleet.position(ctx.id, ctx.now());
+      const update: LocationUpdate = { op: 'location', driver: ctx.id, x: Math.round(at.x), y: Math.round(at.y), state: state(), seq: generation * 2 ** 32 + ++updates };
+      for (const region of reportRegions(options.city, at.x)) ctx.send(options.dispatchers[region]!, update);
+    };
 
     const answer = (to: string, offer: string, trip: string, accept: boolean) => {
       if (!accept) dispatchFact(ctx, 'offer-declined', { offer, trip, driver: ctx.id });
@@ -147,9 +155,7 @@ export function driver(options: DriverOptions): NodeModel {
       },
       onTimer(tag: 'locate' | { decide: string } | { waiting: string } | { arrive: string }) {
         if (tag === 'locate') {
-          const at = options.fleet.position(ctx.id, ctx.now());
-          const update: LocationUpdate = { op: 'location', driver: ctx.id, x: Math.round(at.x), y: Math.round(at.y), state: state(), seq: generation * 2 ** 32 + ++updates };
-          for (const region of reportRegions(options.city, at.x)) ctx.send(options.dispatchers[region]!, update);
+          report();
           ctx.setTimer(options.updateEvery, 'locate');
         } else if ('decide' in tag) {
           const offer = shown.get(tag.decide);
@@ -172,6 +178,8 @@ export function driver(options: DriverOptions): NodeModel {
           ctx.spawn(
             (function* complete(): Workflow {
               while ((yield* askStore(options.store, { op: 'complete', driver: ctx.id, trip }, options.timeout)) === undefined) yield* sleep(options.timeout);
+              // Free again: say so now rather than at the next report, as driver apps push a change of status at once.
+              if (driving.size === 0) report();
             })(),
           );
         }

@@ -20,6 +20,15 @@ export function cellOf(x: number, y: number, size: number): CellKey {
   return cellKey(Math.floor(x / size), Math.floor(y / size));
 }
 
+/** The cell and the cells within `k` of it in every direction (a square k-ring: (2k + 1)² cells). */
+export function cellsAround(cell: CellKey, k: number): CellKey[] {
+  const column = Math.floor(cell / ROWS);
+  const row = cell % ROWS;
+  const cells: CellKey[] = [];
+  for (let dc = -k; dc <= k; dc++) for (let dr = -k; dr <= k; dr++) if (column + dc >= 0 && row + dr >= 0) cells.push(cellKey(column + dc, row + dr));
+  return cells;
+}
+
 /** A cell as people write it: `column:row`. */
 export function cellName(key: CellKey): string {
   return `${Math.floor(key / ROWS)}:${key % ROWS}`;

@@ -1,14 +1,14 @@
 import { seconds, type Fact, type Micros } from '../../kernel/index.js';
 import { distance, type Fleet, type Point } from './city.js';
 import type { DispatchFact } from './facts.js';
-import { cellOf, GridIndex } from './geo-index.js';
-import { surgeMultiplier } from './surge.js';
+import { cellOf, cellsAround, GridIndex } from './geo-index.js';
+import { SURGE_RING, surgeMultiplier } from './surge.js';
 
 /** A measurement the true history gives at a fact: how far off a match or a price really was. */
 export type Measured =
   /** An offer: the matched driver's true distance to the rider, and the nearest available driver's. */
   | { kind: 'pickup'; trip: string; driver: string; t: Micros; matched: number; nearest: number; error: number }
-  /** A quote: the multiplier quoted, and the one the true counts in the rider's cell give. */
+  /** A quote: the multiplier quoted, and the one the true counts around the rider's cell give. */
   | { kind: 'surge'; trip: string; t: Micros; cell: string; quoted: number; truth: number; error: number };
 
 export interface TrueRequest extends Point {
@@ -119,16 +119,16 @@ export class DispatchTruth {
   private surge(trip: string, cell: string, quoted: number, t: Micros): Measured | undefined {
     const rider = this.requests.get(trip);
     if (rider === undefined) return undefined;
-    const key = cellOf(rider.x, rider.y, this.cellSize);
-    let open = 0;
-    for (const request of this.requests.values()) if (request.assignedAt === undefined && cellOf(request.x, request.y, this.cellSize) === key) open++;
-    let available = 0;
     const size = this.cellSize;
+    const area = new Set(cellsAround(cellOf(rider.x, rider.y, size), SURGE_RING));
+    let open = 0;
+    for (const request of this.requests.values()) if (request.assignedAt === undefined && area.has(cellOf(request.x, request.y, size))) open++;
+    let available = 0;
     const centre = { x: (Math.floor(rider.x / size) + 0.5) * size, y: (Math.floor(rider.y / size) + 0.5) * size };
-    this.near(centre, size * Math.SQRT1_2, t, (driver) => {
+    this.near(centre, (SURGE_RING + 0.5) * size * Math.SQRT2, t, (driver) => {
       if (!this.isAvailable(driver)) return;
       const at = this.fleet.position(driver, t);
-      if (cellOf(at.x, at.y, size) === key) available++;
+      if (area.has(cellOf(at.x, at.y, size))) available++;
     });
     const truth = surgeMultiplier(open, available);
     return { kind: 'surge', trip, t, cell, quoted, truth, error: Math.round(Math.abs(quoted - truth) * 10) / 10 };
