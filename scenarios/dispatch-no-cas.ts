@@ -12,6 +12,6 @@ import { dispatchSystem } from '../src/designs/dispatch/system.js';
 export default defineScenario({
   description: 'Ride dispatch, two regions sharing border drivers, holds and assignments written blindly from the index; no faults',
   expect: { violates: 'one-trip-per-driver' },
-  seeds: 100,
+  seeds: 20,
   ...dispatchSystem({ write: 'blind' }),
 });

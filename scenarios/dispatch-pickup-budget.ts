@@ -16,6 +16,6 @@ const SLOW_LIVENESS = { bound: seconds(25), hold: seconds(17), range: 1_000 };
 export default defineScenario({
   description: 'Ride dispatch with compare-and-set, a 500 m pickup-error budget, reports every 8 s over links losing 30%; no faults',
   expect: { violates: 'pickup-distance-error' },
-  seeds: 50,
+  seeds: 20,
   ...dispatchSystem({ write: 'compare-and-set', updateLoss: 0.3, timing: { ...SMALL_CITY.timing, updateEvery: seconds(8), staleAfter: seconds(24) }, checks: { liveness: SLOW_LIVENESS, pickupError: 500 } }),
 });

@@ -13,6 +13,6 @@ import { dispatchSystem, SMALL_CITY } from '../src/designs/dispatch/system.js';
 export default defineScenario({
   description: 'Ride dispatch with compare-and-set, drivers reporting every 20 s; no faults',
   expect: { violates: 'offer-liveness' },
-  seeds: 100,
+  seeds: 30,
   ...dispatchSystem({ write: 'compare-and-set', timing: { ...SMALL_CITY.timing, updateEvery: seconds(20), staleAfter: seconds(60) } }),
 });

@@ -11,6 +11,6 @@ import { dispatchSystem, SMALL_CITY } from '../src/designs/dispatch/system.js';
 export default defineScenario({
   description: 'Ride dispatch with compare-and-set, surge priced per region from its own requests, demand straddling the border; no faults',
   expect: { violates: 'surge-error' },
-  seeds: 100,
+  seeds: 40,
   ...dispatchSystem({ write: 'compare-and-set', checks: { ...SMALL_CITY.checks!, surgeError: 1 } }),
 });

@@ -23,7 +23,7 @@ const fewer: Record<string, number> = {
  * The studies print comparison tables, one cell per variant under one scripted fault
  * each; the verdicts on fault tolerance are the scenarios they compare, judged here.
  */
-const STUDIES = ['ratelimit-study.ts', 'snowflake-backwards-study.ts', 'timeline-study.ts'];
+const STUDIES = ['ratelimit-study.ts', 'snowflake-backwards-study.ts', 'timeline-study.ts', 'dispatch-study.ts'];
 
 const load = async (file: string): Promise<Scenario> => {
   const scenario: unknown = (await import(new URL(file, folder).href)).default;

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { defineScenario, Random, runScenario, seconds, type Fact, type Fault, type UntypedFact } from '../../src/kernel/index.js';
 import { Fleet, regionOf, reportRegions } from '../../src/designs/dispatch/city.js';
-import { cellName, cellOf, GridIndex } from '../../src/designs/dispatch/geo-index.js';
+import { cellKey, cellName, cellOf, cellsAround, GridIndex } from '../../src/designs/dispatch/geo-index.js';
 import { checkScript, type RequestStep } from '../../src/designs/dispatch/rider.js';
 import { surgeMultiplier } from '../../src/designs/dispatch/surge.js';
 import { buildDispatch, SMALL_CITY, type DispatchSystemOptions } from '../../src/designs/dispatch/system.js';
 import type { WriteMode } from '../../src/designs/dispatch/store.js';
 import noCas from '../../scenarios/dispatch-no-cas.js';
 import cas from '../../scenarios/dispatch-cas.js';
+import pickupBudget from '../../scenarios/dispatch-pickup-budget.js';
+import slowUpdates from '../../scenarios/dispatch-slow-updates.js';
+import surgeBorder from '../../scenarios/dispatch-surge-border.js';
 
 describe('the grid index', () => {
   it('finds the same nearest entry as looking at every one, within the radius, among those accepted', () => {
@@ -62,8 +65,9 @@ describe('the city', () => {
   });
 });
 
-it('surge: 1 while drivers suffice, then the ratio to a tenth, capped at 3', () => {
-  expect([surgeMultiplier(0, 0), surgeMultiplier(3, 5), surgeMultiplier(3, 2), surgeMultiplier(7, 3), surgeMultiplier(2, 0), surgeMultiplier(40, 2)]).toEqual([1, 1, 1.5, 2.3, 2, 3]);
+it('surge: 1 while drivers suffice, then the ratio to a tenth, capped at 3; the cap when no driver meets demand', () => {
+  expect([surgeMultiplier(0, 0), surgeMultiplier(3, 5), surgeMultiplier(3, 2), surgeMultiplier(7, 3), surgeMultiplier(2, 0), surgeMultiplier(40, 2)]).toEqual([1, 1, 1.5, 2.3, 3, 3]);
+  expect(cellsAround(cellKey(0, 3), 1).map(cellName).sort()).toEqual(['0:2', '0:3', '0:4', '1:2', '1:3', '1:4']);
 });
 
 describe('scripted stories', () => {
@@ -127,8 +131,13 @@ describe('scripted stories', () => {
 });
 
 describe('the scenarios', () => {
-  it('dispatch-no-cas: seed 1 promises one driver to two riders', () => {
-    expect(runScenario(noCas, 1).violation?.property).toBe('one-trip-per-driver');
+  it('each known-unsafe one shows its violation in its first seeds', () => {
+    for (const scenario of [noCas, slowUpdates, surgeBorder, pickupBudget]) {
+      const expected = (scenario.expect as { violates: string }).violates;
+      const found = [1, 2, 3, 4].map((seed) => runScenario(scenario, seed).violation?.property);
+      expect(found.filter((p) => p !== undefined && p !== expected)).toEqual([]);
+      expect(found).toContain(expected);
+    }
   });
 
   it('dispatch-cas: the first seeds are safe and summarise pickup and surge error', () => {

@@ -94,15 +94,17 @@ describe('pickup-distance-error', () => {
 });
 
 describe('surge-error', () => {
-  // Cells of 500 m: drivers 1 and 2 in cell 0:0 with the riders, driver-3 in the next cell.
-  const fleet = Fleet.fromWaypoints({ 'driver-1': [[0, 100, 100]], 'driver-2': [[0, 200, 200]], 'driver-3': [[0, 700, 100]] });
+  // Cells of 500 m, priced with their neighbours: drivers 1 and 2 in cell 0:0 with the riders, driver-3 three cells away.
+  const fleet = Fleet.fromWaypoints({ 'driver-1': [[0, 100, 100]], 'driver-2': [[0, 700, 200]], 'driver-3': [[0, 1_700, 100]] });
 
   it('a quote off by more than the bound from what the true counts in the cell give is a breach', () => {
-    // Four open requests, two free drivers in the cell: ×2.
+    // Four open requests, two free drivers around the cell: ×2.
     const open = [requested(0, 't1', 50, 50), requested(0, 't2', 60, 60), requested(0, 't3', 70, 70), requested(0, 't4', 80, 80)];
     expect(judge(surgeErrorWithin(fleet, 500, 0.5), [...open, quoted(seconds(1), 't4', 2)])).toBeUndefined();
     expect(judge(surgeErrorWithin(fleet, 500, 0.5), [...open, quoted(seconds(1), 't4', 1)])).toMatch(/quoted t4 a surge of ×1 in cell 0:0 .* the true counts there give ×2 \(bound 0.5\)/);
     // Assigned requests are no longer open, and a driver on a trip is not free: 2 open, 1 free.
     expect(judge(surgeErrorWithin(fleet, 500, 0), [...open, assigned(0, 't1', 'driver-1'), assigned(0, 't2', 'driver-1'), quoted(seconds(1), 't4', 2)])).toBeUndefined();
+    // Demand and no free driver around: the cap.
+    expect(judge(surgeErrorWithin(fleet, 500, 0), [...open, assigned(0, 't1', 'driver-1'), assigned(0, 't2', 'driver-2'), quoted(seconds(1), 't4', 1)])).toMatch(/the true counts there give ×3/);
   });
 });
