@@ -80,7 +80,8 @@ function studyExempt(): Record<string, string> {
  * The table, measured on true times and true positions from facts: time from a
  * request to its first offer on a phone and to its assignment, and the pickup
  * distance error of every offer (how much farther the matched driver truly was than
- * the nearest available one), per update interval and loss.
+ * the nearest available one; "not the nearest": the share of offers off by a metre
+ * or more), per update interval and loss.
  */
 function studySummary({ drivers }: { drivers: number }, fleet: () => Fleet) {
   let rows: Map<string, DispatchTally> | undefined;
@@ -94,7 +95,7 @@ function studySummary({ drivers }: { drivers: number }, fleet: () => Fleet) {
       if (scope !== undefined) rows.get(scope)!.collect(fact as unknown as Fact<DispatchFact>);
     },
     render(): string {
-      const header = ['update every', 'loss', 'assigned', 'to offer p50', 'p99', 'to assignment p50', 'p99', 'offers/trip', 'pickup error mean', 'p50', 'p99', 'surge error mean'];
+      const header = ['update every', 'loss', 'assigned', 'to offer p50', 'p99', 'to assignment p50', 'p99', 'offers/trip', 'not the nearest', 'pickup error mean', 'p90', 'p99', 'surge error mean'];
       const time = (t: Micros | undefined) => (t === undefined ? '-' : formatDuration(t));
       const m = (x: number | undefined) => (x === undefined ? '-' : `${Math.round(x)} m`);
       const lines = cells().map(({ interval, loss }) => {
@@ -104,7 +105,8 @@ function studySummary({ drivers }: { drivers: number }, fleet: () => Fleet) {
           formatDuration(interval), `${loss * 100}%`, `${n.assigned}/${n.requests}`,
           time(percentile(n.toOffer, 50)), time(percentile(n.toOffer, 99)), time(percentile(n.toAssign, 50)), time(percentile(n.toAssign, 99)),
           (n.offers / Math.max(1, n.requests)).toFixed(2),
-          m(mean(n.pickupErrors)), m(percentile(n.pickupErrors, 50)), m(percentile(n.pickupErrors, 99)),
+          `${((100 * n.pickupErrors.filter((e) => e >= 1).length) / Math.max(1, n.offers)).toFixed(1)}%`,
+          m(mean(n.pickupErrors)), m(percentile(n.pickupErrors, 90)), m(percentile(n.pickupErrors, 99)),
           (mean(n.surgeErrors) ?? 0).toFixed(2),
         ];
       });
