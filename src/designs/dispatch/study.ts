@@ -114,7 +114,7 @@ function studySummary({ drivers }: { drivers: number }, fleet: () => Fleet) {
       const format = (cols: string[]) => cols.map((col, c) => col.padStart(widths[c]!)).join('  ');
       return [
         `Dispatch study: ${drivers.toLocaleString('en-US')} drivers in a 20 × 20 km city, two regions, the same paths and the same ${REQUESTS.toLocaleString('en-US')} requests (30% from a stadium on the border) in every row;`,
-        'holds and assignments by compare-and-set; a report is trusted for three update intervals; loss is on the drivers\' location links.',
+        'holds and assignments by compare-and-set; a report is trusted for three update intervals; loss is on the drivers\' links to the dispatchers (reports and answers alike).',
         '',
         format(header),
         format(widths.map((w) => '-'.repeat(w))),
