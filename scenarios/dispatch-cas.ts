@@ -18,6 +18,6 @@ export default defineScenario({
   faultMix: everyFault(),
   requires: ['offer refused: driver not available', 'assignment refused: the offer is no longer current', 'expired offer reclaimed', 'offer went unanswered', 'driver resumed its trip after a restart'],
   exempt: {
-    rider: "the riders are the workload: each request happens at the true time it is drawn for, and is asked again until it is assigned",
+    rider: 'the riders are the workload: each request happens at the true time it is drawn for, and is asked again until it is assigned',
   },
 });
