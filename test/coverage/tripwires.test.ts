@@ -33,7 +33,7 @@ function definedProperties(): string[] {
 }
 
 /** The studies print tables and judge by what they measure (as in coverage.test.ts); building one takes up to 15 s. */
-const STUDIES = ['cdn-study.ts', 'ratelimit-study.ts', 'scheduler-study.ts', 'snowflake-backwards-study.ts', 'timeline-study.ts'];
+const STUDIES = ['cdn-study.ts', 'dispatch-study.ts', 'ratelimit-study.ts', 'scheduler-study.ts', 'snowflake-backwards-study.ts', 'timeline-study.ts'];
 
 /** Every scenario but the studies, with the properties it checks: its system built for seed 1 with its default sizes, not run. */
 async function scenarios(): Promise<Array<{ scenario: Scenario; checks: readonly string[] }>> {
