@@ -84,6 +84,11 @@ class ShrinkableDraws extends Random {
     return Math.abs(this.draw());
   }
 
+  /** A draw shrunk to 0 says no: in the fault table a `chance` picks the harsher branch (a power loss losing every unsynced write). */
+  override chance(probability: number): boolean {
+    return this.float() > 1 - probability;
+  }
+
   override int(min: number, max: number): number {
     const u = this.draw();
     if (min < 0 && max > 0) return u < 0 ? Math.ceil(u * -min) : Math.floor(u * (max + 1));

@@ -25,6 +25,13 @@ describe('faultSchedule: fault schedules as a fast-check arbitrary', () => {
     }
   });
 
+  test('shrinks every kind towards its mildest draw: a power loss towards losing none of the unsynced writes', () => {
+    const losses = faultSchedule({ nodes: ['broker-1'], kinds: ['power-loss'], window: [seconds(1), seconds(2)], count: [1, 1] });
+    const found = fc.check(fc.property(losses, (faults) => faults.every((f) => f.kind !== 'power-loss')), { seed: 3 });
+    expect(found.failed).toBe(true);
+    expect(found.counterexample![0]).toMatchObject([{ kind: 'power-loss', at: seconds(1), lost: 0 }]);
+  });
+
   test('finds the lease lock without fencing writing twice, and shrinks the schedule to the one long pause that breaks it', async () => {
     const found = await fc.check(neverWritesTwice(gcPauseNoFencing), { seed: 2, numRuns: 100 });
     expect(found.failed).toBe(true);
