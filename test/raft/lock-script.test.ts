@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineScenario, ms, runScenario, seconds, type NodeModel, type Random, type TraceEvent, type World } from '../../src/kernel/index.js';
+import { defineScenario, runScenario, seconds, type NodeModel, type Random, type TraceEvent, type World } from '../../src/kernel/index.js';
 import type { LockScript } from '../../src/designs/locking/client.js';
 import { raftLockSystem } from '../../src/designs/raft-lock/system.js';
 
@@ -40,7 +40,7 @@ function recording(random: Random, draws: number[]): Random {
 
 /** A lone client is always granted the lock, so its random loop's steps are turns: work and rest drawn in turn. */
 function turns(draws: number[]): LockScript {
-  const script: LockScript = [];
+  const script: Array<LockScript[number]> = [];
   for (let i = 0; i + 1 < draws.length; i += 2) {
     script.push({ client: 'client-1', kind: 'acquire' }, { client: 'client-1', kind: 'wait', duration: draws[i]! }, { client: 'client-1', kind: 'write' }, { client: 'client-1', kind: 'release' }, { client: 'client-1', kind: 'wait', duration: draws[i + 1]! });
   }
