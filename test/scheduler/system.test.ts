@@ -20,6 +20,19 @@ describe('the scheduler system', () => {
     expect(created.filter((t) => t.startsWith('report#')).length).toBeGreaterThanOrEqual(9);
   });
 
+  it('submits a step without a time as soon as the previous one is stored, as every client follows a script', () => {
+    const script: SubmitStep[] = [
+      { client: 'client', at: seconds(1), kind: 'task', id: 'first', type: 'send_email', delay: seconds(1) },
+      { client: 'client', kind: 'task', id: 'second', type: 'send_email', delay: seconds(1) },
+    ];
+    const created = runScenario(scripted(script), 1, { trace: true }).trace!.filter((e) => e.kind === 'fact' && e.fact === 'task-created');
+    const [first, second] = ['first', 'second'].map((task) => created.find((e) => (e as { data: { task: string } }).data.task === task)!.t);
+    expect(first).toBeGreaterThan(seconds(1));
+    // The second is sent when the store's answer to the first arrives: after it, within a round trip.
+    expect(second).toBeGreaterThan(first!);
+    expect(second! - first!).toBeLessThan(seconds(0.1));
+  });
+
   it('refuses a script that submits after the run, twice under one name, or from a client that does not exist, in one line', () => {
     expect(() => runScenario(scripted([{ client: 'client', at: seconds(500), kind: 'task', id: 'late', type: 'send_email', delay: 0 }]), 1)).toThrow(ConfigError);
     expect(() => runScenario(scripted([{ client: 'client', at: seconds(500), kind: 'task', id: 'late', type: 'send_email', delay: 0 }]), 1)).toThrow(/scheduler script, step 1: "at" must be a true time within the run \(0 to 55000000 µs\)/);
