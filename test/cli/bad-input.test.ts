@@ -77,6 +77,27 @@ export default defineScenario({ description: 'a story', expect: 'safe', seeds: 1
 `);
 }
 
+/** A scenario on a design: `imports` maps a file under src/designs/ to the names taken from it; `spec` is spread into defineScenario. */
+function designStory(imports: Record<string, string>, spec: string): string {
+  const lines = Object.entries(imports).map(([from, names]) => `import { ${names} } from '${relative(dir, join(root, 'src/designs', from))}';`);
+  return file('design-story.ts', `
+import { defineScenario, ms, seconds } from '${kernel}';
+${lines.join('\n')}
+export default defineScenario({ description: 'a story', expect: 'safe', seeds: 1, ...${spec}, duration: seconds(2) });
+`);
+}
+const redlockStory = (options: string) => designStory({ 'redlock/system.js': 'redlockSystemWith' }, `redlockSystemWith(${options})`);
+const raftLockStory = (script: string) => designStory({ 'raft-lock/system.js': 'raftLockSystem' }, `raftLockSystem({ renewal: 'corrected', fencing: true, script: ${script} })`);
+const timelineStory = (script: string) =>
+  designStory(
+    { 'timeline/chaos.js': 'scenarioSystem', 'timeline/system.js': 'buildTimeline' },
+    `{ build: (world) => void buildTimeline(world, scenarioSystem({ celebrityThreshold: Infinity, ack: 'after-pushes', insert: 'by-id' }, { workload: { script: ${script} }, duration: seconds(2) })) }`,
+  );
+const schedulerStory = (script: string) =>
+  designStory({ 'scheduler/system.js': 'schedulerSystem' }, `schedulerSystem({ worker: 'corrected', election: 'raft', promotion: 'corrected', effects: 'by-task', script: ${script} })`);
+const kafkaStory = (script: string) =>
+  designStory({ 'kafka/system.js': 'baseSystem, buildKafka' }, `{ build: (world) => buildKafka(world, { ...baseSystem(seconds(2)), workload: { script: ${script} } }) }`);
+
 /** A scenario with one node that accepts the steering action 'nap' (lasting) and these faults. */
 function steered(faults: string): string {
   return file('steered.ts', `
@@ -222,6 +243,15 @@ const rows: Row[] = [
   ['a script step the client cannot perform', () => run(leaseScript("[{ client: 'client-1', kind: 'dance' }]")), 2, "client-1 cannot 'dance'"],
   ['a scripted wait without a duration', () => run(leaseScript("[{ client: 'client-1', kind: 'wait' }]")), 2, 'a wait needs a "duration"'],
   ['a script that is not a list', () => run(leaseScript("'acquire'")), 2, 'a script is a list of steps'],
+  ['a Redlock per-request timeout on a parallel acquire', () => run(redlockStory('{ requestTimeout: ms(50) }')), 2, "requestTimeout is the wait for one master of a sequential acquire: set acquire: 'sequential'"],
+  ['a Redlock per-request timeout as long as the TTL', () => run(redlockStory("{ acquire: 'sequential', requestTimeout: seconds(1) }")), 2, 'requestTimeout must be above 0 and small compared with the TTL'],
+  ['a Raft lock script step for a client that does not exist', () => run(raftLockStory("[{ client: 'client-9', kind: 'acquire' }]")), 2, "lock script, step 1: no client 'client-9'"],
+  ['a timeline script step for a user not in the graph', () => run(timelineStory("[{ client: 'reader-1', at: 0, kind: 'read', user: 'u999' }]")), 2, "timeline script, step 1: no user 'u999' in the follower graph"],
+  ['a timeline script step the client cannot perform', () => run(timelineStory("[{ client: 'writer-1', kind: 'retweet', author: 'u1' }]")), 2, "timeline script, step 1: writer-1 cannot 'retweet'"],
+  ['a scheduler script step beyond the run', () => run(schedulerStory("[{ client: 'client', at: seconds(100), kind: 'task', id: 't', type: 'send_email', delay: 0 }]")), 2, 'scheduler script, step 1: "at" must be a true time within the run'],
+  ['a scheduler script submitting one name twice', () => run(schedulerStory("[{ client: 'client', kind: 'task', id: 't', type: 'send_email', delay: 0 }, { client: 'client', kind: 'task', id: 't', type: 'send_email', delay: 0 }]")), 2, "scheduler script, step 2: 't' is submitted twice"],
+  ['a Kafka script step for a producer that does not exist', () => run(kafkaStory("[{ client: 'producer-9', at: 0, kind: 'produce', partition: 0 }]")), 2, "kafka script, step 1: no client 'producer-9' (clients: producer-1, producer-2)"],
+  ['a Kafka script step to a partition that does not exist', () => run(kafkaStory("[{ client: 'producer-1', kind: 'produce', partition: 7 }]")), 2, 'kafka script, step 1: no partition 7'],
   ['steering to an action the model does not offer', () => run(steered("[{ at: 0, kind: 'steer', node: 's', action: 'time-out' }]")), 2, "node s cannot be steered to 'time-out' (it accepts nap)"],
   ['steering a node whose model takes no steering', () => run(steered("[{ at: 0, kind: 'steer', node: 'b', action: 'nap', duration: ms(5) }]")), 2, 'its model accepts no steering'],
   ['steering a node that does not exist', () => run(steered("[{ at: 0, kind: 'steer', node: 'zz', action: 'nap', duration: ms(5) }]")), 2, /zz/],

@@ -64,7 +64,7 @@ describe('the controller state machine', () => {
 describe('a controller quorum under faults', () => {
   const duration = seconds(4);
   /** One producer, one record every 25 ms from 0.5 s: by then the quorum has an active controller and the partition a leader. */
-  const script = Array.from({ length: 100 }, (_, i) => ({ at: ms(500 + 25 * i), producer: 'producer-1', partition: 0 }));
+  const script = Array.from({ length: 100 }, (_, i) => ({ client: 'producer-1', at: ms(500 + 25 * i), kind: 'produce' as const, partition: 0 }));
 
   function run(faults: Fault[]) {
     const sim = new Simulation({ seed: 1, network: { latency: { min: ms(1), max: ms(3) } } });

@@ -12,7 +12,7 @@ type Seen = Fact<KafkaFact>;
  * controller quorum has elected its active controller and the partition its leader
  * (about 0.35 s into a calm run).
  */
-const script = (count: number, partition = 0): ProduceStep[] => Array.from({ length: count }, (_, i) => ({ at: ms(500 + 20 * i), producer: 'producer-1', partition }));
+const script = (count: number, partition = 0): ProduceStep[] => Array.from({ length: count }, (_, i) => ({ client: 'producer-1', at: ms(500 + 20 * i), kind: 'produce' as const, partition }));
 
 /** Runs the system with a scripted workload and faults; returns every Kafka fact, the probes hit, and the violation if any. */
 function run(options: Partial<KafkaSystemOptions>, steps: ProduceStep[], faults: Fault[], duration = seconds(3), network: { duplicate?: number } = {}) {
@@ -40,7 +40,7 @@ describe('the high watermark', () => {
   });
 
   it('refuses acks=all writes while the ISR is smaller than min.insync.replicas', () => {
-    const { of } = run({ producer: { acks: 'all', retries: 0, maxInFlight: 1, idempotent: false } }, script(5, 0).map((s) => ({ ...s, at: s.at + seconds(1) })), [
+    const { of } = run({ producer: { acks: 'all', retries: 0, maxInFlight: 1, idempotent: false } }, script(5, 0).map((s) => ({ ...s, at: s.at! + seconds(1) })), [
       { at: ms(50), kind: 'crash', node: 'broker-2' },
       { at: ms(50), kind: 'crash', node: 'broker-3' },
     ]);
@@ -107,9 +107,9 @@ describe('the system', () => {
   it('refuses a script naming a producer or partition it does not have, or a time beyond the run', () => {
     const sim = () => new Simulation({ seed: 1 });
     const base = { ...baseSystem(seconds(1)), producers: 1 };
-    expect(() => buildKafka(sim(), { ...base, workload: { script: [{ at: 0, producer: 'producer-9', partition: 0 }] } })).toThrow(ConfigError);
-    expect(() => buildKafka(sim(), { ...base, workload: { script: [{ at: 0, producer: 'producer-1', partition: 3 }] } })).toThrow(/partition 3/);
-    expect(() => buildKafka(sim(), { ...base, workload: { script: [{ at: seconds(2), producer: 'producer-1', partition: 0 }] } })).toThrow(/outside the run/);
+    expect(() => buildKafka(sim(), { ...base, workload: { script: [{ client: 'producer-9', at: 0, kind: 'produce', partition: 0 }] } })).toThrow(new ConfigError("kafka script, step 1: no client 'producer-9' (clients: producer-1)"));
+    expect(() => buildKafka(sim(), { ...base, workload: { script: [{ client: 'producer-1', at: 0, kind: 'produce', partition: 3 }] } })).toThrow('kafka script, step 1: no partition 3; partitions are 0 to 0');
+    expect(() => buildKafka(sim(), { ...base, workload: { script: [{ client: 'producer-1', at: seconds(2), kind: 'produce', partition: 0 }] } })).toThrow(/kafka script, step 1: "at" must be a true time within the run/);
     expect(() => buildKafka(sim(), { ...base, minInsyncReplicas: 4 })).toThrow(/minInsyncReplicas/);
   });
 });

@@ -117,10 +117,10 @@ describe('a scripted story: a worker crashes after its first push', () => {
 describe('scripted workloads', () => {
   const build = (script: ScheduledOp[]) => () => runScenario(story({ celebrityThreshold: 8, ack: 'after-pushes', insert: 'by-id' }, script, []), 1);
   it('refuse an operation for a client that does not exist, a user not in the graph, or a time beyond the run', () => {
-    expect(build([{ client: 'reader-9', at: 0, kind: 'read', user: 'u1' }])).toThrow(/workload operation 1 \(read\): no client 'reader-9' \(clients: writer-1, reader-1\)/);
+    expect(build([{ client: 'reader-9', at: 0, kind: 'read', user: 'u1' }])).toThrow(/timeline script, step 1: no client 'reader-9' \(clients: writer-1, reader-1\)/);
     expect(build([{ client: 'reader-1', at: 0, kind: 'read', user: 'u99' }])).toThrow(/no user 'u99' in the follower graph/);
-    expect(build([{ client: 'writer-1', at: seconds(7), kind: 'tweet', author: 'u1' }])).toThrow(/at must be a time within the run/);
-    expect(build([{ client: 'writer-1', kind: 'follow', follower: 'u1', followee: 'u1' }])).toThrow(ConfigError);
+    expect(build([{ client: 'writer-1', at: seconds(7), kind: 'tweet', author: 'u1' }])).toThrow(/"at" must be a true time within the run/);
+    expect(build([{ client: 'writer-1', kind: 'follow', follower: 'u1', followee: 'u1' }])).toThrow('timeline script, step 1: u1 cannot follow itself');
   });
 });
 

@@ -1,14 +1,13 @@
-import { call, ConfigError, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
+import { call, ConfigError, follow, sleep, type Micros, type NodeModel, type ScriptStep } from '../../kernel/index.js';
 import { askController, controllerQuorum } from './controller.js';
 import { kafkaFact, type Acks } from './facts.js';
 import type { BrokerRequest, ControllerState, ProduceReply } from './protocol.js';
 
-/** One record to produce: by which producer, to which partition, at what true time (producers' clocks are not disturbed). */
-export interface ProduceStep {
-  at: Micros;
-  producer: string;
-  partition: number;
-}
+/** One record to produce, to a partition. */
+export type ProduceOp = { kind: 'produce'; partition: number };
+
+/** A record by producer `client`, at a true time (producers' clocks are not disturbed), or right after its previous one is queued. */
+export type ProduceStep = ScriptStep<ProduceOp>;
 
 export interface ProducerOptions {
   /** The controller quorum, asked for metadata (who leads each partition). */
@@ -101,17 +100,19 @@ export function producer(options: ProducerOptions): NodeModel<ControllerState> {
       ctx.annotate({ inFlight, queued: queue.length });
     };
 
+    /** Queues the record for sending: records go out as the in-flight limit allows. */
+    function* produce(step: ProduceOp) {
+      const seq = nextSeq.get(step.partition) ?? 0;
+      nextSeq.set(step.partition, seq + 1);
+      queue.push({ partition: step.partition, seq, id: `${ctx.id}/p${step.partition}/${seq}` });
+      pump();
+    }
+
     ctx.spawn(
-      (function* produce() {
+      (function* run() {
         yield* refreshMetadata();
-        for (const step of options.steps) {
-          // A producer's clock is never offset or disturbed (the system builds it so): its reading is true time.
-          if (step.at > ctx.now()) yield* sleep(step.at - ctx.now());
-          const seq = nextSeq.get(step.partition) ?? 0;
-          nextSeq.set(step.partition, seq + 1);
-          queue.push({ partition: step.partition, seq, id: `${ctx.id}/p${step.partition}/${seq}` });
-          pump();
-        }
+        // A producer's clock is never offset or disturbed (the system builds it so): a step's true time is its own.
+        yield* follow(options.steps, produce);
       })(),
     );
   };

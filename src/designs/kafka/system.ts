@@ -1,11 +1,11 @@
-import { ConfigError, ms, seconds, type Micros, type Random, type World } from '../../kernel/index.js';
+import { checkScript, ConfigError, ms, seconds, stepsOf, type Micros, type Random, type World } from '../../kernel/index.js';
 import { raftTiming } from '../raft/system.js';
 import { broker, type FlushPolicy } from './broker.js';
 import { controller } from './controller.js';
 import type { Acks } from './facts.js';
 import { effectStore, consumer, groupCoordinator, type Assignor, type CommitPolicy } from './group.js';
 import { delivery, exclusiveAssignment, leaderEpochs, noAckedLoss, noDuplicates, producerOrder, replicaConsistency } from './properties.js';
-import { producer, type ProduceStep } from './producer.js';
+import { producer, type ProduceOp, type ProduceStep } from './producer.js';
 import type { PartitionState } from './protocol.js';
 
 /** The controller quorum: three controllers, KRaft's usual quorum, which survives the loss of any one. */
@@ -87,10 +87,10 @@ export function placement(options: Pick<KafkaSystemOptions, 'brokers' | 'partiti
 
 export function drawProduceSteps(random: Random, options: Pick<KafkaSystemOptions, 'producers' | 'partitions'>, workload: RandomWorkload): ProduceStep[] {
   const meanGap = Math.round(seconds(1) / workload.rate);
-  const steps: ProduceStep[] = [];
+  const steps: Array<ProduceStep & { at: Micros }> = [];
   for (const name of producerNames(options.producers)) {
     for (let at = workload.window[0] + random.int(0, meanGap); at <= workload.window[1]; at += random.int(1, 2 * meanGap)) {
-      steps.push({ at, producer: name, partition: random.int(0, options.partitions - 1) });
+      steps.push({ client: name, at, kind: 'produce', partition: random.int(0, options.partitions - 1) });
     }
   }
   return steps.sort((a, b) => a.at - b.at);
@@ -104,12 +104,14 @@ function validate(options: KafkaSystemOptions): void {
   if (!(options.minInsyncReplicas >= 1 && options.minInsyncReplicas <= options.replicationFactor)) throw problem('minInsyncReplicas must be from 1 to the replication factor, or no acks=all write could ever succeed');
   if ('rate' in options.workload && !(options.workload.rate > 0)) throw problem('workload rate must be positive');
   if ('script' in options.workload) {
-    const producers = producerNames(options.producers);
-    for (const [i, step] of options.workload.script.entries()) {
-      if (!producers.includes(step.producer)) throw problem(`script step ${i + 1} names producer '${step.producer}', which the system does not have (it has ${producers.join(', ')})`);
-      if (!(Number.isInteger(step.partition) && step.partition >= 0 && step.partition < options.partitions)) throw problem(`script step ${i + 1} names partition ${step.partition}; partitions are 0 to ${options.partitions - 1}`);
-      if (!(Number.isSafeInteger(step.at) && step.at >= 0 && step.at <= options.duration)) throw problem(`script step ${i + 1} is at ${step.at}µs, outside the run (0 to ${options.duration}µs)`);
-    }
+    checkScript<ProduceOp>(options.workload.script, {
+      what: 'kafka script',
+      clients: producerNames(options.producers),
+      kinds: ['produce'],
+      duration: options.duration,
+      problem: ({ partition }) =>
+        Number.isInteger(partition) && partition >= 0 && partition < options.partitions ? undefined : `no partition ${partition}; partitions are 0 to ${options.partitions - 1}`,
+    });
   }
 }
 
@@ -161,7 +163,7 @@ export function buildKafka(world: World, options: KafkaSystemOptions): void {
       ...options.producer,
       requestTimeout: kafkaTiming.requestTimeout,
       retryBackoff: kafkaTiming.retryBackoff,
-      steps: steps.filter((s) => s.producer === name),
+      steps: stepsOf(steps, name),
     }));
   }
   if (options.group) buildGroup(world, options, options.group);

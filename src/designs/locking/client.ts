@@ -1,4 +1,4 @@
-import { call, checkScript, ConfigError, ms, sleep, stepsOf, type Micros, type NodeContext, type Params, type Script } from '../../kernel/index.js';
+import { call, checkScript, ConfigError, ms, stepsOf, type Micros, type NodeContext, type Params, type Script } from '../../kernel/index.js';
 import { lockFact } from './facts.js';
 import type { StorageReply, StorageWrite } from './storage.js';
 
@@ -30,11 +30,10 @@ export function checkWorkTime(work: WorkTime, ttl: Micros): void {
   if (work.max >= ttl) throw new ConfigError(`work time (${work.max}µs) must be shorter than the lock's TTL (${ttl}µs), or no client could finish in time`);
 }
 
-/** One turn in the critical section. */
+/** One write in the critical section. */
 export interface Turn {
   resource: string;
   storage: string;
-  work: WorkTime;
   /** The fencing token, when the lock hands one out. */
   token?: number;
   /**
@@ -86,7 +85,7 @@ export function leave(ctx: NodeContext, resource: string): void {
 }
 
 /** The write a lock protects (with the fencing token, if any), unless a careful client has learned its lease is gone. */
-export function* writeToStorage(ctx: NodeContext, { resource, storage, token, stillHeld }: Omit<Turn, 'work'>) {
+export function* writeToStorage(ctx: NodeContext, { resource, storage, token, stillHeld }: Turn) {
   if (stillHeld?.() === false) {
     ctx.log(`lease with token ${token} lost before the write: not writing`);
     return;
@@ -94,16 +93,4 @@ export function* writeToStorage(ctx: NodeContext, { resource, storage, token, st
   const write: StorageWrite = { type: 'write', resource, client: ctx.id, token };
   const reply = yield* call<StorageReply>(storage, write, STORAGE_TIMEOUT);
   if (reply.ok && reply.body.type === 'write-rejected') ctx.log(`storage rejected token ${token} (highest ${reply.body.highest})`);
-}
-
-/**
- * The critical section every lock client runs once it believes it holds the lock:
- * announce it, do the work, write to the storage (with the fencing token, if any),
- * and leave. The facts it emits are what the client really did, at true times.
- */
-export function* criticalSection(ctx: NodeContext, turn: Turn) {
-  enter(ctx, turn.resource, turn.token);
-  yield* sleep(ctx.random.int(turn.work.min, turn.work.max));
-  yield* writeToStorage(ctx, turn);
-  leave(ctx, turn.resource);
 }

@@ -1,5 +1,5 @@
-import { ConfigError, ms, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
-import { checkWorkTime, criticalSection, type WorkTime } from '../locking/client.js';
+import { ConfigError, follow, ms, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
+import { checkWorkTime, enter, leave, planOf, writeToStorage, type LockOp, type LockScript, type WorkTime } from '../locking/client.js';
 import { openSession, submit } from '../raft/client.js';
 import type { LockCommand, LockResult } from './machine.js';
 
@@ -21,6 +21,8 @@ export interface RaftLockClientOptions {
    * since the last request the service confirmed; then it does not write.
    */
   renewal: 'seed' | 'corrected';
+  /** Steps typed in instead of the random loop (see `LockOp`). */
+  script?: LockScript;
 }
 
 /** What the client believes about one lease. */
@@ -38,7 +40,10 @@ interface Lease {
 /**
  * The textbook's DistributedLock, used in a loop: acquire (retrying every 100 ms),
  * renew in the background, work, write to the fenced storage with the fencing
- * token, release.
+ * token, release. The loop is a generator of lock steps (`LockOp`), so a script's
+ * steps run through the same code: `acquire` asks until the service answers (a
+ * grant starts the renewals and enters the critical section), `write` writes with
+ * the lease's token, `release` stops the renewals and gives the lock back.
  */
 export function raftLockClient(options: RaftLockClientOptions): NodeModel {
   // Renewals keep the lease alive, so the work may outlast one TTL: that is what they are for.
@@ -91,25 +96,59 @@ export function raftLockClient(options: RaftLockClientOptions): NodeModel {
       }
     }
 
-    ctx.spawn(
-      (function* loop() {
-        for (;;) {
-          const lease: Lease = { token: 0, renewing: true, held: true, sent: 0, confirmed: 0 };
-          if (options.renewal === 'corrected') ctx.spawn(leaseTimer(lease, 0));
+    /** The lease the client was granted last, until it releases it. */
+    let lease: Lease | undefined;
+
+    function* randomLoop(): Generator<LockOp, void, boolean | undefined> {
+      for (;;) {
+        if (!(yield { kind: 'acquire' })) {
+          yield { kind: 'wait', duration: ms(100) };
+          continue;
+        }
+        yield { kind: 'wait', duration: ctx.random.int(options.work.min, options.work.max) };
+        yield { kind: 'write' };
+        yield { kind: 'release' };
+        yield { kind: 'wait', duration: ctx.random.int(ms(10), ms(50)) };
+      }
+    }
+
+    function* perform(step: LockOp) {
+      switch (step.kind) {
+        case 'acquire': {
+          const attempt: Lease = { token: 0, renewing: true, held: true, sent: 0, confirmed: 0 };
+          if (options.renewal === 'corrected') ctx.spawn(leaseTimer(attempt, 0));
           const acquired = yield* submit<LockCommand, LockResult>(ctx, session, { type: 'acquire', resource, client: ctx.id, ttl }, { timeout });
           if (acquired?.type !== 'granted') {
-            lease.held = false;
-            yield* sleep(ms(100));
-            continue;
+            attempt.held = false;
+            return false;
           }
-          lease.token = acquired.token;
-          ctx.spawn(options.renewal === 'seed' ? seedRenewals(lease) : correctedRenewals(lease));
-          yield* criticalSection(ctx, { ...options, token: lease.token, stillHeld: options.renewal === 'corrected' ? () => lease.held : undefined });
-          lease.renewing = false;
-          yield* submit(ctx, session, { type: 'release', resource, client: ctx.id, token: lease.token } satisfies LockCommand, { timeout, attempts: 3 });
-          yield* sleep(ctx.random.int(ms(10), ms(50)));
+          attempt.token = acquired.token;
+          lease = attempt;
+          ctx.spawn(options.renewal === 'seed' ? seedRenewals(attempt) : correctedRenewals(attempt));
+          enter(ctx, resource, attempt.token);
+          return true;
         }
-      })(),
-    );
+        case 'wait':
+          yield* sleep(step.duration);
+          return undefined;
+        case 'write': {
+          const held = lease;
+          if (held === undefined) ctx.log('holds no lock: not writing');
+          else yield* writeToStorage(ctx, { ...options, token: held.token, stillHeld: options.renewal === 'corrected' ? () => held.held : undefined });
+          return undefined;
+        }
+        case 'release': {
+          const held = lease;
+          if (held === undefined) return undefined;
+          lease = undefined;
+          leave(ctx, resource);
+          held.renewing = false;
+          yield* submit(ctx, session, { type: 'release', resource, client: ctx.id, token: held.token } satisfies LockCommand, { timeout, attempts: 3 });
+          return undefined;
+        }
+      }
+    }
+
+    ctx.spawn(follow(planOf(ctx, options.script, randomLoop), perform));
   };
 }

@@ -1,4 +1,5 @@
 import { drawFaults, ms, seconds, type Fault, type Random, type ScenarioSpec } from '../../kernel/index.js';
+import { checkLockScript, type LockScript } from '../locking/client.js';
 import { fencingTokensIncrease, noDoubleWrite, tokensNeverDecrease } from '../locking/properties.js';
 import { protectedStorage } from '../locking/storage.js';
 import { raftSafety } from '../raft/properties.js';
@@ -28,6 +29,8 @@ export interface RaftLockSystemOptions {
   expiry?: LockMachineOptions['expiry'];
   renewal: RaftLockClientOptions['renewal'];
   fencing: boolean;
+  /** The clients' steps typed in instead of their random loops (`acquire`, `wait`, `write`, `release`). */
+  script?: LockScript;
 }
 
 /**
@@ -41,12 +44,13 @@ export function raftLockSystem(options: RaftLockSystemOptions): Pick<ScenarioSpe
     build(world) {
       for (const id of servers) world.node(id, raftLockServer({ servers, timing: raftTiming, variant: options.variant, expiry: options.expiry ?? 'log' }));
       world.node('storage', protectedStorage({ fencing: options.fencing }));
+      if (options.script) checkLockScript(options.script, clients, world.duration);
       for (const id of clients) {
         world.node(
           id,
           raftLockClient({
             resource: 'orders', servers, storage: 'storage', ttl: timings.ttl, renewEvery: timings.renewEvery,
-            work: timings.work, timeout: timings.clientTimeout, renewal: options.renewal,
+            work: timings.work, timeout: timings.clientTimeout, renewal: options.renewal, script: options.script,
           }),
         );
       }

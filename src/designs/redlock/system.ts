@@ -16,7 +16,7 @@ export const masters = ['redis-1', 'redis-2', 'redis-3', 'redis-4', 'redis-5'];
 export const redlockSystem = redlockSystemWith({ validity: 'covers-work' });
 
 /** The clients' switches (see `RedlockOptions`) and, instead of their random loops, a script. */
-export type RedlockSystemOptions = Pick<RedlockOptions, 'validity' | 'recheckClock' | 'script'>;
+export type RedlockSystemOptions = Pick<RedlockOptions, 'validity' | 'recheckClock' | 'acquire' | 'requestTimeout' | 'script'>;
 
 /** Redlock's system with these client switches: the random scenarios use `covers-work`, the published stories the spec's `positive`. */
 export function redlockSystemWith(options: RedlockSystemOptions): Pick<ScenarioSpec<'clients'>, 'duration' | 'network' | 'params' | 'build'> {

@@ -1,6 +1,6 @@
 import { ConfigError, drawFaults, ms, seconds, type Fault, type FaultKind, type FaultMix, type Micros, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
 import type { RaftTiming } from '../raft/server.js';
-import { checkScript, drawWorkload, submitter, type RandomWorkload, type SubmitStep } from './client.js';
+import { checkSubmitScript, drawWorkload, submitter, type RandomWorkload, type SubmitStep } from './client.js';
 import { effectStore, type EffectIdempotency } from './effects.js';
 import { atLeastOnce, cronExact, effectOnce, notEarly, retriesBounded } from './properties.js';
 import { scheduler, type Election, type Promotion } from './scheduler.js';
@@ -71,12 +71,12 @@ export const DURATION = seconds(55);
  */
 const SCHEDULER_RAFT: RaftTiming = { heartbeat: ms(200), electionTimeout: [ms(600), ms(1200)] };
 
-function stepsOf(world: World, variant: SchedulerVariant): SubmitStep[] {
+function submissions(world: World, variant: SchedulerVariant, client: string): readonly SubmitStep[] {
   if (variant.script) {
-    checkScript(variant.script, DURATION);
+    checkSubmitScript(variant.script, client, DURATION);
     return variant.script;
   }
-  return drawWorkload(world.stream(`${variant.scope ?? ''}workload`), { ...DEFAULT_WORKLOAD, ...variant.workload });
+  return drawWorkload(world.stream(`${variant.scope ?? ''}workload`), { ...DEFAULT_WORKLOAD, ...variant.workload }, client);
 }
 
 /**
@@ -86,8 +86,8 @@ function stepsOf(world: World, variant: SchedulerVariant): SubmitStep[] {
  */
 export function buildScheduler(world: World, variant: SchedulerVariant): void {
   const timeout = ms(200);
-  const steps = stepsOf(world, variant);
   const { client, store, mailer, schedulers, workers } = schedulerNodes(variant.scope);
+  const steps = submissions(world, variant, client);
   world.node(client, submitter({ store, steps, timeout }));
   world.node(store, taskStore());
   world.node(mailer, effectStore(variant.effects));

@@ -3,7 +3,7 @@ import { timelineCache, type InsertMode } from './cache.js';
 import { drawGraph, type FollowGraph, type GraphOptions } from './graph.js';
 import { deleteHonoured, noHoles, timelineOrder } from './properties.js';
 import { tweetStore, type StoreOptions } from './store.js';
-import { checkScript, drawWorkload, timelineClient, type RandomWorkload, type ScheduledOp } from './workload.js';
+import { checkTimelineScript, drawWorkload, timelineClient, type RandomWorkload, type ScheduledOp } from './workload.js';
 import { fanOutWorker, type AckPoint } from './worker.js';
 
 /** The three designs of the textbook's question, and the two broken variants, as settings of one system. */
@@ -59,7 +59,7 @@ export function buildTimeline(world: World, options: TimelineSystemOptions, grap
     'script' in options.workload
       ? options.workload.script
       : drawWorkload(world.stream(`${options.scope ?? ''}workload`), graph.users, names.writers, names.readers, options.workload.random);
-  checkScript(plan, [...names.writers, ...names.readers], new Set(graph.users), options.duration);
+  checkTimelineScript(plan, [...names.writers, ...names.readers], new Set(graph.users), options.duration);
 
   world.node(names.store, tweetStore({ graph, celebrityThreshold: design.celebrityThreshold, visibility: options.timing.visibility, nodeId: 1, pullCost: options.costs?.pull }));
   world.node(names.cache, timelineCache({ commandCost: options.costs?.cacheCommand }));

@@ -1,4 +1,4 @@
-import { call, callAll, ConfigError, seconds, sleep, type Micros, type Reply, type NodeModel, type Random } from '../../kernel/index.js';
+import { call, callAll, checkScript, ConfigError, follow, seconds, stepsOf, type Micros, type Reply, type NodeModel, type Random, type Script, type ScriptStep } from '../../kernel/index.js';
 import type { MemoryInfo } from '../redis/keyspace.js';
 import type { RedisReply } from '../redis/server.js';
 import { compareIds } from '../snowflake/id.js';
@@ -17,7 +17,7 @@ export type TimelineOp =
   | { kind: 'memory' };
 
 /** An operation by one client, at a true time, or (no `at`) as soon as its previous operation completes. */
-export type ScheduledOp = TimelineOp & { client: string; at?: Micros };
+export type ScheduledOp = ScriptStep<TimelineOp>;
 
 export interface RandomWorkload {
   /** True-time window the random operations fall in. */
@@ -65,15 +65,20 @@ export function drawWorkload(random: Random, users: readonly string[], writers: 
 }
 
 /** Refuses a script that names a client or user that does not exist, or a time outside the run. */
-export function checkScript(ops: readonly ScheduledOp[], clients: readonly string[], users: ReadonlySet<string>, duration: Micros): void {
-  for (const [i, op] of ops.entries()) {
-    const where = `workload operation ${i + 1} (${op.kind})`;
-    if (!clients.includes(op.client)) throw new ConfigError(`${where}: no client '${op.client}' (clients: ${clients.join(', ')})`);
-    if (op.at !== undefined && !(Number.isSafeInteger(op.at) && op.at >= 0 && op.at <= duration)) throw new ConfigError(`${where}: at must be a time within the run (0 to ${duration} µs), not ${op.at}`);
-    const named = op.kind === 'tweet' || op.kind === 'delete' ? [op.author] : op.kind === 'follow' ? [op.follower, op.followee] : op.kind === 'read' ? [op.user] : [];
-    for (const user of named) if (!users.has(user)) throw new ConfigError(`${where}: no user '${user}' in the follower graph`);
-    if (op.kind === 'follow' && op.follower === op.followee) throw new ConfigError(`${where}: ${op.follower} cannot follow itself`);
-  }
+export function checkTimelineScript(ops: unknown, clients: readonly string[], users: ReadonlySet<string>, duration: Micros): asserts ops is Script<TimelineOp> {
+  checkScript<TimelineOp>(ops, {
+    what: 'timeline script',
+    clients,
+    kinds: ['tweet', 'delete', 'follow', 'read', 'memory'],
+    duration,
+    problem(op) {
+      const named = op.kind === 'tweet' || op.kind === 'delete' ? [op.author] : op.kind === 'follow' ? [op.follower, op.followee] : op.kind === 'read' ? [op.user] : [];
+      const missing = named.find((user) => !users.has(user));
+      if (missing !== undefined) return `no user '${missing}' in the follower graph`;
+      if (op.kind === 'follow' && op.follower === op.followee) return `${op.follower} cannot follow itself`;
+      return undefined;
+    },
+  });
 }
 
 export interface ClientOptions {
@@ -95,9 +100,8 @@ export interface ClientOptions {
  * from the store. A read either returns a whole result or fails (a timeout); it never
  * returns half a merge.
  */
-export function timelineClient(plan: readonly ScheduledOp[], options: ClientOptions): NodeModel {
+export function timelineClient(plan: Script<TimelineOp>, options: ClientOptions): NodeModel {
   return (ctx) => {
-    const mine = plan.filter((op) => op.client === ctx.id);
     let reads = 0;
 
     function* read(user: string) {
@@ -138,14 +142,7 @@ export function timelineClient(plan: readonly ScheduledOp[], options: ClientOpti
       }
     }
 
-    ctx.spawn(
-      (function* run() {
-        // Clients start with no clock offset and the scenarios leave their clocks alone: their clock is true time.
-        for (const op of mine) {
-          if (op.at !== undefined && op.at > ctx.now()) yield* sleep(op.at - ctx.now());
-          yield* perform(op);
-        }
-      })(),
-    );
+    // Clients start with no clock offset and the scenarios leave their clocks alone: a step's true time is the client's too.
+    ctx.spawn(follow(stepsOf(plan, ctx.id), perform));
   };
 }
