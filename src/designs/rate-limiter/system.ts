@@ -1,7 +1,7 @@
-import { drawFaults, minutes, ms, seconds, type Fault, type Micros, type NodeOptions, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
+import { ConfigError, drawFaults, minutes, ms, seconds, type Fault, type Micros, type NodeOptions, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
 import { redisServer, type RedisOptions } from '../redis/server.js';
 import { sentinel } from '../redis/sentinel.js';
-import type { AlgorithmName, Limit } from './algorithms.js';
+import type { AlgorithmName, BackwardClock, Limit } from './algorithms.js';
 import { apiServer, type Deployment } from './api-server.js';
 import { CONTRACT_OF, type ContractName } from './contracts.js';
 import { availability, contractHolds } from './properties.js';
@@ -32,6 +32,8 @@ export interface LimiterSystemOptions {
   /** Prefix of every node id, and the `system` named in facts. */
   system: string;
   algorithm: AlgorithmName;
+  /** The token bucket's behaviour when its clock steps back (default `keep-later`). */
+  onBackwardClock?: BackwardClock;
   deployment: Deployment;
   servers: number;
   tiers: TierShare[];
@@ -69,7 +71,7 @@ export function addLimiterSystem(world: World, options: LimiterSystemOptions): L
   servers.forEach((server, i) => {
     world.node(
       server,
-      apiServer({ system: options.system, algorithm: options.algorithm, tiers: tierLimits(options.tiers), deployment: options.deployment, store, sentinel: sentinelId }),
+      apiServer({ system: options.system, algorithm: options.algorithm, onBackwardClock: options.onBackwardClock, tiers: tierLimits(options.tiers), deployment: options.deployment, store, sentinel: sentinelId }),
       options.serverClock?.(i),
     );
   });
@@ -102,6 +104,7 @@ export function limiterScenario(options: LimiterScenarioOptions): Pick<ScenarioS
     build(world) {
       const mix: TrafficMix = { users, servers: options.servers, duration: trafficFor, resolution: 1, tiers: TIERS, kinds };
       const traffic = script ? scriptedTraffic(script, mix) : drawTraffic(world.stream('traffic'), mix);
+      if (traffic.costs && system.deployment.kind === 'seed-script') throw new ConfigError('the seed script admits one request per call; it takes no cost (drop "cost" from the traffic script)');
       const clocks = world.stream('clocks');
       const built = addLimiterSystem(world, { ...system, system: '', tiers: TIERS, serverClock: serverClock && ((i) => serverClock(i, clocks)) });
       world.node('clients', trafficSource(traffic, [{ system: '', start: ms(1), servers: built.servers }]));
