@@ -137,6 +137,25 @@ export function storeScriptFaults(random: Random, world: World): Fault[] {
 }
 
 /**
+ * The store's clock stepped back by 5–20 s and corrected forward by the same amount
+ * 1–10 s later, three times (an NTP step in the wrong direction, then undone): its
+ * readings never run ahead of true time. A token bucket that keeps the later stamp
+ * refills nothing until its clock catches up; one that follows the earlier reading
+ * stamps a request in the past, and once the clock is corrected refills the stretch
+ * between the two readings a second time.
+ */
+export function storeClockBackAndForth(random: Random): Fault[] {
+  return [1, 2, 3].flatMap((i): Fault[] => {
+    const at = minutes(i) - random.int(0, seconds(30));
+    const delta = random.int(seconds(5), seconds(20));
+    return [
+      { at, kind: 'clock-jump', node: 'redis', delta: -delta },
+      { at: at + random.int(seconds(1), seconds(10)), kind: 'clock-jump', node: 'redis', delta },
+    ];
+  });
+}
+
+/**
  * An algorithm as one atomic script on the store, timed by the store's clock, under
  * adversarial traffic, while that clock steps forward by 5–20 s three times: every
  * window ends early and every bucket refills for time that never passed, so users at
