@@ -12,13 +12,15 @@ export type AlgorithmName = 'fixed-window' | 'sliding-log' | 'sliding-counter' |
 
 /**
  * What the token bucket does when the clock reads earlier than its last stamp:
- * - `keep-later`: refill nothing and keep the later stamp, so no stretch of time is
- *   refilled twice (it under-admits by up to r·d after a step back of d);
- * - `follow`: refill nothing and take the earlier reading as the new stamp, as
- *   golang.org/x/time/rate's `advance` does (`if t.Before(last) { last = t }`) and
- *   Stripe's published script does (`delta = max(0, now - last_refreshed)`, then the
- *   timestamp is set to now): the stretch between the two readings is refilled again,
- *   up to r·d tokens more than true time allows.
+ * - `keep-later`: refill nothing and keep the later stamp, so no stretch of the
+ *   clock's readings is refilled twice; after a step back of d that stays, it refills
+ *   nothing until the clock catches up (up to r·d less than true time allows);
+ * - `follow`: refill nothing and take the earlier reading as the new stamp when a
+ *   request is admitted, as golang.org/x/time/rate's `advance` does (`if
+ *   t.Before(last) { last = t }`) and Stripe's published script does (`delta =
+ *   max(0, now - last_refreshed)`, then the timestamp is set to now): exact in true
+ *   time while the clock stays back, but once it is corrected forward the stretch
+ *   between the two readings is refilled again (up to r·d more than true time allows).
  */
 export type BackwardClock = 'keep-later' | 'follow';
 
