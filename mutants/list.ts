@@ -87,9 +87,9 @@ export const MUTANTS: Mutant[] = [
   { id: 'payments-no-compensation', suite: 'payments', unsafe: true, file: 'src/designs/payments/system.ts', find: '    compensation: variant.compensation,', replace: '    compensation: false,', bug: 'a refund the network declined is never compensated' },
 
   // Rate limiter (atomic script on the store).
-  { id: 'limiter-bucket-restamps-back', suite: 'limiter', unsafe: true, file: 'src/designs/rate-limiter/algorithms.ts', find: 'const at = s === undefined ? now : Math.max(now, s.at);', replace: 'const at = now;', bug: 'the token bucket trusts a clock that stepped back, and refills the same time twice' },
+  { id: 'limiter-bucket-restamps-back', suite: 'limiter', unsafe: true, file: 'src/designs/rate-limiter/algorithms.ts', find: "const at = s === undefined || onBackwardClock === 'follow' ? now : Math.max(now, s.at);", replace: 'const at = now;', bug: 'the token bucket trusts a clock that stepped back, and refills the same time twice' },
   { id: 'limiter-bucket-no-cap', suite: 'limiter', unsafe: false, file: 'src/designs/rate-limiter/algorithms.ts', find: 'Math.min(capacity, s.tokens + Math.max(0, now - s.at) * limit)', replace: 's.tokens + Math.max(0, now - s.at) * limit', bug: 'the token bucket has no credit cap (equivalent: its key expires when the bucket would be full, so the cap never binds)' },
-  { id: 'limiter-log-off-by-one', suite: 'limiter', unsafe: true, file: 'src/designs/rate-limiter/algorithms.ts', find: '(size < limit ? { allowed: true', replace: '(size <= limit ? { allowed: true', bug: 'the sliding log admits one more than the limit' },
+  { id: 'limiter-log-off-by-one', suite: 'limiter', unsafe: true, file: 'src/designs/rate-limiter/algorithms.ts', find: '(size + cost <= limit ? { allowed: true', replace: '(size + cost <= limit + 1 ? { allowed: true', bug: 'the sliding log admits one more than the limit' },
   { id: 'limiter-log-window-short', suite: 'limiter', unsafe: true, file: 'src/designs/rate-limiter/algorithms.ts', find: 'max: now - window },', replace: 'max: now - window + window / 10 },', bug: 'the sliding log forgets requests before the window has passed' },
 
   // Primary–backup, synchronous.

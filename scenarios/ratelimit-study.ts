@@ -11,7 +11,7 @@ import { tierLimits } from '../src/designs/rate-limiter/system.js';
  * `npx sim run scenarios/ratelimit-study.ts --param users=100000`.
  */
 export default defineScenario({
-  description: 'Rate-limiter study: 5 algorithms × store script (fail open/closed), read-then-write, local, hybrid, and the seed script; 10,000 users unless --param users=…',
+  description: 'Rate-limiter study: 6 algorithms (GCRA among them) × store script (fail open/closed), read-then-write, local, hybrid, and the seed script; 10,000 users unless --param users=…',
   expect: 'safe',
   duration: studyDuration(),
   seeds: 1,

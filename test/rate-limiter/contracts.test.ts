@@ -39,6 +39,18 @@ describe('contract meters', () => {
     expect(firstBreach(admitAll('token-bucket', [0, 0, 0, 1_500, 1_500, 1_500]))).toBe(-1);
     expect(firstBreach(admitAll('token-bucket', [0, 0, 0, 1_500, 1_500, 1_500, 1_500]))).toBe(6);
   });
+  it('a request of cost n counts n admissions, in every contract', () => {
+    const costly = (contract: Parameters<typeof contractMeter>[0], steps: Array<[number, number]>) => {
+      const meter = contractMeter(contract);
+      return firstBreach(steps.map(([t, cost]) => meter.admit('u', t, limit, cost)));
+    };
+    for (const contract of ['sliding-window', 'fixed-window', 'token-bucket'] as const) {
+      expect(costly(contract, [[0, 2], [10, 1]]), contract).toBe(-1);
+      expect(costly(contract, [[0, 2], [10, 2]]), contract).toBe(1);
+      expect(contractMeter(contract).conforms('u', 0, limit, 3), contract).toBe(true);
+      expect(contractMeter(contract).conforms('u', 0, limit, 4), contract).toBe(false);
+    }
+  });
   it('leaky bucket: served requests at least W/L apart hold; closer breaks it', () => {
     expect(firstBreach(admitAll('leaky-bucket', [0, 334, 668, 1_002]))).toBe(-1);
     expect(firstBreach(admitAll('leaky-bucket', [0, 334, 667]))).toBe(2);

@@ -10,7 +10,7 @@ describe('rate-limiter study', () => {
   it('prints one row per algorithm and deployment, each measured', () => {
     const table = runScenario(study, 2, small).summary!;
     expect(table).toMatch(/^Rate-limiter study: 1,000 users/);
-    const rows = table.split('\n').filter((line) => /^(fixed-window|sliding-log|sliding-counter|token-bucket|leaky-bucket) /.test(line));
+    const rows = table.split('\n').filter((line) => /^(fixed-window|sliding-log|sliding-counter|token-bucket|leaky-bucket|gcra) /.test(line));
     expect(rows).toHaveLength(STUDY_CELLS.length);
     expect(rows.some((row) => row.includes('not finished'))).toBe(false);
     // The atomic sliding log failing closed keeps its contract; failing open it does not, through the outage.

@@ -2,7 +2,7 @@ import { call, ConfigError, type Envelope, type Micros, type NodeContext, type N
 import { Keyspace, type DataCommand } from '../redis/keyspace.js';
 import type { PipelineReply, RedisCommand, RedisReply } from '../redis/server.js';
 import type { SentinelAnswer } from '../redis/sentinel.js';
-import { algorithmNamed, checkLimit, decideOn, whiteboard, type AlgorithmName, type Limit } from './algorithms.js';
+import { algorithmNamed, checkLimit, decideOn, whiteboard, type AlgorithmName, type BackwardClock, type Limit } from './algorithms.js';
 import { limiterFact, type Decided, type DecisionMeta } from './facts.js';
 import { seedScriptArgs } from './scripts.js';
 import type { RequestBatch } from './traffic.js';
@@ -28,6 +28,8 @@ export interface ApiServerOptions {
   /** Names the system in facts, when several are simulated side by side. */
   system: string;
   algorithm: AlgorithmName;
+  /** The token bucket's behaviour when the clock timing it steps back (see `BackwardClock`; default `keep-later`). */
+  onBackwardClock?: BackwardClock;
   tiers: Record<string, Limit>;
   deployment: Deployment;
   /** The store's primary (not needed for `local`). */
@@ -38,7 +40,7 @@ export interface ApiServerOptions {
 
 /** An API server running a limiter client: requests come in batches, each gets a decision. */
 export function apiServer(options: ApiServerOptions): NodeModel {
-  const algorithm = algorithmNamed(options.algorithm);
+  const algorithm = algorithmNamed(options.algorithm, { onBackwardClock: options.onBackwardClock });
   for (const [name, limit] of Object.entries(options.tiers)) checkLimit(name, limit);
   const deployment = options.deployment;
   if (deployment.kind !== 'local' && options.store === undefined) throw new ConfigError(`${options.system}: a ${deployment.kind} deployment needs a store`);
@@ -53,6 +55,9 @@ export function apiServer(options: ApiServerOptions): NodeModel {
     return limit;
   };
   const keyOf = (user: string) => `rl:${user}`;
+  const costOf = (batch: RequestBatch, i: number) => batch.costs?.[i] ?? 1;
+  /** The fact's `cost`, only where it is not 1 (so the facts of unit requests read as before). */
+  const costField = (batch: RequestBatch, i: number) => (costOf(batch, i) === 1 ? {} : { cost: costOf(batch, i) });
 
   return (ctx) => {
     const local = new Keyspace();
@@ -60,7 +65,7 @@ export function apiServer(options: ApiServerOptions): NodeModel {
     let askingSentinel = false;
 
     const decided = (batch: RequestBatch, i: number, allowed: boolean, delay: Micros, cause: Decided['cause']) =>
-      limiterFact(ctx, 'decided', { system, user: batch.users[i]!, tier: batch.tiers[i]!, request: String(batch.ids[i]!), allowed, delay, cause });
+      limiterFact(ctx, 'decided', { system, user: batch.users[i]!, tier: batch.tiers[i]!, request: String(batch.ids[i]!), allowed, delay, cause, ...costField(batch, i) });
     const answered = (requests: number, latency: Micros, delays: Micros[], commands: number) =>
       limiterFact(ctx, 'answered', { system, requests, latency, delays, commands });
 
@@ -93,7 +98,7 @@ export function apiServer(options: ApiServerOptions): NodeModel {
         (function* script() {
           const started = ctx.now();
           const commands = batch.ids.map((id, i) =>
-            evalOf(i, limitOf(batch.tiers[i]!), { system, user: batch.users[i]!, tier: batch.tiers[i]!, request: String(id), cause: 'limit' }),
+            evalOf(i, limitOf(batch.tiers[i]!), { system, user: batch.users[i]!, tier: batch.tiers[i]!, request: String(id), cause: 'limit', ...costField(batch, i) }),
           );
           const replies = yield* viaStore(commands, timeout);
           const delays: Micros[] = [];
@@ -120,11 +125,11 @@ export function apiServer(options: ApiServerOptions): NodeModel {
             const mine = replies?.slice(next, (next += read.length));
             if (mine === undefined || mine.some((r) => r.op === 'error')) return storeDown(batch, i);
             const limit = limitOf(batch.tiers[i]!);
-            const decision = algorithm.decide(algorithm.state(mine.map(valueOf), now, limit), now, limit);
+            const decision = algorithm.decide(algorithm.state(mine.map(valueOf), now, limit), now, limit, costOf(batch, i));
             decided(batch, i, decision.allowed, decision.delay, 'limit');
             ctx.annotate(whiteboard(algorithm, keyOf(batch.users[i]!), decision, now, limit));
             if (decision.delay > 0) delays.push(decision.delay);
-            if (decision.allowed) writes.push(...algorithm.write(keyOf(batch.users[i]!), now, limit, decision.state, String(batch.ids[i]!)));
+            if (decision.allowed) writes.push(...algorithm.write(keyOf(batch.users[i]!), now, limit, decision.state, String(batch.ids[i]!), costOf(batch, i)));
           });
           if (writes.length > 0) ctx.send(primary!, { op: 'pipeline', commands: writes });
           answered(batch.ids.length, ctx.now() - now, delays, reads.flat().length + writes.length);
@@ -132,14 +137,14 @@ export function apiServer(options: ApiServerOptions): NodeModel {
       );
 
     const pending = new Map<string, { count: number; ttl: Micros }>();
-    /** The local keyspace at `now`; under hybrid, noting each counter a local decision raises. */
-    const localAt = (now: Micros) =>
+    /** The local keyspace at `now`; under hybrid, noting each counter a local decision raises (by the request's cost). */
+    const localAt = (now: Micros, cost: number) =>
       deployment.kind !== 'hybrid'
         ? (command: DataCommand) => local.execute(command, now)
         : (command: DataCommand) => {
             if (command.op === 'set') {
               const entry = pending.get(command.key);
-              pending.set(command.key, { count: (entry?.count ?? 0) + 1, ttl: command.ttl ?? 0 });
+              pending.set(command.key, { count: (entry?.count ?? 0) + cost, ttl: command.ttl ?? 0 });
             }
             return local.execute(command, now);
           };
@@ -147,9 +152,9 @@ export function apiServer(options: ApiServerOptions): NodeModel {
     const decideLocally = (batch: RequestBatch) => {
       const now = ctx.now();
       const delays: Micros[] = [];
-      const keyspace = localAt(now);
       batch.ids.forEach((id, i) => {
-        const decision = decideOn(keyspace, algorithm, keyOf(batch.users[i]!), now, limitOf(batch.tiers[i]!), String(id));
+        const cost = costOf(batch, i);
+        const decision = decideOn(localAt(now, cost), algorithm, keyOf(batch.users[i]!), now, limitOf(batch.tiers[i]!), String(id), cost);
         decided(batch, i, decision.allowed, decision.delay, 'limit');
         ctx.annotate(decision.shown);
         if (decision.delay > 0) delays.push(decision.delay);
@@ -186,9 +191,10 @@ export function apiServer(options: ApiServerOptions): NodeModel {
               case 'read-then-write':
                 return readThenWrite(message, deployment.timeout);
               case 'store-script':
-                return scripted(message, deployment.timeout, (i, limit, meta) => ({
-                  op: 'eval', script: algorithm.name, keys: [keyOf(message.users[i]!)], args: [limit.limit, limit.window, limit.burst ?? 0, String(message.ids[i]!)], meta,
-                }));
+                return scripted(message, deployment.timeout, (i, limit, meta) => {
+                  const args = [limit.limit, limit.window, limit.burst ?? 0, String(message.ids[i]!)];
+                  return { op: 'eval', script: algorithm.script, keys: [keyOf(message.users[i]!)], args: costOf(message, i) === 1 ? args : [...args, costOf(message, i)], meta };
+                });
               case 'seed-script':
                 return scripted(message, deployment.timeout, (i, limit, meta) => ({
                   op: 'eval', script: 'seed-sliding-log', keys: [keyOf(message.users[i]!)], args: seedScriptArgs(limit, ctx.now()), meta,

@@ -16,15 +16,17 @@ export const CONTRACT_OF: Record<AlgorithmName, ContractName> = {
   'sliding-counter': 'fixed-window',
   'token-bucket': 'token-bucket',
   'leaky-bucket': 'leaky-bucket',
+  // GCRA with tolerance B·T admits exactly what a token bucket of B refilled at L per W admits.
+  gcra: 'token-bucket',
 };
 
 /** A running judge of one contract over every user's admitted requests. */
 export interface ContractMeter {
   readonly contract: ContractName;
-  /** Records an admission at true time `t`; returns why it breaks the contract, or undefined. */
-  admit(user: string, t: Micros, limit: Limit): string | undefined;
-  /** Whether one more admission at `t` would keep the contract: the request was a good one. */
-  conforms(user: string, t: Micros, limit: Limit): boolean;
+  /** Records an admission of `cost` units at true time `t`; returns why it breaks the contract, or undefined. */
+  admit(user: string, t: Micros, limit: Limit, cost?: number): string | undefined;
+  /** Whether admitting `cost` more units at `t` would keep the contract: the request was a good one. */
+  conforms(user: string, t: Micros, limit: Limit, cost?: number): boolean;
 }
 
 /**
@@ -58,13 +60,16 @@ export class SlidingWindowMeter implements ContractMeter {
 
   constructor(private readonly slack: Micros = 0) {}
 
-  admit(user: string, t: Micros, tier: Limit): string | undefined {
+  admit(user: string, t: Micros, tier: Limit, cost = 1): string | undefined {
     const limit = this.narrowed(tier);
     let log = this.logs.get(user);
     if (log === undefined) this.logs.set(user, (log = { times: [], head: 0 }));
     const times = log.times;
-    if (times.length === log.head || times[times.length - 1]! <= t) times.push(t);
-    else times.splice(firstAbove(times, log.head, t), 0, t);
+    // A request of cost n is n admissions at one instant.
+    for (let unit = 0; unit < cost; unit++) {
+      if (times.length === log.head || times[times.length - 1]! <= t) times.push(t);
+      else times.splice(firstAbove(times, log.head, t), 0, t);
+    }
     const newest = times[times.length - 1]!;
     while (times[log.head]! <= newest - 2 * limit.window) log.head++;
     if (log.head > 64 && log.head * 2 > times.length) {
@@ -78,15 +83,15 @@ export class SlidingWindowMeter implements ContractMeter {
     return `${most.count} requests admitted for ${user} in the ${formatDuration(limit.window)} window from ${formatTime(from)} (limit ${limit.limit})`;
   }
 
-  conforms(user: string, t: Micros, tier: Limit): boolean {
+  conforms(user: string, t: Micros, tier: Limit, cost = 1): boolean {
     const limit = this.narrowed(tier);
     const log = this.logs.get(user);
-    if (!log) return limit.limit >= 1;
+    if (!log) return limit.limit >= cost;
     const atOrBefore = firstAbove(log.times, log.head, t);
     const inWindowEndingAtT = atOrBefore - firstAbove(log.times, log.head, t - limit.window);
     // Later admissions (from interleaved deciders) count too: the window starting at t holds them.
     const inWindowStartingAtT = firstAbove(log.times, log.head, t + limit.window - 1) - firstAbove(log.times, log.head, t - 1);
-    return Math.max(inWindowEndingAtT, inWindowStartingAtT) + 1 <= limit.limit;
+    return Math.max(inWindowEndingAtT, inWindowStartingAtT) + cost <= limit.limit;
   }
 
   private narrowed(limit: Limit): Limit {
@@ -123,16 +128,16 @@ export class AlignedWindowMeter implements ContractMeter {
   readonly contract = 'fixed-window';
   private readonly counts = new Map<string, { index: number; count: number }>();
 
-  admit(user: string, t: Micros, limit: Limit): string | undefined {
+  admit(user: string, t: Micros, limit: Limit, cost = 1): string | undefined {
     const index = Math.floor(t / limit.window);
     const current = this.counts.get(user);
     // An admission for a window already left behind (interleaved deciders) is not re-opened.
     if (current && current.index > index) return undefined;
     // Counted in place: a new object per admission would outlive a scavenge in the study's millions.
-    let count = 1;
+    let count = cost;
     if (current === undefined) this.counts.set(user, { index, count });
     else {
-      count = current.index === index ? current.count + 1 : 1;
+      count = current.index === index ? current.count + cost : cost;
       current.index = index;
       current.count = count;
     }
@@ -140,9 +145,9 @@ export class AlignedWindowMeter implements ContractMeter {
     return `${count} requests admitted for ${user} in the aligned window from ${formatTime(index * limit.window)} (limit ${limit.limit})`;
   }
 
-  conforms(user: string, t: Micros, limit: Limit): boolean {
+  conforms(user: string, t: Micros, limit: Limit, cost = 1): boolean {
     const current = this.counts.get(user);
-    return current?.index !== Math.floor(t / limit.window) || current.count + 1 <= limit.limit;
+    return current?.index !== Math.floor(t / limit.window) ? cost <= limit.limit : current.count + cost <= limit.limit;
   }
 }
 
@@ -160,13 +165,13 @@ export class BucketMeter implements ContractMeter {
     private readonly envelope: (limit: Limit) => Limit,
   ) {}
 
-  admit(user: string, t: Micros, tier: Limit): string | undefined {
+  admit(user: string, t: Micros, tier: Limit, cost = 1): string | undefined {
     const limit = this.envelope(tier);
     let bucket = this.buckets.get(user);
     if (bucket === undefined) this.buckets.set(user, (bucket = { tokens: capacityOf(limit), at: t, fullAt: t, sinceFull: 0 }));
     else this.refill(bucket, t, limit);
-    bucket.tokens -= limit.window;
-    bucket.sinceFull++;
+    bucket.tokens -= cost * limit.window;
+    bucket.sinceFull += cost;
     if (bucket.tokens >= 0) return undefined;
     const burst = limit.burst ?? limit.limit;
     const span = t - bucket.fullAt;
@@ -176,12 +181,12 @@ export class BucketMeter implements ContractMeter {
     );
   }
 
-  conforms(user: string, t: Micros, tier: Limit): boolean {
+  conforms(user: string, t: Micros, tier: Limit, cost = 1): boolean {
     const limit = this.envelope(tier);
     const bucket = this.buckets.get(user);
     const capacity = capacityOf(limit);
     const tokens = bucket === undefined ? capacity : Math.min(capacity, bucket.tokens + Math.max(0, t - bucket.at) * limit.limit);
-    return tokens >= limit.window;
+    return tokens >= cost * limit.window;
   }
 
   /** Refills the bucket up to `t`, in place (one object per user: the study has millions). */

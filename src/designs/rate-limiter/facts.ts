@@ -9,6 +9,7 @@ import type { ScriptContext } from '../redis/server.js';
  * before it is served (the leaky bucket's queue): the request counts as admitted at
  * t + delay. `cause` is `limit` (the algorithm decided), `fail-open` or `fail-closed`
  * (the store did not answer in time). `system` names the limiter where several run side by side.
+ * `cost` is the request's units (AllowN's n), present only when it is not 1.
  */
 export type Decided = {
   system: string;
@@ -18,6 +19,7 @@ export type Decided = {
   allowed: boolean;
   delay: Micros;
   cause: 'limit' | 'fail-open' | 'fail-closed';
+  cost?: number;
 };
 
 /**

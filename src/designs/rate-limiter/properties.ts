@@ -22,7 +22,7 @@ export function contractHolds(contract: ContractName, tiers: Record<string, Limi
       if (fact.kind !== 'decided' || !fact.data.allowed) return undefined;
       if (system !== undefined && fact.data.system !== system) return undefined;
       const d = fact.data;
-      const broken = meter.admit(d.user, fact.t + d.delay, tiers[d.tier]!);
+      const broken = meter.admit(d.user, fact.t + d.delay, tiers[d.tier]!, d.cost);
       if (broken === undefined) return undefined;
       const via = d.cause === 'fail-open' ? ` (admitted by ${fact.node} failing open)` : ` (last one admitted by ${fact.node})`;
       return { message: broken + via, nodes: [fact.node] };
@@ -55,10 +55,10 @@ export function availability(tiers: Record<string, Limit>, { stepBack = 0 }: { s
       const d = fact.data;
       const limit = tiers[d.tier]!;
       if (d.allowed) {
-        meter.admit(d.user, fact.t + d.delay, limit);
+        meter.admit(d.user, fact.t + d.delay, limit, d.cost);
         return undefined;
       }
-      if (!meter.conforms(d.user, fact.t, limit)) return undefined;
+      if (!meter.conforms(d.user, fact.t, limit, d.cost)) return undefined;
       if (d.cause === 'limit') {
         return { message: `${fact.node} denied request ${d.request} of ${d.user}, which was under its limit of ${limit.limit}`, nodes: [fact.node] };
       }

@@ -1,6 +1,6 @@
 import { ms, seconds, type Micros } from '../../kernel/index.js';
 import type { Script } from '../redis/server.js';
-import { ALGORITHMS, decideOn, type Algorithm } from './algorithms.js';
+import { decideOn, SCRIPTED_ALGORITHMS, type Algorithm } from './algorithms.js';
 import { scriptDecided } from './facts.js';
 
 /**
@@ -42,13 +42,14 @@ export function seedScriptArgs(limit: { limit: number; window: Micros }, serverN
 /**
  * An algorithm run whole inside the store, timed by the store's own clock (TIME), so
  * every API server's request is judged on one clock. ARGV: limit, window, burst (0:
- * none), request id. Returns the delay (≥ 0) when allowed, −1 when denied.
+ * none), request id, and the cost when it is not 1 (as redis_rate's `Allow` is
+ * `AllowN(…, 1)`). Returns the delay (≥ 0) when allowed, −1 when denied.
  */
 export function atomicScript(algorithm: Algorithm): Script {
   return (redis, keys, args) => {
     const now = redis.call({ op: 'time' }) as number;
     const limit = { limit: Number(args[0]), window: Number(args[1]), burst: Number(args[2]) || undefined };
-    const decision = decideOn(redis.call, algorithm, keys[0]!, now, limit, String(args[3]));
+    const decision = decideOn(redis.call, algorithm, keys[0]!, now, limit, String(args[3]), args[4] === undefined ? 1 : Number(args[4]));
     scriptDecided(redis, { allowed: decision.allowed, delay: decision.delay });
     redis.annotate?.(decision.shown);
     return decision.allowed ? decision.delay : -1;
@@ -68,6 +69,6 @@ function recordingDecision(script: Script): Script {
 /** Every limiter script, by name, to load on the store. */
 export function limiterScripts(): Record<string, Script> {
   const scripts: Record<string, Script> = { 'seed-sliding-log': recordingDecision(seedSlidingLogScript) };
-  for (const algorithm of Object.values(ALGORITHMS)) scripts[algorithm.name] = atomicScript(algorithm);
+  for (const algorithm of SCRIPTED_ALGORITHMS) scripts[algorithm.script] = atomicScript(algorithm);
   return scripts;
 }

@@ -276,7 +276,7 @@ export function studySummary(options: StudyOptions): { collect(fact: Fact<Limite
         `Rate-limiter study: ${options.users.toLocaleString('en-US')} users (${kinds}; ${tiersText}), ${options.servers ?? 4} API servers,`,
         `steady users at ${load} of their limit; ${(done.get(cellName(0))?.requests ?? 0).toLocaleString('en-US')} requests in ${formatDuration(STUDY_TRAFFIC.duration)} per row (arrivals to ${formatDuration(STUDY_TRAFFIC.resolution)}), the same for every row.`,
         `Store cut off from the API servers for ${formatDuration(STUDY_TRAFFIC.outageFor)} at ${formatDuration(STUDY_TRAFFIC.outageAt)}; store timeout ${formatDuration(STORE_TIMEOUT)}; ${STUDY_TRAFFIC.commandCost}µs per store command.`,
-        `Contracts: sliding log ≤ L per any 60 s; fixed window and sliding counter ≤ L per aligned minute; token bucket ≤ B + r·T; leaky bucket served ≥ W/L apart.`,
+        `Contracts: sliding log ≤ L per any 60 s; fixed window and sliding counter ≤ L per aligned minute; token bucket and GCRA ≤ B + r·T; leaky bucket served ≥ W/L apart.`,
         '',
         format(header),
         format(widths.map((w) => '-'.repeat(w))),

@@ -1,7 +1,7 @@
-import { drawFaults, minutes, ms, seconds, type Fault, type Micros, type NodeOptions, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
+import { ConfigError, drawFaults, minutes, ms, seconds, type Fault, type Micros, type NodeOptions, type Random, type ScenarioSpec, type World } from '../../kernel/index.js';
 import { redisServer, type RedisOptions } from '../redis/server.js';
 import { sentinel } from '../redis/sentinel.js';
-import type { AlgorithmName, Limit } from './algorithms.js';
+import type { AlgorithmName, BackwardClock, Limit } from './algorithms.js';
 import { apiServer, type Deployment } from './api-server.js';
 import { CONTRACT_OF, type ContractName } from './contracts.js';
 import { availability, contractHolds } from './properties.js';
@@ -32,6 +32,8 @@ export interface LimiterSystemOptions {
   /** Prefix of every node id, and the `system` named in facts. */
   system: string;
   algorithm: AlgorithmName;
+  /** The token bucket's behaviour when its clock steps back (default `keep-later`). */
+  onBackwardClock?: BackwardClock;
   deployment: Deployment;
   servers: number;
   tiers: TierShare[];
@@ -69,7 +71,7 @@ export function addLimiterSystem(world: World, options: LimiterSystemOptions): L
   servers.forEach((server, i) => {
     world.node(
       server,
-      apiServer({ system: options.system, algorithm: options.algorithm, tiers: tierLimits(options.tiers), deployment: options.deployment, store, sentinel: sentinelId }),
+      apiServer({ system: options.system, algorithm: options.algorithm, onBackwardClock: options.onBackwardClock, tiers: tierLimits(options.tiers), deployment: options.deployment, store, sentinel: sentinelId }),
       options.serverClock?.(i),
     );
   });
@@ -102,6 +104,7 @@ export function limiterScenario(options: LimiterScenarioOptions): Pick<ScenarioS
     build(world) {
       const mix: TrafficMix = { users, servers: options.servers, duration: trafficFor, resolution: 1, tiers: TIERS, kinds };
       const traffic = script ? scriptedTraffic(script, mix) : drawTraffic(world.stream('traffic'), mix);
+      if (traffic.costs && system.deployment.kind === 'seed-script') throw new ConfigError('the seed script admits one request per call; it takes no cost (drop "cost" from the traffic script)');
       const clocks = world.stream('clocks');
       const built = addLimiterSystem(world, { ...system, system: '', tiers: TIERS, serverClock: serverClock && ((i) => serverClock(i, clocks)) });
       world.node('clients', trafficSource(traffic, [{ system: '', start: ms(1), servers: built.servers }]));
@@ -131,6 +134,25 @@ export function storeScriptFaults(random: Random, world: World): Fault[] {
     ...drawFaults(random, { count: [1, 2], window, weights: { pause: 1 }, nodes: ['redis'], duration: [ms(1), ms(2)] }),
     ...backSteps,
   ].sort((a, b) => a.at - b.at);
+}
+
+/**
+ * The store's clock stepped back by 5–20 s and corrected forward by the same amount
+ * 1–10 s later, three times (an NTP step in the wrong direction, then undone): its
+ * readings never run ahead of true time. A token bucket that keeps the later stamp
+ * refills nothing until its clock catches up; one that follows the earlier reading
+ * stamps a request in the past, and once the clock is corrected refills the stretch
+ * between the two readings a second time.
+ */
+export function storeClockBackAndForth(random: Random): Fault[] {
+  return [1, 2, 3].flatMap((i): Fault[] => {
+    const at = minutes(i) - random.int(0, seconds(30));
+    const delta = random.int(seconds(5), seconds(20));
+    return [
+      { at, kind: 'clock-jump', node: 'redis', delta: -delta },
+      { at: at + random.int(seconds(1), seconds(10)), kind: 'clock-jump', node: 'redis', delta },
+    ];
+  });
 }
 
 /**

@@ -44,6 +44,8 @@ export interface Traffic {
   /** Per user: index into mix.tiers, and kind. */
   userTier: Uint8Array;
   userKind: Uint8Array;
+  /** Request i's cost in units (AllowN's n), when some request's is not 1. */
+  costs?: Uint32Array;
 }
 
 export function userName(user: number): string {
@@ -142,10 +144,11 @@ export function drawTraffic(random: Random, mix: TrafficMix): Traffic {
 /**
  * Requests typed in (a published story), as plain data: `count` requests of user
  * `user` (`u0`, `u1`, …, on the first tier) reaching API server `server` (0-based,
- * default 0) at true time `at` after the traffic starts. The script becomes the same
- * `Traffic` the random draw makes, replayed by the same `trafficSource`.
+ * default 0) at true time `at` after the traffic starts, each of `cost` units
+ * (default 1: AllowN's n, a request taking n tokens at once). The script becomes the
+ * same `Traffic` the random draw makes, replayed by the same `trafficSource`.
  */
-export type TrafficOp = { kind: 'requests'; user: string; count: number; server?: number };
+export type TrafficOp = { kind: 'requests'; user: string; count: number; server?: number; cost?: number };
 export type TrafficScript = Script<TrafficOp>;
 
 /** The traffic a script lists, for `mix` (its users, servers, tiers and duration); a ConfigError for a bad step. */
@@ -160,6 +163,7 @@ export function scriptedTraffic(script: TrafficScript, mix: TrafficMix): Traffic
       if (step.at === undefined) return 'requests need an "at": the true time they arrive';
       if (!/^u\d+$/.test(step.user) || userIndex(step.user) >= mix.users) return `no user '${step.user}' (users: u0 to u${mix.users - 1})`;
       if (!(Number.isSafeInteger(step.count) && step.count >= 1)) return '"count" must be 1 or more';
+      if (step.cost !== undefined && !(Number.isSafeInteger(step.cost) && step.cost >= 1)) return '"cost" must be a whole number of 1 or more';
       return step.server === undefined || (Number.isSafeInteger(step.server) && step.server >= 0 && step.server < mix.servers) ? undefined : `"server" must be from 0 to ${mix.servers - 1}`;
     },
   });
@@ -171,6 +175,7 @@ export function scriptedTraffic(script: TrafficScript, mix: TrafficMix): Traffic
     servers: Uint16Array.from(requests, (step) => step.server ?? 0),
     userTier: new Uint8Array(mix.users),
     userKind: new Uint8Array(mix.users),
+    ...(requests.some((step) => (step.cost ?? 1) !== 1) ? { costs: Uint32Array.from(requests, (step) => step.cost ?? 1) } : {}),
   };
 }
 
@@ -180,6 +185,8 @@ export interface RequestBatch {
   ids: number[];
   users: string[];
   tiers: string[];
+  /** Each request's cost, when the traffic has costs (absent: every request costs 1). */
+  costs?: number[];
 }
 
 const MEMORY_SAMPLE = seconds(5);
@@ -258,7 +265,7 @@ export function trafficSource(traffic: Traffic, replays: Replay[]): NodeModel {
         const byServer: RequestBatch[] = [];
         for (const server of order) {
           const size = perServer[server]!;
-          byServer[server] = { op: 'requests', ids: new Array(size), users: new Array(size), tiers: new Array(size) };
+          byServer[server] = { op: 'requests', ids: new Array(size), users: new Array(size), tiers: new Array(size), ...(traffic.costs ? { costs: new Array(size) } : {}) };
           perServer[server] = 0;
         }
         for (let i = next; i < end; i++) {
@@ -267,6 +274,7 @@ export function trafficSource(traffic: Traffic, replays: Replay[]): NodeModel {
           byServer[server]!.ids[at] = i;
           byServer[server]!.users[at] = requestUsers[i]!;
           byServer[server]!.tiers[at] = requestTiers[i]!;
+          if (traffic.costs) byServer[server]!.costs![at] = traffic.costs[i]!;
         }
         for (const server of order) {
           perServer[server] = 0;
