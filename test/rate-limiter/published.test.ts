@@ -186,7 +186,10 @@ describe('request cost in every algorithm (AllowN / consume(n)): a cost above th
   it('the leaky bucket queues a request of n as n places, served n intervals long, and refuses n above its queue', () => {
     const queue: Limit = { limit: 4, window: 1_000, burst: 3 }; // one leaves every 250 µs; 3 places
     const keyspace = new Keyspace();
-    const decide = (at: Micros, cost: number) => decideOn((c) => keyspace.execute(c, at), leakyBucket, 'rl:u', at, queue, String(at), cost);
+    const decide = (at: Micros, cost: number) => {
+      const { allowed, delay } = decideOn((c) => keyspace.execute(c, at), leakyBucket, 'rl:u', at, queue, String(at), cost);
+      return { allowed, delay };
+    };
     expect([decide(0, 2), decide(0, 2), decide(0, 1), decide(0, 4)]).toEqual([
       { allowed: true, delay: 0 },
       { allowed: false, delay: 0 },
