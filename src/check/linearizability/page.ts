@@ -178,7 +178,7 @@ const SCRIPT = `
   var svg = document.getElementById('svg');
   var tip = document.getElementById('tip');
   var NS = 'http://www.w3.org/2000/svg';
-  var LANE = 34, LEFT = 90, STEP = 26, TOP = 30;
+  var LANE = 34, LEFT = 90, TOP = 30, STEP = 26;
   var view = 'window';
   var drawn = [];
   document.getElementById('file').textContent = data.file;
@@ -201,6 +201,7 @@ const SCRIPT = `
     shown.forEach(function (op) { times.push(op.call); if (op.ret !== null) times.push(op.ret); });
     times = Array.from(new Set(times)).sort(function (a, b) { return a - b; });
     var rank = {}; times.forEach(function (t, i) { rank[t] = i; });
+    STEP = Math.max(26, Math.min(90, Math.floor(800 / times.length)));
     var processes = Array.from(new Set(shown.map(function (op) { return op.process; }))).sort();
     var width = LEFT + (times.length + 2) * STEP + 160;
     var height = TOP + processes.length * LANE + 10;
