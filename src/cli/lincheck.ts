@@ -158,7 +158,6 @@ function notLinearizable(result: Extract<LinearizabilityResult, { verdict: 'not-
 }
 
 function printTable(header: string[], rows: string[][]): void {
-  // eslint-disable-next-line no-control-regex
   const visible = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '').length;
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => visible(row[i]!))));
   const line = (cells: string[]) => cells.map((cell, i) => (i === 1 || i === 3 ? ' '.repeat(widths[i]! - visible(cell)) + cell : cell + ' '.repeat(widths[i]! - visible(cell)))).join('  ').trimEnd();
