@@ -14,7 +14,7 @@ import { mergeCommand } from './merge.js';
 import { replayCommand, runCommand, type RunOutcome } from './run.js';
 import { junitXml } from './junit.js';
 import { renderHtml } from '../report/index.js';
-import { lincheckCommand } from './lincheck.js';
+import { lincheckCommand, type LincheckOptions } from './lincheck.js';
 
 /** Exit codes: 0 as expected, 1 a verdict that contradicts the scenario, 2 bad input, 3 a model threw, 130 Ctrl-C. */
 export const EXIT = { ok: 0, mismatch: 1, usage: 2, modelError: 3, interrupted: 130 } as const;
@@ -246,9 +246,11 @@ export async function runCli(args: readonly string[]): Promise<number> {
     .command('lincheck')
     .description('decide whether a history (JSON Lines, one operation event per line) is linearizable')
     .requiredOption('--model <name>', 'the sequential model: register, kv, lock or queue')
-    .argument('<history.jsonl>', 'the history file')
-    .action((file: string, options: { model: string }) => {
-      setExit(lincheckCommand(file, options));
+    .option('--initial <json>', "the model's initial state as JSON (a register's value, each key's value for kv, a lock's holder, a queue's items); default null, or [] for a queue")
+    .option('--html <file>', 'for a non-linearizable history, write a page with the smallest failing window and the longest partial linearization')
+    .argument('<history...>', 'history files (JSON Lines), or folders of .jsonl files: several print a table')
+    .action((paths: string[], options: LincheckOptions) => {
+      setExit(lincheckCommand(paths, options));
     });
 
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kvModel, lockModel, queueModel, registerModel } from '../../src/check/linearizability/index.js';
+import { kvModel, lockModel, queueModel, registerModel, startingFrom } from '../../src/check/linearizability/index.js';
 import { check, verdict } from './helpers.js';
 
 describe('register', () => {
@@ -102,6 +102,75 @@ describe('key-value store', () => {
       { p: 'b', f: 'put', key: 'x', in: 'v2', at: [30, 40] },
       { p: 'b', f: 'get', key: 'x', out: 'v1', at: [50, 60] },
     ])).toBe('not-linearizable');
+  });
+});
+
+describe('key-value store: append (Porcupine\'s kv model)', () => {
+  it('accepts a get that sees the appends in an order consistent with real time', () => {
+    expect(verdict(kvModel, [
+      { p: 'a', f: 'append', key: 'x', in: 'ab', at: [0, 10] },
+      { p: 'b', f: 'append', key: 'x', in: 'cd', at: [5, 30] },
+      { p: 'c', f: 'get', key: 'x', out: 'ab', at: [12, 14] },
+      { p: 'c', f: 'get', key: 'x', out: 'abcd', at: [40, 50] },
+    ])).toBe('linearizable');
+  });
+
+  it('rejects a get that sees appends in the opposite order to real time', () => {
+    expect(verdict(kvModel, [
+      { p: 'a', f: 'append', key: 'x', in: 'ab', at: [0, 10] },
+      { p: 'b', f: 'append', key: 'x', in: 'cd', at: [20, 30] },
+      { p: 'c', f: 'get', key: 'x', out: 'cdab', at: [40, 50] },
+    ])).toBe('not-linearizable');
+  });
+
+  it('rejects a get that lost an acknowledged append', () => {
+    expect(verdict(kvModel, [
+      { p: 'a', f: 'put', key: 'x', in: 'p', at: [0, 10] },
+      { p: 'b', f: 'append', key: 'x', in: 'q', at: [20, 30] },
+      { p: 'c', f: 'get', key: 'x', out: 'p', at: [40, 50] },
+    ])).toBe('not-linearizable');
+  });
+
+  it('keeps a put of unknown outcome in play when a later get sees it only through an append', () => {
+    // The put's value "p" is never read as such, only as "pq": retiring the put after
+    // the last read of "p" (as a plain register may) would wrongly reject this.
+    expect(verdict(kvModel, [
+      { p: 'a', f: 'put', key: 'x', in: 'p', at: [0, 'info'] },
+      { p: 'b', f: 'append', key: 'x', in: 'q', at: [20, 30] },
+      { p: 'c', f: 'get', key: 'x', out: 'pq', at: [40, 50] },
+    ])).toBe('linearizable');
+  });
+
+  it('starts every key at the initial state, as Porcupine\'s model starts at ""', () => {
+    const ops = [
+      { p: 'a', f: 'get', key: 'y', out: '', at: [0, 5] as [number, number] },
+      { p: 'a', f: 'append', key: 'y', in: 'z', at: [10, 20] as [number, number] },
+      { p: 'b', f: 'get', key: 'y', out: 'z', at: [30, 40] as [number, number] },
+    ];
+    expect(verdict(kvModel, ops)).toBe('not-linearizable');
+    expect(verdict(startingFrom(kvModel, ''), ops)).toBe('linearizable');
+  });
+});
+
+describe('initial state', () => {
+  const readZero = [{ p: 'a', f: 'read', out: 0, at: [0, 10] as [number, number] }, { p: 'b', f: 'write', in: 1, at: [20, 30] as [number, number] }];
+
+  it('a read of 0 before any write is linearizable only for a register starting at 0', () => {
+    expect(verdict(registerModel, readZero)).toBe('not-linearizable');
+    expect(verdict(startingFrom(registerModel, 0), readZero)).toBe('linearizable');
+    expect(verdict(startingFrom(registerModel, ''), readZero)).toBe('not-linearizable');
+  });
+
+  it('a queue may start with items and a lock with a holder', () => {
+    expect(verdict(startingFrom(queueModel, [7]), [{ p: 'a', f: 'dequeue', out: 7, at: [0, 10] }])).toBe('linearizable');
+    expect(verdict(queueModel, [{ p: 'a', f: 'dequeue', out: 7, at: [0, 10] }])).toBe('not-linearizable');
+    expect(verdict(startingFrom(lockModel, 'a'), [{ p: 'a', f: 'release', at: [0, 10] }])).toBe('linearizable');
+    expect(verdict(lockModel, [{ p: 'a', f: 'release', at: [0, 10] }])).toBe('not-linearizable');
+  });
+
+  it('refuses a state the model cannot be in, naming it', () => {
+    expect(() => startingFrom(queueModel, 3)).toThrow('queue: the initial state of a queue is the array of its items');
+    expect(() => startingFrom(lockModel, 3)).toThrow('lock: the initial state of a lock is its holder');
   });
 });
 

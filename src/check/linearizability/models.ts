@@ -10,7 +10,10 @@ export interface Model<S = any> {
   readonly name: string;
   /** One line for `sim lincheck` and the README. */
   readonly description: string;
+  /** The state before any operation; `startingFrom` gives the same model from another one. */
   init(): S;
+  /** Why `value` cannot be this model's initial state, or undefined. */
+  initialProblem(value: unknown): string | undefined;
   step(state: S, op: Operation): { ok: boolean; state: S };
   /** Equal for equal states, different otherwise: the search memoizes on it. */
   stateKey(state: S): string;
@@ -89,14 +92,30 @@ function lastUseOfWrites(
   return lastUse;
 }
 
+/** Any JSON value (`sim lincheck --initial` parses JSON, so it can only give those) may start a register. */
+const anyValue = (value: unknown) => (value === undefined ? 'the initial state must be a JSON value' : undefined);
+
+/**
+ * The same model, starting from `initial` instead of its default (a register at 0, a
+ * store whose every key holds "" as Porcupine's key-value model starts): a read of 0
+ * before any write is linearizable only then. Throws a RangeError naming the problem
+ * when `initial` cannot be a state of this model.
+ */
+export function startingFrom<S>(model: Model<S>, initial: unknown): Model<S> {
+  const problem = model.initialProblem(initial);
+  if (problem !== undefined) throw new RangeError(`${model.name}: ${problem}`);
+  return { ...model, init: () => initial as S };
+}
+
 const casExpected = (op: Operation) => (op.input as [unknown, unknown])[0];
 const casNew = (op: Operation) => (op.input as [unknown, unknown])[1];
 
-/** A single read/write register with compare-and-set; it starts as null. */
+/** A single read/write register with compare-and-set; it starts as null unless told otherwise. */
 export const registerModel: Model<unknown> = {
   name: 'register',
-  description: 'one register: write(value), read → value (null before any write), cas([expected, new])',
+  description: 'one register: write(value), read → value (null before any write, or the initial state), cas([expected, new])',
   init: () => null,
+  initialProblem: anyValue,
   step(state, op) {
     switch (op.f) {
       case 'write':
@@ -122,13 +141,26 @@ export const registerModel: Model<unknown> = {
 };
 
 /**
- * A key-value store: a register per key. The search always checks each key on
- * its own (`partition`), so the state a step sees is the value of its key alone.
+ * A key-value store: a register per key, plus `append`. The search always checks
+ * each key on its own (`partition`), so the state a step sees is the value of its
+ * key alone, and an initial state is the value every key starts with.
+ *
+ * `append` follows Porcupine's key-value model (anishathalye/porcupine,
+ * porcupine_test.go, `kvModel`: every key starts as "", get returns the state, put
+ * sets it, append sets it to state + value), the model of the MIT 6.824 key-value
+ * labs whose histories (test_data/kv/*.txt, Jepsen's EDN `{:process 0, :type
+ * :invoke, :f :append, :key "0", :value "x 0 0 y"}`) it checks. Here an absent key
+ * (null) appends as "", so `--initial '""'` is needed only for a get of a key never
+ * written to return "" as in those histories.
  */
+const kvWriteFs = ['put', 'cas', 'append'];
+const kvChecker = checker({ fs: ['get', 'put', 'cas', 'append'], keyed: true, needsInput: ['put', 'cas', 'append'], needsOutput: ['get'], pair: ['cas'] });
+
 export const kvModel: Model<unknown> = {
   name: 'kv',
-  description: 'key-value store: put(key, value), get(key) → value (null if absent), cas(key, [expected, new]); checked per key',
+  description: 'key-value store: put(key, value), get(key) → value (null if absent, or the initial state), cas(key, [expected, new]), append(key, string) concatenates; checked per key',
   init: () => null,
+  initialProblem: anyValue,
   step(current, op) {
     switch (op.f) {
       case 'put':
@@ -139,6 +171,10 @@ export const kvModel: Model<unknown> = {
         const [expected, next] = op.input as [unknown, unknown];
         return same(current, expected) ? { ok: true, state: next } : NO;
       }
+      case 'append':
+        // Appending onto a number or an object cannot happen: no order puts it there.
+        if (current !== null && typeof current !== 'string') return NO;
+        return { ok: true, state: (current ?? '') + (op.input as string) };
       default:
         return NO;
     }
@@ -146,12 +182,23 @@ export const kvModel: Model<unknown> = {
   stateKey: valueKey,
   readOnly: new Set(['get']),
   partition: (op) => op.key!,
-  validate: checker({ fs: ['get', 'put', 'cas'], keyed: true, needsInput: ['put', 'cas'], needsOutput: ['get'], pair: ['cas'] }),
-  lastUse: (ops) => lastUseOfWrites(
-    ops,
-    (op) => (op.f === 'put' ? `${op.key}\u0000${valueKey(op.input)}` : op.f === 'cas' ? `${op.key}\u0000${valueKey(casNew(op))}` : undefined),
-    (op) => (op.f === 'get' && op.known ? `${op.key}\u0000${valueKey(op.output)}` : op.f === 'cas' ? `${op.key}\u0000${valueKey(casExpected(op))}` : undefined),
-  ),
+  validate(event) {
+    const problem = kvChecker(event);
+    if (problem) return problem;
+    if (event.type === 'invoke' && event.f === 'append' && typeof event.value !== 'string') return `invoking append needs a string 'value' (got ${JSON.stringify(event.value)})`;
+    return undefined;
+  },
+  lastUse(ops) {
+    // A read sees an appended-to put only through the concatenation, never as the
+    // put's own value: on a key with appends, no write can be retired early.
+    const appended = new Set(ops.filter((op) => op.f === 'append').map((op) => op.key));
+    const plain = ops.filter((op) => !appended.has(op.key) || !kvWriteFs.includes(op.f));
+    return lastUseOfWrites(
+      plain,
+      (op) => (op.f === 'put' ? `${op.key}\u0000${valueKey(op.input)}` : op.f === 'cas' ? `${op.key}\u0000${valueKey(casNew(op))}` : undefined),
+      (op) => (op.f === 'get' && op.known ? `${op.key}\u0000${valueKey(op.output)}` : op.f === 'cas' ? `${op.key}\u0000${valueKey(casExpected(op))}` : undefined),
+    );
+  },
 };
 
 /**
@@ -162,6 +209,7 @@ export const lockModel: Model<string | null> = {
   name: 'lock',
   description: 'mutex: acquire (only when free), release (only by the holder); a refused acquire is a fail',
   init: () => null,
+  initialProblem: (holder) => (holder === null || typeof holder === 'string' ? undefined : 'the initial state of a lock is its holder: a process name, or null when free'),
   step(holder, op) {
     if (op.f === 'acquire') return holder === null ? { ok: true, state: op.process } : NO;
     if (op.f === 'release') return holder === op.process ? { ok: true, state: null } : NO;
@@ -177,6 +225,7 @@ export const queueModel: Model<readonly unknown[]> = {
   name: 'queue',
   description: 'FIFO queue: enqueue(value), dequeue → oldest value (null when empty)',
   init: () => [],
+  initialProblem: (items) => (Array.isArray(items) ? undefined : 'the initial state of a queue is the array of its items, oldest first'),
   step(queue, op) {
     if (op.f === 'enqueue') return { ok: true, state: [...queue, op.input] };
     if (op.f !== 'dequeue') return NO;

@@ -13,6 +13,8 @@ export interface Counterexample {
   /** Operations in the failing sub-history. */
   size: number;
   linearized: number;
+  /** The longest partial linearization found: the `linearized` operations, in the order applied. */
+  linearization: Operation[];
   recent: Operation[];
   state: string;
   stuck: Operation;
@@ -259,12 +261,13 @@ function snapshot<S>(
   for (let e = head.next; e && e !== stuckReturn && pending.length < PENDING; e = e.next) {
     if (e.call && e.index !== stuckReturn.index) pending.push(ops[e.index]!);
   }
-  const applied = stack.filter((s) => !s.retired);
+  const applied = stack.filter((s) => !s.retired).map((s) => ops[s.entry.index]!);
   return {
     partition: key,
     size: ops.length,
     linearized: applied.length,
-    recent: applied.slice(-RECENT).map((s) => ops[s.entry.index]!),
+    linearization: applied,
+    recent: applied.slice(-RECENT),
     state: model.stateKey(state),
     stuck: ops[stuckReturn.index]!,
     pending,
