@@ -27,7 +27,12 @@ export interface SentinelOptions {
   quorum: number;
   /** `down-after-milliseconds`: no valid reply for this long is SDOWN. */
   downAfter: Micros;
-  /** How often it sends INFO/PING to every server and asks the others while it sees SDOWN (once a second in Redis). */
+  /**
+   * How often, at most, it sends INFO/PING to every server and asks the others while it
+   * sees SDOWN. Each wait is drawn between half of it and all of it: Redis changes its
+   * sentinel timer's rate at random (10 to 19 Hz, `sentinelTimer`) so that sentinels
+   * started together do not act in lockstep and split every vote.
+   */
   period: Micros;
   /** How often it publishes its hello (every 2 s in Redis). */
   helloInterval: Micros;
@@ -197,7 +202,8 @@ export function sentinel(options: SentinelOptions): NodeModel<SentinelMessage> {
       wrongSince.delete(from);
     }
 
-    ctx.setTimer(options.period, 'tick');
+    const nextTick = () => ctx.setTimer(ctx.random.int(Math.ceil(options.period / 2), options.period), 'tick');
+    nextTick();
     ctx.setTimer(options.helloInterval, 'hello');
     annotate();
 
@@ -245,7 +251,7 @@ export function sentinel(options: SentinelOptions): NodeModel<SentinelMessage> {
       onTimer(tag: 'tick' | 'hello') {
         if (tag === 'tick') {
           tick();
-          ctx.setTimer(options.period, 'tick');
+          nextTick();
         } else {
           hello();
           ctx.setTimer(options.helloInterval, 'hello');

@@ -61,7 +61,7 @@ export function redisSentinelSystem(options: RedisSentinelOptions = {}): Pick<Sc
           if (f.kind === 'full-resync') discarded += f.data.unacknowledgedWrites;
           if (f.kind === 'failover-authorized') failovers++;
         },
-        render: () => `${failovers} failovers; ${discarded} acknowledged writes no replica had were discarded by full resyncs`,
+        render: () => `${failovers} failover${failovers === 1 ? '' : 's'}; ${discarded} acknowledged write${discarded === 1 ? '' : 's'} no replica had, discarded by full resyncs`,
       };
     },
   };
