@@ -3,7 +3,7 @@ import { partitionMix, redisSentinelSystem } from '../src/designs/redis-sentinel
 
 /**
  * Redis Sentinel's split brain (redis.io, "High availability with Redis Sentinel",
- * "Example 2" and "Consistency under partitions"; Kingsbury, "Jepsen: Redis", 2013):
+ * "Example 2" and "Consistency under partitions"; Kingsbury, "Call me maybe: Redis", aphyr.com, 2013):
  * three servers, three sentinels (quorum 2), three clients, random partitions. When a
  * partition leaves the primary with a client but without a majority of sentinels, the
  * majority fails over while the client keeps writing to the old primary, which

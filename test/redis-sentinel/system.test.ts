@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, defineScenario, ms, runScenario, seconds, sleep, Simulation, type Fault, type NodeModel, type TraceEvent } from '../../src/kernel/index.js';
+import { call, ConfigError, defineScenario, ms, runScenario, seconds, sleep, Simulation, type Fault, type NodeModel, type TraceEvent } from '../../src/kernel/index.js';
 import { kvModel, linearizable } from '../../src/check/linearizability/index.js';
 import { redisKvClient, type RedisKvScript } from '../../src/designs/redis-sentinel/client.js';
 import { oneLeaderPerEpoch } from '../../src/designs/redis-sentinel/properties.js';
@@ -140,5 +140,16 @@ describe('the clients\' history, checked both ways', () => {
     expect(read(result.trace!)).toBe('a');
     expect(result.violation?.property).toBe('linearizable');
     expect(result.violation?.message).toContain('client-2 get x → "a"');
+  });
+});
+
+describe('a bad script is bad input', () => {
+  const build = (script: RedisKvScript) => () =>
+    runScenario(defineScenario({ description: 'bad script', expect: 'safe', ...redisSentinelSystem({ script }), duration: seconds(1) }), 1);
+
+  it('names the step, and what is wrong with it', () => {
+    expect(build([{ client: 'client-9', kind: 'get', key: 'x' }])).toThrow(new ConfigError("Redis key-value script, step 1: no client 'client-9' (clients: client-1, client-2, client-3)"));
+    expect(build([{ client: 'client-1', at: seconds(5), kind: 'get', key: 'x' }])).toThrow(/step 1: "at" must be a true time within the run/);
+    expect(build([{ client: 'client-1', kind: 'set', key: 'x' } as never])).toThrow(/a set needs a "value"/);
   });
 });
