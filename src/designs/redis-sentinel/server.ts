@@ -161,7 +161,8 @@ export function replicatedRedis(options: ReplicatedRedisOptions): NodeModel<Serv
             replId = msg.replId;
             return annotate();
           case 'fullresync': {
-            if (envelope.from !== master) return;
+            // Not from its master, or a second answer to an acknowledgement sent before the first arrived: the state it holds.
+            if (envelope.from !== master || (msg.replId === replId && msg.offset === offset)) return;
             const unacknowledgedWrites = primarySince === undefined ? 0 : log.filter((e) => e.offset > Math.max(primarySince!, acknowledged)).length;
             sentinelFact(ctx, 'full-resync', { node: ctx.id, master, unacknowledgedWrites });
             if (unacknowledgedWrites > 0) {
