@@ -7,6 +7,7 @@ import { sentinel } from '../../src/designs/redis-sentinel/sentinel.js';
 import { replicatedRedis, type ClientReply } from '../../src/designs/redis-sentinel/server.js';
 import { clients, redisSentinelSystem, sentinels, servers } from '../../src/designs/redis-sentinel/system.js';
 import partitionStory from '../../scenarios/published/redis-sentinel-partition.js';
+import voteEveryRequest from '../../scenarios/redis-sentinel-bug-vote-every-request.js';
 
 const TIMING = { downAfter: seconds(1), period: ms(100), helloInterval: ms(200), failoverTimeout: seconds(2) };
 const SERVER = { ackInterval: ms(100), minReplicasToWrite: 0, minReplicasMaxLag: seconds(1) };
@@ -71,6 +72,21 @@ describe('Sentinel fails over only with a majority of sentinels (redis.io, "Quor
       { at: seconds(1.5), kind: 'crash', node: 'redis-1' },
     ], script);
     expect(lastAnnotated(trace, 'primary').get('sentinel-2')).toBe('redis-3');
+  });
+});
+
+describe('one leader per epoch rests on voting once per epoch', () => {
+  const seeds = Array.from({ length: 30 }, (_, i) => i + 1);
+  it('two candidates in epoch 1 that cannot hear each other, one sentinel asked by both: with the planted bug both are elected', () => {
+    const violated = seeds.filter((seed) => runScenario(voteEveryRequest, seed).violation?.property === 'one-leader-per-epoch');
+    expect(violated.length).toBeGreaterThan(5);
+  });
+
+  it('the same faults with sentinels that vote once per epoch: never two leaders, and a failover still happens', () => {
+    const correct = defineScenario({ ...voteEveryRequest, ...redisSentinelSystem({ script: [] }), duration: voteEveryRequest.duration, expect: 'safe' });
+    const runs = seeds.map((seed) => runScenario(correct, seed));
+    expect(runs.filter((r) => r.violation)).toEqual([]);
+    expect(runs.every((r) => (r.probes['failover authorized by a majority of sentinels'] ?? 0) >= 1)).toBe(true);
   });
 });
 

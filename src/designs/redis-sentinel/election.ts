@@ -36,6 +36,16 @@ export function voteLeader(state: VoteState, epoch: number, candidate: string, s
 }
 
 /**
+ * The bug the `redis-sentinel-bug-vote-every-request` scenario plants: a sentinel that
+ * forgets it already voted in an epoch and gives its vote to every candidate asking in
+ * it (or a later one). Two candidates in one epoch can then both count a majority.
+ */
+export const voteEveryRequest: typeof voteLeader = (state, epoch, candidate, self) => {
+  if (epoch < state.currentEpoch) return voteLeader(state, epoch, candidate, self);
+  return { state: { currentEpoch: epoch, leader: candidate, leaderEpoch: epoch }, leader: candidate, leaderEpoch: epoch, votedForOther: candidate !== self };
+};
+
+/**
  * Votes needed to be authorized: a majority of all the sentinels, or `quorum` if it is
  * larger ("Quorum": "at least a majority of Sentinels must authorize the Sentinel to
  * failover"; "more than the majority if the quorum is set to a number greater").

@@ -1,5 +1,5 @@
 import { ConfigError, type Envelope, type Micros, type NodeModel } from '../../kernel/index.js';
-import { electedLeader, NO_VOTES, selectReplica, voteLeader, type VoteState } from './election.js';
+import { electedLeader, NO_VOTES, selectReplica, voteEveryRequest, voteLeader, type VoteState } from './election.js';
 import { sentinelFact } from './facts.js';
 import type { SentinelCommand, SentinelHello, ServerInfo } from './server.js';
 
@@ -38,6 +38,8 @@ export interface SentinelOptions {
   helloInterval: Micros;
   /** `failover-timeout`: an election or a promotion that takes longer is abandoned; the next try waits twice this. */
   failoverTimeout: Micros;
+  /** How it answers vote requests: once per epoch, as Redis does (the default), or, as a planted bug, every time. */
+  votes?: 'once-per-epoch' | 'every-request';
 }
 
 /** A sentinel's durable state: its votes and the configuration it believes (Redis persists both in sentinel.conf). */
@@ -83,6 +85,7 @@ export function sentinel(options: SentinelOptions): NodeModel<SentinelMessage> {
   const reportValidity = 5 * options.period;
   /** A server must contradict the configuration this long before it is reconfigured: longer than a hello period, so a sentinel rejoining with a stale configuration hears the newer one first (Redis: four publish periods). */
   const reconfigureAfter = 4 * options.helloInterval;
+  const vote = options.votes === 'every-request' ? voteEveryRequest : voteLeader;
 
   return (ctx) => {
     const others = options.sentinels.filter((s) => s !== ctx.id);
@@ -219,13 +222,13 @@ export function sentinel(options: SentinelOptions): NodeModel<SentinelMessage> {
             let { leader, leaderEpoch } = durable.votes;
             // Redis finds the master by the address asked about: a sentinel whose configuration names another primary does not vote.
             if (mine && msg.candidate !== null) {
-              const vote = voteLeader(durable.votes, msg.epoch, msg.candidate, ctx.id);
-              if (vote.state !== durable.votes) persist({ ...durable, votes: vote.state });
-              if (vote.votedForOther) {
-                ctx.log(`+vote-for-leader ${vote.leader} epoch ${vote.leaderEpoch}`);
+              const given = vote(durable.votes, msg.epoch, msg.candidate, ctx.id);
+              if (given.state !== durable.votes) persist({ ...durable, votes: given.state });
+              if (given.votedForOther) {
+                ctx.log(`+vote-for-leader ${given.leader} epoch ${given.leaderEpoch}`);
                 nextFailoverAt = holdOff();
               }
-              ({ leader, leaderEpoch } = vote);
+              ({ leader, leaderEpoch } = given);
             }
             annotate();
             return ctx.reply(envelope, { op: 'is-master-down-reply', primary: msg.primary, down: mine && sdown(), leader, leaderEpoch } satisfies IsMasterDownReply);

@@ -3,7 +3,7 @@ import { kvModel, linearizable } from '../../check/linearizability/index.js';
 import { checkRedisKvScript, redisKvClient, type RedisKvScript } from './client.js';
 import type { SentinelFact } from './facts.js';
 import { oneLeaderPerEpoch } from './properties.js';
-import { sentinel } from './sentinel.js';
+import { sentinel, type SentinelOptions } from './sentinel.js';
 import { replicatedRedis } from './server.js';
 
 /**
@@ -30,6 +30,8 @@ export interface RedisSentinelOptions {
   minReplicasToWrite?: number;
   /** The clients' steps, instead of their random loops. */
   script?: RedisKvScript;
+  /** How sentinels answer vote requests (see `SentinelOptions.votes`). */
+  votes?: SentinelOptions['votes'];
 }
 
 /**
@@ -44,7 +46,7 @@ export function redisSentinelSystem(options: RedisSentinelOptions = {}): Pick<Sc
       if (options.script) checkRedisKvScript(options.script, clients, world.duration);
       const serverOptions = { ackInterval: ACK_INTERVAL, minReplicasToWrite: options.minReplicasToWrite ?? 0, minReplicasMaxLag: MIN_REPLICAS_MAX_LAG };
       for (const id of servers) world.node(id, replicatedRedis({ ...serverOptions, replicaOf: id === servers[0] ? undefined : servers[0] }));
-      for (const id of sentinels) world.node(id, sentinel({ ...TIMING, sentinels, servers, primary: servers[0]!, quorum: 2 }));
+      for (const id of sentinels) world.node(id, sentinel({ ...TIMING, sentinels, servers, primary: servers[0]!, quorum: 2, votes: options.votes }));
       clients.forEach((id, i) => {
         const own = sentinels[i]!;
         world.node(id, redisKvClient({ sentinels: [own, ...sentinels.filter((s) => s !== own)], keys: ['x', 'y'], timeout: ms(100), think: { min: ms(20), max: ms(100) }, script: options.script }));
