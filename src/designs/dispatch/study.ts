@@ -121,7 +121,7 @@ export function dispatchStudy(): Pick<ScenarioSpec<'drivers'>, 'duration' | 'par
   let fleet: Fleet | undefined;
   return {
     duration: STUDY.duration,
-    params: { drivers: { default: 1_000, max: 100_000 } },
+    params: { drivers: { default: 300, max: 100_000 } },
     build: (world, { drivers }) => void (fleet = buildStudy(world, { drivers })),
     summary: (params) => studySummary(params, () => fleet!),
     exempt: { '*': 'the study measures staleness from the update interval and link loss alone: it injects no faults' },
