@@ -1,5 +1,5 @@
-import { call, ConfigError, follow, ms, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
-import { checkWorkTime, enter, leave, planOf, writeToStorage, type LockClientOptions, type LockOp, type LockScript } from '../locking/client.js';
+import { call, ConfigError, follow, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
+import { checkWorkTime, enter, leaseHolderLoop, leave, planOf, writeToStorage, type LockClientOptions, type LockOp, type LockScript } from '../locking/client.js';
 import type { LeaseReply } from './server.js';
 
 export interface LeaseClientOptions extends LockClientOptions {
@@ -12,9 +12,6 @@ export interface LeaseClientOptions extends LockClientOptions {
   /** Steps typed in instead of the random loop (see `LockOp`). */
   script?: LockScript;
 }
-
-/** How long a client waits before asking again for a lease another client holds. */
-const RETRY_EVERY = ms(100);
 
 /**
  * A lease-lock client: acquire (retrying every 100 ms), keep the lease alive in the
@@ -35,19 +32,6 @@ export function leaseClient(options: LeaseClientOptions): NodeModel {
         if (held !== token) return;
         const renewed = yield* call<LeaseReply>(lockServer, { op: 'renew', resource, client: ctx.id, token, ttl: options.ttl }, options.timeout);
         if (renewed.ok && renewed.body.op === 'renew' && !renewed.body.ok) ctx.log(`renewal of token ${token} refused`);
-      }
-    }
-    /** The random loop, as steps: acquire until granted, work, write, release, rest. */
-    function* randomLoop(): Generator<LockOp, void, boolean | undefined> {
-      for (;;) {
-        if (!(yield { kind: 'acquire' })) {
-          yield { kind: 'wait', duration: RETRY_EVERY };
-          continue;
-        }
-        yield { kind: 'wait', duration: ctx.random.int(options.work.min, options.work.max) };
-        yield { kind: 'write' };
-        yield { kind: 'release' };
-        yield { kind: 'wait', duration: ctx.random.int(ms(10), ms(50)) };
       }
     }
     function* perform(step: LockOp) {
@@ -78,6 +62,6 @@ export function leaseClient(options: LeaseClientOptions): NodeModel {
         }
       }
     }
-    ctx.spawn(follow(planOf(ctx, options.script, randomLoop), perform));
+    ctx.spawn(follow(planOf(ctx, options.script, () => leaseHolderLoop(ctx.random, options.work)), perform));
   };
 }

@@ -1,4 +1,4 @@
-import { call, checkScript, ConfigError, ms, stepsOf, type Micros, type NodeContext, type Params, type Script } from '../../kernel/index.js';
+import { call, checkScript, ConfigError, ms, stepsOf, type Micros, type NodeContext, type Params, type Random, type Script } from '../../kernel/index.js';
 import { lockFact } from './facts.js';
 import type { StorageReply, StorageWrite } from './storage.js';
 
@@ -67,6 +67,24 @@ export function checkLockScript(script: LockScript, clients: readonly string[], 
   });
 }
 const isDuration = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/**
+ * The random loop of the lease-holding clients (lease lock, Raft lock), as steps:
+ * acquire until granted (asking again every 100 ms while another client holds it),
+ * work, write, release, rest 10–50 ms.
+ */
+export function* leaseHolderLoop(random: Random, work: WorkTime): Generator<LockOp, void, boolean | undefined> {
+  for (;;) {
+    if (!(yield { kind: 'acquire' })) {
+      yield { kind: 'wait', duration: ms(100) };
+      continue;
+    }
+    yield { kind: 'wait', duration: random.int(work.min, work.max) };
+    yield { kind: 'write' };
+    yield { kind: 'release' };
+    yield { kind: 'wait', duration: random.int(ms(10), ms(50)) };
+  }
+}
 
 /** The client's steps: its part of the script, or the random loop's generated ones. */
 export function planOf<Outcome>(ctx: NodeContext, script: LockScript | undefined, random: () => Iterator<LockOp, void, Outcome>): Iterable<LockOp> | Iterator<LockOp, void, Outcome> {

@@ -1,5 +1,5 @@
-import { ConfigError, follow, ms, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
-import { checkWorkTime, enter, leave, planOf, writeToStorage, type LockOp, type LockScript, type WorkTime } from '../locking/client.js';
+import { ConfigError, follow, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
+import { checkWorkTime, enter, leaseHolderLoop, leave, planOf, writeToStorage, type LockOp, type LockScript, type WorkTime } from '../locking/client.js';
 import { openSession, submit } from '../raft/client.js';
 import type { LockCommand, LockResult } from './machine.js';
 
@@ -99,19 +99,6 @@ export function raftLockClient(options: RaftLockClientOptions): NodeModel {
     /** The lease the client was granted last, until it releases it. */
     let lease: Lease | undefined;
 
-    function* randomLoop(): Generator<LockOp, void, boolean | undefined> {
-      for (;;) {
-        if (!(yield { kind: 'acquire' })) {
-          yield { kind: 'wait', duration: ms(100) };
-          continue;
-        }
-        yield { kind: 'wait', duration: ctx.random.int(options.work.min, options.work.max) };
-        yield { kind: 'write' };
-        yield { kind: 'release' };
-        yield { kind: 'wait', duration: ctx.random.int(ms(10), ms(50)) };
-      }
-    }
-
     function* perform(step: LockOp) {
       switch (step.kind) {
         case 'acquire': {
@@ -149,6 +136,6 @@ export function raftLockClient(options: RaftLockClientOptions): NodeModel {
       }
     }
 
-    ctx.spawn(follow(planOf(ctx, options.script, randomLoop), perform));
+    ctx.spawn(follow(planOf(ctx, options.script, () => leaseHolderLoop(ctx.random, options.work)), perform));
   };
 }
