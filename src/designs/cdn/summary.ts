@@ -1,6 +1,7 @@
 import { formatDuration, seconds, type Fact, type KernelFact, type Micros } from '../../kernel/index.js';
 import { SEGMENT } from './content.js';
 import type { CdnFact } from './facts.js';
+import { percentile } from '../stats.js';
 
 export interface CdnNumbers {
   requests: number;
@@ -24,12 +25,6 @@ export interface CdnNumbers {
   switchesPerMinute: number;
   meanKbps: number;
 }
-
-export const percentile = (values: readonly number[], q: number): number | undefined => {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-};
 
 /** Folds a run's facts into its delivery numbers, all measured on true times. */
 export class CdnTally {
@@ -121,7 +116,7 @@ export function cdnSummary(edges: number) {
       const n = tally.numbers();
       return (
         `${n.requests} segment requests, hit ratio ${(100 * n.hitRatio).toFixed(1)}% (${n.coalesced} coalesced); origin ${n.originRequests} fetches, peak ${n.originPeak}/s; ` +
-        `${n.plays} plays, startup p50 ${time(percentile(n.startupDelays, 0.5))} p99 ${time(percentile(n.startupDelays, 0.99))}; ` +
+        `${n.plays} plays, startup p50 ${time(percentile(n.startupDelays, 50))} p99 ${time(percentile(n.startupDelays, 99))}; ` +
         `${n.stalls} stalls (${formatDuration(n.stallTime)}); ${n.switchesPerMinute.toFixed(2)} switches/min; mean ${n.meanKbps.toFixed(0)} kb/s`
       );
     },

@@ -3,7 +3,8 @@ import { Fleet } from './city.js';
 import type { DispatchFact } from './facts.js';
 import { oneTripPerDriver } from './properties.js';
 import { drawRequests } from './rider.js';
-import { DispatchTally, mean, percentile } from './summary.js';
+import { mean, percentile } from '../stats.js';
+import { DispatchTally } from './summary.js';
 import { buildDispatch, dispatchNodes, type DispatchSystemOptions } from './system.js';
 
 /** The trade-off the study measures: how often drivers report where they are, and how many reports are lost. */

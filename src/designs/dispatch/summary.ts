@@ -2,6 +2,7 @@ import { formatDuration, type Fact, type Micros, type UntypedFact } from '../../
 import type { Fleet } from './city.js';
 import type { DispatchFact } from './facts.js';
 import { DispatchTruth } from './truth.js';
+import { mean, percentile } from '../stats.js';
 
 export interface DispatchNumbers {
   requests: number;
@@ -53,13 +54,6 @@ export class DispatchTally {
   }
 }
 
-export function percentile(values: readonly number[], p: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-export const mean = (values: readonly number[]): number | undefined => (values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0) / values.length);
 
 const time = (t: Micros | undefined) => (t === undefined ? '-' : formatDuration(t));
 const metres = (m: number | undefined) => (m === undefined ? '-' : `${Math.round(m)} m`);

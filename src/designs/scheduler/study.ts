@@ -1,6 +1,7 @@
 import { drawFaults, formatDuration, type Fact, type Fault, type Random, type World } from '../../kernel/index.js';
 import { atLeastOnce, effectOnce } from './properties.js';
-import { percentile, SchedulerTally } from './summary.js';
+import { percentile } from '../stats.js';
+import { SchedulerTally } from './summary.js';
 import { buildScheduler, DURATION, everyFault, LIVENESS_BOUND, mixOn, schedulerNodes, type SchedulerNodes, type SchedulerVariant } from './system.js';
 
 /** The worker variants compared, all behind the corrected Raft leader but the last. */
@@ -88,7 +89,7 @@ export function studySummary({ copies }: { copies: number }): { collect(fact: Fa
           const late = numbers.flatMap((n) => n.lateStarts);
           lines.push(
             `| ${workerName} | ${faultName} | ${tasks} | ${((1000 * sum((n) => n.duplicateExecutions)) / tasks).toFixed(1)} | ${sum((n) => n.duplicateEffects)} | ${sum((n) => n.suppressed)} | ` +
-              `${formatDuration(percentile(late, 50))} | ${formatDuration(percentile(late, 99))} | ${sum((n) => n.lost)} |`,
+              `${formatDuration(percentile(late, 50) ?? 0)} | ${formatDuration(percentile(late, 99) ?? 0)} | ${sum((n) => n.lost)} |`,
           );
         });
       });

@@ -1,6 +1,7 @@
 import { formatDuration, type Fact, type Micros } from '../../kernel/index.js';
 import type { FactData, UntypedFact } from '../../kernel/index.js';
 import type { SchedulerFact } from './facts.js';
+import { percentile } from '../stats.js';
 
 export interface SchedulerNumbers {
   tasks: number;
@@ -75,11 +76,6 @@ export class SchedulerTally {
   }
 }
 
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 /** The run's one-line summary: executions, duplicates, how late tasks started, and tasks due by `dueBy` never ended. */
 export function schedulerSummary(dueBy: Micros) {
@@ -90,7 +86,7 @@ export function schedulerSummary(dueBy: Micros) {
       const n = tally.numbers(dueBy);
       return (
         `${n.tasks} tasks, ${n.executions} executions (${n.duplicateExecutions} duplicate), ${n.duplicateEffects} duplicate effects, ` +
-        `${n.suppressed} suppressed; late start p50 ${formatDuration(percentile(n.lateStarts, 50))}, p99 ${formatDuration(percentile(n.lateStarts, 99))}; ${n.lost} lost (due by ${formatDuration(dueBy)}, never ended)`
+        `${n.suppressed} suppressed; late start p50 ${formatDuration(percentile(n.lateStarts, 50) ?? 0)}, p99 ${formatDuration(percentile(n.lateStarts, 99) ?? 0)}; ${n.lost} lost (due by ${formatDuration(dueBy)}, never ended)`
       );
     },
   };

@@ -4,6 +4,7 @@ import { drawGraph, type FollowGraph } from './graph.js';
 import { timelineOrder } from './properties.js';
 import { buildTimeline, type TimelineSystemOptions } from './system.js';
 import { drawWorkload, type ScheduledOp } from './workload.js';
+import { percentile } from '../stats.js';
 
 /**
  * The trade-off the design question asks for: the same follower graph and the same
@@ -100,12 +101,6 @@ interface Row {
   memory?: { keys: number; entries: number; bytes: number };
 }
 
-const percentile = (values: Micros[], q: number): Micros | undefined => {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-};
-
 /**
  * The table, measured on true times from facts: writes per tweet (timeline pushes
  * the cache really stored, per tweet posted), fan-out lag (post to its last push),
@@ -148,8 +143,8 @@ export function studySummary({ users }: { users: number }): { collect(fact: Fact
           threshold === Infinity ? 'none (push all)' : `> ${threshold.toLocaleString('en-US')} followers`,
           designName(threshold),
           (row.pushes / Math.max(1, row.tweets)).toFixed(1),
-          time(percentile(lags, 0.5)), time(percentile(lags, 0.99)),
-          time(percentile(row.latencies, 0.5)), time(percentile(row.latencies, 0.99)),
+          time(percentile(lags, 50)), time(percentile(lags, 99)),
+          time(percentile(row.latencies, 50)), time(percentile(row.latencies, 99)),
           row.latencies.length.toLocaleString('en-US'),
           row.memory ? `${(row.memory.bytes / 1e6).toFixed(1)} MB` : '-',
           row.memory ? row.memory.entries.toLocaleString('en-US') : '-',
