@@ -20,8 +20,10 @@ export const CALL_TIMEOUT = 3;
 export const FAULT = 4;
 /** A fault's effect ends. */
 export const RECOVER = 5;
+/** A paused node's pause is over: the events held for it are handed to it, in the order they came. */
+export const RELEASE = 6;
 
-export type EventType = typeof DELIVER | typeof TIMER | typeof WAKE | typeof CALL_TIMEOUT | typeof FAULT | typeof RECOVER;
+export type EventType = typeof DELIVER | typeof TIMER | typeof WAKE | typeof CALL_TIMEOUT | typeof FAULT | typeof RECOVER | typeof RELEASE;
 
 /**
  * One queued event. A node's events carry the incarnation they were scheduled in,
@@ -114,5 +116,7 @@ export function scheduledInThePast(event: SimEvent, now: Micros): string {
       const when = event.type === FAULT ? 'starts' : 'would end';
       return `a ${fault.kind} fault ${when} at ${event.time}µs, before the present (${formatTime(now)}): a fault's time and duration must be >= 0`;
     }
+    case RELEASE:
+      return `node ${event.node!.id}'s pause would end before the present: a pause's duration must be >= 0`;
   }
 }

@@ -17,6 +17,8 @@ export class NodeRuntime {
   up = true;
   incarnation = 0;
   pausedUntil: Micros = 0;
+  /** Events that came while the node was paused, in the order they came; handed to it when it wakes. */
+  readonly held: SimEvent[] = [];
   handlers: NodeHandlers = {};
   readonly disk = new Map<string, unknown>();
   /** Where this node's messages go, by destination: found on the first send, kept for the run. */

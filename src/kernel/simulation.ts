@@ -1,7 +1,7 @@
 import { AsyncDriver } from './async-workflow.js';
 import { LocalClock } from './clock.js';
 import { ConfigError, ModelError } from './errors.js';
-import { CALL_TIMEOUT, DELIVER, FAULT, RECOVER, scheduledInThePast, SimEvent, TIMER, WAKE, type EventLoop } from './events.js';
+import { CALL_TIMEOUT, DELIVER, FAULT, RECOVER, RELEASE, scheduledInThePast, SimEvent, TIMER, WAKE, type EventLoop } from './events.js';
 import { FaultExecutor } from './fault-execution.js';
 import { faultEnd, validateFaults, type Fault } from './fault.js';
 import { DEFAULT_LINK, linkProfileProblems, Network, type LinkProfile } from './network.js';
@@ -310,8 +310,9 @@ export class Simulation implements World, EventLoop {
     if (type === FAULT) return this.faultExecutor.inject(event.payload);
     if (type === RECOVER) return this.faultExecutor.recover(event.payload);
     const node = event.node!;
+    if (type === RELEASE) return this.release(node);
     if (event.cancelled || event.incarnation !== node.incarnation || !node.up) return;
-    if (this.now < node.pausedUntil) return this.postpone(event, node.pausedUntil);
+    if (this.now < node.pausedUntil) return this.hold(node, event);
     switch (type) {
       case TIMER:
         if (this.trace) this.record({ t: this.now, kind: 'timer', node: node.id, local: node.clock.read(this.now), timer: event.payload });
@@ -328,7 +329,7 @@ export class Simulation implements World, EventLoop {
     const envelope: Message = event.payload;
     if (!node.up) return this.drop(envelope, 'crashed');
     if (event.link!.cuts > 0) return this.drop(envelope, 'partition');
-    if (this.now < node.pausedUntil) return this.postpone(event, node.pausedUntil);
+    if (this.now < node.pausedUntil) return this.hold(node, event);
     this.stats.delivered++;
     if (this.trace) {
       this.record({
@@ -343,10 +344,32 @@ export class Simulation implements World, EventLoop {
     node.handlers.onMessage?.(envelope.body, envelope);
   }
 
-  /** A paused node handles nothing: its events wait, in order, until it wakes. */
-  private postpone(event: SimEvent, until: Micros): void {
-    event.time = until;
-    this.enqueue(event);
+  /**
+   * A paused node handles nothing: its events wait, in the order they came, until it
+   * wakes. They wait in one list per node rather than in the queue, so a second pause
+   * that outlasts the first keeps them in that order (re-queued, the first pause's
+   * events would go behind those the second held).
+   */
+  private hold(node: NodeRuntime, event: SimEvent): void {
+    node.held.push(event);
+    if (node.held.length === 1) this.enqueue(new SimEvent(node.pausedUntil, RELEASE, node, 0, undefined));
+  }
+
+  /** The pause is over (unless another outlasted it): the held events, in order, each as if it had just come. */
+  private release(node: NodeRuntime): void {
+    if (this.now < node.pausedUntil) return this.enqueue(new SimEvent(node.pausedUntil, RELEASE, node, 0, undefined));
+    let handed = 0;
+    while (handed < node.held.length && this.stopReason === undefined) {
+      const event = node.held[handed++]!;
+      event.time = this.now;
+      this.dispatch(event);
+      // An async workflow woken by one must run before the next, as between two events of the queue.
+      if (this.asyncWorkflows?.needsDrain && handed < node.held.length) {
+        node.held.splice(0, handed);
+        return this.enqueue(new SimEvent(this.now, RELEASE, node, 0, undefined));
+      }
+    }
+    node.held.length = 0;
   }
 
   private drop(envelope: Envelope, reason: DropReason): void {

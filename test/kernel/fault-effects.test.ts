@@ -48,6 +48,27 @@ describe('fault effects on what is under way', () => {
     expect(atA).toEqual([{ t: seconds(2), msg: 'reply' }]);
   });
 
+  it('a second pause that outlasts the first keeps what a paused node receives in the order it came', () => {
+    const sim = new Simulation({ seed: 1, network: latency(ms(10)) });
+    const log: Array<{ t: number; msg: unknown }> = [];
+    sim.node('a', (ctx) => {
+      for (const at of [ms(100), ms(600), ms(1_500)]) ctx.setTimer(at, `sent at ${at / 1000} ms`);
+      return { onTimer: (tag: string) => ctx.send('b', tag) };
+    });
+    sim.node('b', recorder(sim, log));
+    // b is paused from 0.05 s to 1 s, and again from 0.5 s to 2 s: every message waits until 2 s.
+    sim.schedule([
+      { at: ms(50), kind: 'pause', node: 'b', duration: ms(950) },
+      { at: ms(500), kind: 'pause', node: 'b', duration: ms(1_500) },
+    ]);
+    sim.run(seconds(3));
+    expect(log).toEqual([
+      { t: seconds(2), msg: 'sent at 100 ms' },
+      { t: seconds(2), msg: 'sent at 600 ms' },
+      { t: seconds(2), msg: 'sent at 1500 ms' },
+    ]);
+  });
+
   it('a message in flight to a node that crashes and restarts before it arrives reaches the new incarnation', () => {
     const sim = new Simulation({ seed: 1, network: latency(ms(500)) });
     const log: Array<{ t: number; msg: unknown }> = [];
