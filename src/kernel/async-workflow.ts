@@ -41,7 +41,7 @@ const DONE: IteratorResult<Effect, void> = { done: true, value: undefined };
  * Node's, declared here: the kernel's types stay free of Node's (the report page
  * type-checks kernel files against the DOM), and only a Node run drives async workflows.
  */
-declare function setImmediate(callback: () => void): unknown;
+declare function setImmediate(callback: () => void): unknown; // allowed: it orders the kernel's own segments, reads no time
 
 /**
  * Drives async workflows on the synchronous event loop, deterministically.
@@ -100,14 +100,15 @@ export class AsyncDriver {
   segment(work: () => void): Promise<boolean> {
     return new Promise((resolve, reject) => {
       let failed: { error: unknown } | undefined;
-      setImmediate(() => {
+      // The two immediates bracket a segment: what runs depends on the seed, not on when they fire.
+      setImmediate(() => { // allowed: the first bracket of the segment
         try {
           work();
         } catch (error) {
           failed = { error };
         }
       });
-      setImmediate(() => {
+      setImmediate(() => { // allowed: the second bracket of the segment
         const woke = this.needsDrain;
         try {
           if (failed) throw failed.error;
