@@ -360,9 +360,7 @@ export class Simulation implements World, EventLoop {
     if (this.now < node.pausedUntil) return this.enqueue(new SimEvent(node.pausedUntil, RELEASE, node, 0, undefined));
     let handed = 0;
     while (handed < node.held.length && this.stopReason === undefined) {
-      const event = node.held[handed++]!;
-      event.time = this.now;
-      this.dispatch(event);
+      this.dispatch(node.held[handed++]!);
       // An async workflow woken by one must run before the next, as between two events of the queue.
       if (this.asyncWorkflows?.needsDrain && handed < node.held.length) {
         node.held.splice(0, handed);

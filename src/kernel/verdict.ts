@@ -57,7 +57,6 @@ export class Tally {
   /** Fault coverage: for each node role, how often each fault effect reached it, over every run. */
   readonly coverage: Record<string, Partial<Record<FaultMark['effect'], number>>> = {};
   readonly expect: Expectation;
-  private readonly requires: readonly string[];
 
   constructor(
     private readonly judged: Judged,
@@ -65,7 +64,6 @@ export class Tally {
     private readonly keep = 10,
   ) {
     this.expect = judged.expect;
-    this.requires = judged.requires ?? [];
   }
 
   add(result: RunResult): void {
@@ -101,7 +99,7 @@ export class Tally {
     const expected = this.expect === 'safe' ? undefined : this.expect.violates;
     const unexpected = this.firstUnexpected;
     const found = this.firstFound;
-    const unreached = this.requires.filter((probe) => !this.probes[probe]);
+    const unreached = (this.judged.requires ?? []).filter((probe) => !this.probes[probe]);
     const uncovered = this.coverageOwed();
     const matches = unexpected === undefined && (expected === undefined || found !== undefined) && unreached.length === 0 && uncovered.length === 0;
     let summary: string;
@@ -132,7 +130,6 @@ export class Tally {
     return gaps;
   }
 }
-
 
 /**
  * A node's role: its name without a trailing number (`client-3` → `client`,

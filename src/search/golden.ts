@@ -22,7 +22,7 @@ export interface GoldenFile {
   seeds: number;
   /**
    * Param overrides per scenario name, for scenarios too large to trace whole
-   * (the rate-limiter study runs 100,000 users by default). Kept when regenerating.
+   * three times over (the studies, even at their CI sizes). Kept when regenerating.
    */
   overrides: Record<string, Overrides>;
   entries: GoldenEntry[];
