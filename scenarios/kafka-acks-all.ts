@@ -1,21 +1,14 @@
 import { defineScenario, ms, seconds } from '../src/kernel/index.js';
 import { kafkaSummary } from '../src/designs/kafka/summary.js';
-import { brokerNames, buildKafka, consumerNames, CONTROLLERS, COORDINATOR, type KafkaSystemOptions } from '../src/designs/kafka/system.js';
+import { baseSystem, brokerNames, buildKafka, consumerNames, CONTROLLERS, COORDINATOR, type KafkaSystemOptions } from '../src/designs/kafka/system.js';
 
 const DURATION = seconds(4);
 
 export const acksAllSystem: KafkaSystemOptions = {
-  brokers: 3,
+  ...baseSystem(DURATION),
   partitions: 2,
-  replicationFactor: 3,
-  producers: 2,
-  producer: { acks: 'all', retries: 1000, maxInFlight: 5, idempotent: true },
-  minInsyncReplicas: 2,
-  uncleanElection: false,
   flush: { kind: 'every-message' },
-  truncation: 'leader-epoch',
   workload: { window: [0, seconds(3)], rate: 12 },
-  duration: DURATION,
   group: { consumers: 2, assignor: 'range', commit: { kind: 'after-process' }, selfFence: true, processTime: ms(5) },
 };
 
