@@ -64,14 +64,19 @@ export interface NodeContext {
   readonly disk: Disk;
   /** Records something that really happened, for the properties and the trace. */
   fact(kind: string, data: Record<string, unknown>): void;
-  /** A line for the human-readable trace. */
-  log(text: string): void;
+  /**
+   * A line for the human-readable trace. Give a function when the line takes work to
+   * build (a template with values, a join): it is called only when the run is traced,
+   * so a search, which runs untraced, builds nothing.
+   */
+  log(text: string | (() => string)): void;
   /**
    * What this node believes now, for the trace and its diagram (who holds a lock, a
    * term, a role): each field keeps its value until annotated again; null clears it.
-   * Not a fact: properties never see it, and it costs nothing when not tracing.
+   * Not a fact: properties never see it. Like `log`, it takes a function for fields
+   * that take work to build, called only when the run is traced.
    */
-  annotate(fields: Record<string, unknown>): void;
+  annotate(fields: Record<string, unknown> | (() => Record<string, unknown>)): void;
   /**
    * Marks a rare path as reached ("sometimes" assertions, as FoundationDB's
    * CODE_PROBE and Antithesis's `sometimes`): a retry de-duplicated, a lease that

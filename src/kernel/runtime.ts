@@ -122,10 +122,10 @@ function createContext(node: NodeRuntime, loop: EventLoop): NodeContext {
     },
     fact: (kind, data) => loop.fact(node, kind, data),
     log: (text) => {
-      if (loop.trace) loop.record({ t: loop.trueTime, kind: 'log', node: node.id, local: node.clock.read(loop.trueTime), text });
+      if (loop.trace) loop.record({ t: loop.trueTime, kind: 'log', node: node.id, local: node.clock.read(loop.trueTime), text: typeof text === 'function' ? text() : text });
     },
     annotate: (fields) => {
-      if (loop.trace) loop.record({ t: loop.trueTime, kind: 'state', node: node.id, local: node.clock.read(loop.trueTime), fields });
+      if (loop.trace) loop.record({ t: loop.trueTime, kind: 'state', node: node.id, local: node.clock.read(loop.trueTime), fields: typeof fields === 'function' ? fields() : fields });
     },
     probe: (name) => loop.probe(node, name),
   };

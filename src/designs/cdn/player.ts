@@ -119,7 +119,7 @@ export function player(plan: readonly PlayStep[], options: PlayerOptions): NodeM
         previous = kbps;
         cdnFact(ctx, 'segment-received', { client: ctx.id, play, index, kbps, edge: edges[current]! });
         segmentArrived();
-        ctx.annotate({ play: `${video} ${index + 1}/${options.content.segments} @${kbps}k`, buffer: formatDuration(level()), edge: edges[current] });
+        ctx.annotate(() => ({ play: `${video} ${index + 1}/${options.content.segments} @${kbps}k`, buffer: formatDuration(level()), edge: edges[current] }));
       }
       yield* sleep(level());
       shown = buffered;

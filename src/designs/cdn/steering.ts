@@ -58,7 +58,7 @@ export function steering(options: SteeringOptions): NodeModel<Heartbeat | SteerR
           ranked = [...alive.slice(choice.skipped), ...alive.slice(0, choice.skipped), ...suspected];
         }
         if (options.placement.kind === 'bounded') sessions.get(ranked[0]!)!.push(now + options.sessionLength);
-        ctx.annotate({ alive: alive.length, steered: `${msg.video} → ${ranked[0]}` });
+        ctx.annotate(() => ({ alive: alive.length, steered: `${msg.video} → ${ranked[0]}` }));
         ctx.reply(envelope, { edges: ranked } satisfies SteerReply);
       },
     };

@@ -64,7 +64,7 @@ export function otServer(clients: readonly string[], options: OtServerOptions = 
     const saved = ctx.disk.get<string>('server');
     const state: ServerState = saved ? JSON.parse(saved) :  { doc: [], history: [], last: {} };
     if (saved) collabFact(ctx, 'replica-restored', { text: textOf(state.doc), ids: state.doc.map((c) => c.id), applied: state.history.map((e) => e.op.id) });
-    ctx.annotate({ text: shortText(textOf(state.doc)), revision: state.history.length });
+    ctx.annotate(() => ({ text: shortText(textOf(state.doc)), revision: state.history.length }));
     const historyFrom = (from: number): ServerMessage => ({ type: 'history', from, entries: state.history.slice(from, from + BATCH) });
     return {
       onMessage(msg, envelope) {
@@ -90,7 +90,7 @@ export function otServer(clients: readonly string[], options: OtServerOptions = 
         state.last[client] = msg.seq;
         ctx.disk.set('server', JSON.stringify(state));
         collabFact(ctx, 'op-applied', { op: op.id, ...applied, local: false, text: textOf(state.doc), ids: state.doc.map((c) => c.id), transforms, meta: state.history.length });
-        ctx.annotate({ text: shortText(textOf(state.doc)), revision: state.history.length });
+        ctx.annotate(() => ({ text: shortText(textOf(state.doc)), revision: state.history.length }));
         const from = state.history.length - 1;
         for (const c of clients) ctx.send(c, { type: 'history', from, entries: state.history.slice(from) });
       },
@@ -117,7 +117,7 @@ export function otClient(steps: readonly EditStep[]): NodeModel<ServerMessage> {
     const state: ClientState = saved ? JSON.parse(saved) : { doc: [], revision: 0, inflight: undefined, buffer: [], nextSeq: 0, applied: [] };
     const persist = () => {
       ctx.disk.set('client', JSON.stringify(state));
-      ctx.annotate({ text: shortText(textOf(state.doc)), revision: state.revision, unacked: (state.inflight ? 1 : 0) + state.buffer.length });
+      ctx.annotate(() => ({ text: shortText(textOf(state.doc)), revision: state.revision, unacked: (state.inflight ? 1 : 0) + state.buffer.length }));
     };
     const send = () => state.inflight && ctx.send(SERVER, { type: 'op', seq: state.inflight.seq, base: state.revision, op: state.inflight.op });
     const apply = (op: TextOp, local: boolean, transforms: number) => {

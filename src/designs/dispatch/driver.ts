@@ -58,7 +58,7 @@ export function driver(options: DriverOptions): NodeModel {
     const seen = new Set<string>();
 
     const state = (): DriverState => (driving.size > 0 ? 'on-trip' : shown.size > 0 ? 'offered' : 'available');
-    const show = () => ctx.annotate({ state: driving.size > 0 ? `on ${[...driving].join(', ')}` : shown.size > 0 ? `offered ${[...shown.values()].map((s) => s.trip).join(', ')}` : 'available' });
+    const show = () => ctx.annotate(() => ({ state: driving.size > 0 ? `on ${[...driving].join(', ')}` : shown.size > 0 ? `offered ${[...shown.values()].map((s) => s.trip).join(', ')}` : 'available' }));
 
     /** Where the phone is (its fix, at its own clock) and what it is doing, to the dispatchers of the regions around it. */
     const report = () => {

@@ -57,7 +57,7 @@ export function driverStore(): NodeModel<StoreRequest> {
       records.set(driver, record);
       ctx.disk.set(`driver:${driver}`, record);
       dispatchFact(ctx, 'driver-state', { driver, state: record.state, trip: record.trip, offer: record.offer, by });
-      ctx.annotate({ [driver]: record.state === 'available' ? null : `${record.state} ${record.trip}` });
+      ctx.annotate(() => ({ [driver]: record.state === 'available' ? null : `${record.state} ${record.trip}` }));
     };
     const assignedTo = (trip: string) => ctx.disk.get<string>(`trip:${trip}`);
     const assign = (request: Extract<StoreRequest, { op: 'assign' }>, by: string) => {

@@ -122,7 +122,7 @@ export function broker(options: BrokerOptions): NodeModel<BrokerRequest | Broker
     };
 
     const show = (r: Replica) =>
-      ctx.annotate({ [`p${r.partition}`]: `${r.leader === ctx.id ? 'leader' : r.leader ? `follows ${r.leader}` : 'offline'} e${r.epoch} hw ${r.hw} leo ${r.log.length}${r.leader === ctx.id ? ` isr[${r.isr.join(' ')}]` : ''}` });
+      ctx.annotate(() => ({ [`p${r.partition}`]: `${r.leader === ctx.id ? 'leader' : r.leader ? `follows ${r.leader}` : 'offline'} e${r.epoch} hw ${r.hw} leo ${r.log.length}${r.leader === ctx.id ? ` isr[${r.isr.join(' ')}]` : ''}` }));
 
     const append = (r: Replica, records: LogRecord[]) => {
       const from = r.log.length;

@@ -174,7 +174,7 @@ export function controllerMachine(options: ControllerOptions) {
           kafkaFact(ctx, 'partition-changed', { partition: p.partition, epoch: p.epoch, leader: p.leader, isr: p.isr, unclean: p.leader !== '' && !before.isr.includes(p.leader) });
         }
         reported = result.partitions;
-        ctx.annotate(Object.fromEntries(reported.map((p) => [`p${p.partition}`, `${p.leader || 'offline'} e${p.epoch} isr[${p.isr.join(' ')}]`])));
+        ctx.annotate(() => Object.fromEntries(reported.map((p) => [`p${p.partition}`, `${p.leader || 'offline'} e${p.epoch} isr[${p.isr.join(' ')}]`])));
       },
     };
   };

@@ -64,13 +64,13 @@ export function groupCoordinator(options: CoordinatorOptions): NodeModel<GroupRe
       ctx.disk.set('members', [...members.keys()]);
       assignment = undefined;
       ctx.probe(`group rebalanced (${why})`);
-      ctx.annotate({ generation, members: [...members.keys()].join(' '), assignment: null });
+      ctx.annotate(() => ({ generation, members: [...members.keys()].join(' '), assignment: null }));
     };
     const maybeAssign = () => {
       if (assignment !== undefined || members.size === 0) return;
       if ([...members.values()].some((m) => m.ready !== generation)) return;
-      assignment = assign([...members.keys()], options.partitions, options.assignor);
-      ctx.annotate({ assignment: [...assignment].map(([m, ps]) => `${m}:${ps.join(',')}`).join(' ') });
+      const assigned = (assignment = assign([...members.keys()], options.partitions, options.assignor));
+      ctx.annotate(() => ({ assignment: [...assigned].map(([m, ps]) => `${m}:${ps.join(',')}`).join(' ') }));
     };
 
     return {
@@ -259,7 +259,7 @@ export function consumer(options: ConsumerOptions): NodeModel<GroupReply> {
           kafkaFact(ctx, 'partition-start', { partition, generation, offset: position });
           ctx.spawn(process(partition, token));
         }
-        ctx.annotate({ owns: reply.partitions.join(',') || '-', generation });
+        ctx.annotate(() => ({ owns: reply.partitions.join(',') || '-', generation }));
       }
     };
 

@@ -31,7 +31,7 @@ export function leaseClient(options: LeaseClientOptions): NodeModel {
         yield* sleep(every);
         if (held !== token) return;
         const renewed = yield* call<LeaseReply>(lockServer, { op: 'renew', resource, client: ctx.id, token, ttl: options.ttl }, options.timeout);
-        if (renewed.ok && renewed.body.op === 'renew' && !renewed.body.ok) ctx.log(`renewal of token ${token} refused`);
+        if (renewed.ok && renewed.body.op === 'renew' && !renewed.body.ok) ctx.log(() => `renewal of token ${token} refused`);
       }
     }
     function* perform(step: LockOp) {

@@ -54,7 +54,7 @@ export function leaseLockServer({ tokens }: LeaseLockServerOptions = { tokens: '
           saveToken(token);
           leases.set(request.resource, { client: request.client, token, expiresAt: ctx.now() + request.ttl });
           lockFact(ctx, 'lock-granted', { resource: request.resource, client: request.client, token });
-          ctx.annotate({ [request.resource]: `${request.client} token ${token}` });
+          ctx.annotate(() => ({ [request.resource]: `${request.client} token ${token}` }));
           return { op: 'acquire', granted: true, token };
         }
         case 'renew': {

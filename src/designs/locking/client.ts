@@ -93,7 +93,7 @@ export function planOf<Outcome>(ctx: NodeContext, script: LockScript | undefined
 
 /** Entering the critical section: what the client really does, at true times, for the properties. */
 export function enter(ctx: NodeContext, resource: string, token?: number): void {
-  ctx.annotate({ holds: token === undefined ? resource : `${resource} token ${token}` });
+  ctx.annotate(() => ({ holds: token === undefined ? resource : `${resource} token ${token}` }));
   lockFact(ctx, 'cs-enter', { resource });
 }
 
@@ -105,10 +105,13 @@ export function leave(ctx: NodeContext, resource: string): void {
 /** The write a lock protects (with the fencing token, if any), unless a careful client has learned its lease is gone. */
 export function* writeToStorage(ctx: NodeContext, { resource, storage, token, stillHeld }: Turn) {
   if (stillHeld?.() === false) {
-    ctx.log(`lease with token ${token} lost before the write: not writing`);
+    ctx.log(() => `lease with token ${token} lost before the write: not writing`);
     return;
   }
   const write: StorageWrite = { type: 'write', resource, client: ctx.id, token };
   const reply = yield* call<StorageReply>(storage, write, STORAGE_TIMEOUT);
-  if (reply.ok && reply.body.type === 'write-rejected') ctx.log(`storage rejected token ${token} (highest ${reply.body.highest})`);
+  if (reply.ok && reply.body.type === 'write-rejected') {
+    const { highest } = reply.body;
+    ctx.log(() => `storage rejected token ${token} (highest ${highest})`);
+  }
 }

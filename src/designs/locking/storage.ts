@@ -41,7 +41,7 @@ export function protectedStorage({ fencing, highestIn = 'disk' }: StorageOptions
         if (!accepted) ctx.probe('stale token refused by storage');
         lockFact(ctx, 'storage-write', { resource: write.resource, client: write.client, token: write.token ?? null, accepted });
         // The whiteboard's storage: the highest token it has accepted (with fencing), or who wrote last.
-        if (accepted) ctx.annotate({ [write.resource]: fencing ? `highest token ${write.token}` : `last write ${write.client}${write.token === undefined ? '' : ` token ${write.token}`}` });
+        if (accepted) ctx.annotate(() => ({ [write.resource]: fencing ? `highest token ${write.token}` : `last write ${write.client}${write.token === undefined ? '' : ` token ${write.token}`}` }));
         ctx.reply(envelope, (accepted ? { type: 'write-ok' } : { type: 'write-rejected', highest }) satisfies StorageReply);
       },
     };

@@ -31,9 +31,9 @@ export function failoverMonitor(options: MonitorOptions): NodeModel {
           if (++missed < options.missedPings) continue;
           failed.add(primary);
           const next = options.servers.find((s) => !failed.has(s));
-          if (next === undefined) return ctx.log(`${primary} missed ${missed} pings and no server is left to promote`);
+          if (next === undefined) return ctx.log(() => `${primary} missed ${missed} pings and no server is left to promote`);
           const backups = options.servers.filter((s) => s !== next && !failed.has(s));
-          ctx.log(`${primary} missed ${missed} pings: promoting ${next}`);
+          ctx.log(() => `${primary} missed ${missed} pings: promoting ${next}`);
           ctx.send(next, { op: 'promote', epoch: ++epoch, backups });
           primary = next;
           missed = 0;

@@ -135,7 +135,7 @@ export function primaryBackupServer(options: ServerOptions): NodeModel<ServerMes
           case 'ping':
             return ctx.reply(envelope, { op: 'pong' });
           case 'promote':
-            ctx.log(`promoted to primary in epoch ${msg.epoch} with copy ${JSON.stringify(copy)}`);
+            ctx.log(() => `promoted to primary in epoch ${msg.epoch} with copy ${JSON.stringify(copy)}`);
             ctx.probe('backup promoted to primary');
             primary = true;
             epoch = msg.epoch;

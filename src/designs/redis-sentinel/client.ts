@@ -66,7 +66,7 @@ export function redisKvClient(options: RedisKvClientOptions): NodeModel {
     function* perform(op: RedisKvOp) {
       if (op.kind === 'wait') return void (yield* sleep(op.duration));
       primary ??= yield* discover();
-      if (primary === undefined) return ctx.log(`no sentinel answered: not sending ${op.kind} ${op.key}`);
+      if (primary === undefined) return ctx.log(() => `no sentinel answered: not sending ${op.kind} ${op.key}`);
       history.invoke(op.kind === 'set' ? 'put' : 'get', op.kind === 'set' ? { key: op.key, value: op.value } : { key: op.key });
       const reply = yield* call<ClientReply>(primary, op.kind === 'set' ? { op: 'set', key: op.key, value: op.value } : { op: 'get', key: op.key }, options.timeout);
       if (!reply.ok) history.info();

@@ -143,14 +143,14 @@ export function sentinel(options: SentinelOptions): NodeModel<SentinelMessage> {
       persist({ ...durable, votes: voteLeader({ ...durable.votes, currentEpoch: epoch }, epoch, ctx.id, ctx.id).state });
       failover = { epoch, startedAt: ctx.now(), votes: new Map([[ctx.id, ctx.id]]) };
       nextFailoverAt = holdOff();
-      ctx.log(`+odown ${durable.config.primary}; +new-epoch ${epoch}; +try-failover: asking for votes`);
+      ctx.log(() => `+odown ${durable.config.primary}; +new-epoch ${epoch}; +try-failover: asking for votes`);
       askOthers(ctx.id);
     }
 
     function advanceFailover(f: Failover) {
       if (ctx.now() - f.startedAt > options.failoverTimeout) {
         ctx.probe(f.promoting ? 'failover abandoned: the promoted replica never reported itself primary' : 'failover election timed out without a majority');
-        ctx.log(`-failover-abort epoch ${f.epoch}${f.promoting ? `: ${f.promoting} never reported itself primary` : `: ${f.votes.size} votes`}`);
+        ctx.log(() => `-failover-abort epoch ${f.epoch}${f.promoting ? `: ${f.promoting} never reported itself primary` : `: ${f.votes.size} votes`}`);
         failover = undefined;
         return;
       }
@@ -163,11 +163,11 @@ export function sentinel(options: SentinelOptions): NodeModel<SentinelMessage> {
       const candidates = options.servers.filter((s) => s !== durable.config.primary && infos.get(s)?.role === 'replica' && fresh(s));
       const chosen = selectReplica(candidates.map((node) => ({ node, offset: infos.get(node)!.offset })));
       if (chosen === undefined) {
-        ctx.log(`-failover-abort-no-good-replica epoch ${f.epoch}`);
+        ctx.log(() => `-failover-abort-no-good-replica epoch ${f.epoch}`);
         failover = undefined;
         return;
       }
-      ctx.log(`+elected-leader epoch ${f.epoch} (${elected.votes} votes); +selected-replica ${chosen} at offset ${infos.get(chosen)!.offset}: REPLICAOF NO ONE`);
+      ctx.log(() => `+elected-leader epoch ${f.epoch} (${elected.votes} votes); +selected-replica ${chosen} at offset ${infos.get(chosen)!.offset}: REPLICAOF NO ONE`);
       f.promoting = chosen;
       ctx.send(chosen, { op: 'replicaof', master: null } satisfies SentinelCommand);
     }
@@ -179,9 +179,10 @@ export function sentinel(options: SentinelOptions): NodeModel<SentinelMessage> {
       // "a logical master that advertises itself as a replica in the INFO output is considered to be down"
       if (from !== primary || info.role === 'master') lastValid.set(from, ctx.now());
       if (failover?.promoting === from && info.role === 'master') {
-        ctx.log(`+promoted-replica ${from}; +switch-master ${primary} -> ${from} in epoch ${failover.epoch}`);
+        const { epoch } = failover;
+        ctx.log(() => `+promoted-replica ${from}; +switch-master ${primary} -> ${from} in epoch ${epoch}`);
         const replicas = options.servers.filter((s) => s !== from && s !== primary && infos.get(s)?.role === 'replica');
-        switchTo(from, failover.epoch);
+        switchTo(from, epoch);
         failover = undefined;
         for (const replica of replicas) ctx.send(replica, { op: 'replicaof', master: from } satisfies SentinelCommand);
         hello();
@@ -199,8 +200,8 @@ export function sentinel(options: SentinelOptions): NodeModel<SentinelMessage> {
       if (ctx.now() - since < reconfigureAfter || !primaryLooksSane) return;
       if (info.role === 'master') {
         ctx.probe('old primary demoted: reconfigured as a replica of the new one');
-        ctx.log(`+convert-to-replica ${from}: it still claims to be primary; the configuration of epoch ${durable.config.epoch} says ${primary}`);
-      } else ctx.log(`+fix-replica-config ${from}: REPLICAOF ${primary}`);
+        ctx.log(() => `+convert-to-replica ${from}: it still claims to be primary; the configuration of epoch ${durable.config.epoch} says ${primary}`);
+      } else ctx.log(() => `+fix-replica-config ${from}: REPLICAOF ${primary}`);
       ctx.send(from, { op: 'replicaof', master: primary } satisfies SentinelCommand);
       wrongSince.delete(from);
     }
@@ -225,7 +226,7 @@ export function sentinel(options: SentinelOptions): NodeModel<SentinelMessage> {
               const given = vote(durable.votes, msg.epoch, msg.candidate, ctx.id);
               if (given.state !== durable.votes) persist({ ...durable, votes: given.state });
               if (given.votedForOther) {
-                ctx.log(`+vote-for-leader ${given.leader} epoch ${given.leaderEpoch}`);
+                ctx.log(() => `+vote-for-leader ${given.leader} epoch ${given.leaderEpoch}`);
                 nextFailoverAt = holdOff();
               }
               ({ leader, leaderEpoch } = given);
@@ -242,7 +243,7 @@ export function sentinel(options: SentinelOptions): NodeModel<SentinelMessage> {
           case 'hello': {
             if (msg.configEpoch > durable.votes.currentEpoch) persist({ ...durable, votes: { ...durable.votes, currentEpoch: msg.configEpoch } });
             if (msg.configEpoch <= durable.config.epoch) return annotate();
-            ctx.log(`+config-update-from ${msg.sentinel}: primary ${msg.primary} in epoch ${msg.configEpoch}`);
+            ctx.log(() => `+config-update-from ${msg.sentinel}: primary ${msg.primary} in epoch ${msg.configEpoch}`);
             if (failover && failover.epoch <= msg.configEpoch) failover = undefined;
             switchTo(msg.primary, msg.configEpoch);
             return annotate();

@@ -88,7 +88,7 @@ export function replicatedRedis(options: ReplicatedRedisOptions): NodeModel<Serv
     let primarySince: number | undefined = master === null ? 0 : undefined;
     let acknowledged = 0;
 
-    const annotate = () => ctx.annotate({ role: master === null ? 'primary' : `replica of ${master}`, offset });
+    const annotate = () => ctx.annotate(() => ({ role: master === null ? 'primary' : `replica of ${master}`, offset }));
     annotate();
 
     const continues = (id: string, at: number) => at >= logStart && at <= offset && (id === replId || (id === replId2 && at <= secondOffset));
@@ -130,12 +130,12 @@ export function replicatedRedis(options: ReplicatedRedisOptions): NodeModel<Serv
             return;
           case 'replicaof':
             if (msg.master === null && master !== null) {
-              ctx.log(`REPLICAOF NO ONE: primary at offset ${offset}, keeping ${replId} up to it as its second replication ID`);
+              ctx.log(() => `REPLICAOF NO ONE: primary at offset ${offset}, keeping ${replId} up to it as its second replication ID`);
               [replId2, secondOffset, replId] = [replId, offset, ctx.random.hex()];
               primarySince = acknowledged = offset;
               replicas.clear();
             } else if (msg.master !== null && msg.master !== master && msg.master !== ctx.id) {
-              ctx.log(`REPLICAOF ${msg.master}${master === null ? ': no longer the primary' : ''}`);
+              ctx.log(() => `REPLICAOF ${msg.master}${master === null ? ': no longer the primary' : ''}`);
             } else return ctx.reply(envelope, { op: 'ok' });
             master = msg.master;
             ctx.disk.set('replicaof', master);
@@ -167,7 +167,7 @@ export function replicatedRedis(options: ReplicatedRedisOptions): NodeModel<Serv
             sentinelFact(ctx, 'full-resync', { node: ctx.id, master, unacknowledgedWrites });
             if (unacknowledgedWrites > 0) {
               ctx.probe('full resync discarded writes the old primary had acknowledged');
-              ctx.log(`full resync from ${master}: discarding ${unacknowledgedWrites} writes no replica had acknowledged`);
+              ctx.log(() => `full resync from ${master}: discarding ${unacknowledgedWrites} writes no replica had acknowledged`);
             }
             data.clear();
             for (const [key, value] of msg.data) data.set(key, value);

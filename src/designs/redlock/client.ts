@@ -103,7 +103,7 @@ export function redlockClient(options: RedlockOptions): NodeModel {
           holds = granted.length >= quorum && validity > least;
           if (!holds) return false;
           if (sequential && granted.length < options.servers.length) ctx.probe('redlock: locked one master after another, past one that did not grant');
-          ctx.log(`acquired on ${granted.join(', ')} (${granted.length}/${options.servers.length}), valid for ${validity}µs`);
+          ctx.log(() => `acquired on ${granted.join(', ')} (${granted.length}/${options.servers.length}), valid for ${validity}µs`);
           enter(ctx, options.resource);
           return true;
         }
@@ -145,7 +145,7 @@ function* acquireOneByOne(ctx: NodeContext, options: RedlockOptions, value: stri
   for (const to of options.servers) {
     const left = budget - (ctx.now() - start);
     if (left <= 0) {
-      ctx.log(`acquire budget spent after ${ctx.now() - start}µs: not asking the remaining masters`);
+      ctx.log(() => `acquire budget spent after ${ctx.now() - start}µs: not asking the remaining masters`);
       break;
     }
     const reply = yield* call<RedisReply>(to, setNxPx(options, value), Math.min(options.requestTimeout ?? left, left));

@@ -107,7 +107,7 @@ function raftScheduler(options: SchedulerOptions): NodeModel {
           return [{ type: 'lead', node: ctx.id, nonce }];
         }
         if (state.node === ctx.id && state.nonce === nonce) {
-          ctx.annotate({ leading: `token ${state.token}` });
+          ctx.annotate(() => ({ leading: `token ${state.token}` }));
           pass(state.token);
         }
         return [];

@@ -77,7 +77,7 @@ export function nodeIdLeaseService(options: { ids: number }): NodeModel<LeaseReq
         ctx.disk.set('last-token', token);
         save(nodeId, { holder: request.holder, token, expiresAt: ctx.now() + request.ttl, reservedUntil });
         snowflakeFact(ctx, 'node-id-leased', { nodeId, holder: request.holder, token, floorMs, reservedUntilMs: reservedUntil });
-        ctx.annotate({ [`id ${nodeId}`]: `${request.holder} token ${token}` });
+        ctx.annotate(() => ({ [`id ${nodeId}`]: `${request.holder} token ${token}` }));
         return { op: 'acquire', granted: true, nodeId, token, floorMs, reservedUntilMs: reservedUntil };
       }
       if (request.op !== 'renew') throw new Error(`the lease service got an unknown request: ${JSON.stringify(request)}`);

@@ -68,7 +68,7 @@ export function holdNodeIdLease(ctx: NodeContext, timing: LeaseTiming, fromMs: (
   const lapse = (lease: Lease, why: string) => {
     lease.held = false;
     ctx.probe('node id lease lapsed: stopped generating');
-    ctx.log(`stops generating with node id ${lease.nodeId}: ${why}`);
+    ctx.log(() => `stops generating with node id ${lease.nodeId}: ${why}`);
     ctx.annotate({ nodeId: null });
     ctx.spawn(acquire());
   };

@@ -89,7 +89,7 @@ export function snowflakeNode(policy: GeneratorPolicy, source: NodeIdSource): No
           const id = (yield* current.generate()).toString();
           ids.push(id);
           snowflakeFact(ctx, 'id-issued', { id, nodeId: current.nodeId, clockMs: clockMs() });
-          ctx.annotate({ issuing: `node id ${current.nodeId}, sequence ${current.sequence}, its clock ${clockMs()} ms` });
+          ctx.annotate(() => ({ issuing: `node id ${current.nodeId}, sequence ${current.sequence}, its clock ${clockMs()} ms` }));
         } catch (error) {
           if (error instanceof ClockMovedBackwardsError) reason = 'clock-backwards';
           else if (error instanceof NotReservedError) reason = error.reason;

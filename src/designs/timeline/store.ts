@@ -96,7 +96,7 @@ export function tweetStore(options: StoreOptions): NodeModel<StoreRequest> {
     let generating = false;
 
     const isCelebrity = (user: string) => (followers.get(user)?.length ?? 0) > options.celebrityThreshold;
-    const annotateQueue = () => ctx.annotate({ queue: `${ready.length} ready, ${jobs.size - ready.length} in flight` });
+    const annotateQueue = () => ctx.annotate(() => ({ queue: `${ready.length} ready, ${jobs.size - ready.length} in flight` }));
 
     const enqueue = (kind: 'post' | 'delete', id: string) => {
       const job = nextJob++;

@@ -44,7 +44,7 @@ export function fanOutWorker(options: WorkerOptions): NodeModel {
           if (r.value === DUPLICATE) ctx.probe('duplicate push ignored');
           if (r.value === TOMBSTONED) ctx.probe('push of deleted tweet refused');
         }
-        ctx.annotate({ job: `${job.kind} ${job.id}: ${Math.min(from + options.batch, commands.length)}/${commands.length}` });
+        ctx.annotate(() => ({ job: `${job.kind} ${job.id}: ${Math.min(from + options.batch, commands.length)}/${commands.length}` }));
       }
       return true;
     }
@@ -63,7 +63,7 @@ export function fanOutWorker(options: WorkerOptions): NodeModel {
         done = yield* inBatches(job, options.tombstone ? [{ op: 'set', key: tombstoneKey(job.id), value: '1' }, ...removals] : removals);
       }
       if (done && options.ack === 'after-pushes') ack(job);
-      if (!done) ctx.log(`abandoned job ${job.job} (${job.kind} ${job.id}): the queue will deliver it again`);
+      if (!done) ctx.log(() => `abandoned job ${job.job} (${job.kind} ${job.id}): the queue will deliver it again`);
       ctx.annotate({ job: null });
     }
 

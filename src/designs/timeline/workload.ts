@@ -110,7 +110,7 @@ export function timelineClient(plan: Script<TimelineOp>, options: ClientOptions)
       const requests: Array<{ to: string; body: unknown }> = [{ to: options.cache, body: { op: 'lrange', key: timelineKey(user), start: 0, stop: options.limit - 1 } }];
       if (options.pull) requests.push({ to: options.store, body: { op: 'pull', user, limit: options.limit } satisfies StoreRequest });
       const [cached, pulled] = (yield* callAll<RedisReply | StoreReply>(requests, options.timeout)) as [Reply<RedisReply | StoreReply>, Reply<RedisReply | StoreReply>?];
-      if (!cached.ok || (pulled && !pulled.ok)) return ctx.log(`read ${id} of ${user} failed: no reply in time`);
+      if (!cached.ok || (pulled && !pulled.ok)) return ctx.log(() => `read ${id} of ${user} failed: no reply in time`);
       const fromCache = (cached.body as { value: string[] }).value;
       let ids = fromCache;
       if (pulled?.ok) {
@@ -120,7 +120,7 @@ export function timelineClient(plan: Script<TimelineOp>, options: ClientOptions)
       }
       if (options.sortById) ids = ids.sort((a, b) => compareIds(b, a)).slice(0, options.limit);
       timelineFact(ctx, 'timeline-read', { read: id, user, ids, limit: options.limit });
-      ctx.annotate({ read: `${user}: ${ids.length} tweets` });
+      ctx.annotate(() => ({ read: `${user}: ${ids.length} tweets` }));
     }
 
     function* perform(op: TimelineOp) {
