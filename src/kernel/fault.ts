@@ -11,7 +11,9 @@ export const FAULT_KINDS = Object.keys(FAULT_TABLE) as readonly FaultKind[];
 export const DRAWN_KINDS = FAULT_KINDS.filter((kind) => FAULT_TABLE[kind].draw !== undefined);
 
 const entryOf = <F extends Fault>(fault: F): FaultKindSpec<F> => FAULT_TABLE[fault.kind] as unknown as FaultKindSpec<F>;
-const fieldsOf = (kind: FaultKind): Array<[string, FaultField<unknown>]> => Object.entries(FAULT_TABLE[kind].fields);
+/** Each kind's fields as entries, listed once: every run validates its schedule through them. */
+const FIELDS = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, Object.entries(FAULT_TABLE[kind].fields)])) as Record<FaultKind, Array<[string, FaultField<unknown>]>>;
+const fieldsOf = (kind: FaultKind): Array<[string, FaultField<unknown>]> => FIELDS[kind];
 const valueOf = (fault: Fault, field: string): unknown => (fault as Record<string, unknown>)[field];
 
 /** When the fault's effect is over (true time), or undefined if it lasts for the rest of the run. */
@@ -114,9 +116,8 @@ function faultProblem(value: unknown, nodeIds?: readonly string[]): string | und
     if (v === undefined && field.optional) continue;
     if (!field.accepts(v)) return `a ${kind} fault needs a "${name}": ${field.expects}; it has ${show(v)}`;
   }
-  const known = ['at', 'kind', ...fields.map(([name]) => name)];
-  const extra = Object.keys(fault).find((name) => !known.includes(name));
-  if (extra !== undefined) return `a ${kind} fault has no field "${extra}" (its fields: ${known.join(', ')})`;
+  const extra = Object.keys(fault).find((name) => name !== 'at' && name !== 'kind' && !Object.hasOwn(FAULT_TABLE[kind].fields, name));
+  if (extra !== undefined) return `a ${kind} fault has no field "${extra}" (its fields: ${['at', 'kind', ...fields.map(([name]) => name)].join(', ')})`;
   const stranger = nodeIds && faultNodes(fault as Fault).find((id) => !nodeIds.includes(id));
   return stranger === undefined ? undefined : unknownNode(`a ${kind} fault`, stranger, nodeIds!);
 }

