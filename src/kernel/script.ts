@@ -61,16 +61,65 @@ export function stepsOf<S extends { client: string }>(script: ReadonlyArray<S>, 
  * loop's generator, which is told each step's outcome so it can choose the next),
  * waits for the step's true time if it has one, and performs it.
  */
-export function* follow<Step extends object, Outcome>(
+export function follow<Step extends object, Outcome>(
   plan: Iterator<Step, void, Outcome> | Iterable<Step>,
   perform: (step: Step) => Generator<Effect, Outcome, any>,
 ): Workflow {
-  const steps = Symbol.iterator in plan ? plan[Symbol.iterator]() : plan;
-  let outcome: Outcome | undefined;
-  for (let next = steps.next(outcome as Outcome); !next.done; next = steps.next(outcome as Outcome)) {
-    const step = next.value;
-    const at = (step as { at?: Micros }).at; // a random loop's steps have none: each follows the previous one
-    if (at !== undefined) yield { kind: 'until', at };
-    outcome = yield* perform(step);
+  return new Following(Symbol.iterator in plan ? plan[Symbol.iterator]() : plan, perform);
+}
+
+/**
+ * `follow` as a class rather than a generator that `yield*`s each step's workflow:
+ * every effect of every step would pass through one more generator on its way to the
+ * kernel and back, and a client's steps are most of what it does.
+ */
+class Following<Step extends object, Outcome> implements Workflow {
+  /** The step being performed. */
+  private current: Generator<Effect, Outcome, any> | undefined;
+  /** A step whose true time had not come: performed when the kernel resumes this at that time. */
+  private due: Step | undefined;
+  private outcome: Outcome | undefined;
+
+  constructor(
+    private readonly steps: Iterator<Step, void, Outcome>,
+    private readonly perform: (step: Step) => Generator<Effect, Outcome, any>,
+  ) {}
+
+  next(resumedWith?: unknown): IteratorResult<Effect, void> {
+    if (this.due !== undefined) {
+      this.current = this.perform(this.due);
+      this.due = undefined;
+    }
+    for (;;) {
+      if (this.current !== undefined) {
+        const next = this.current.next(resumedWith);
+        if (!next.done) return next;
+        this.outcome = next.value;
+        this.current = undefined;
+      }
+      const next = this.steps.next(this.outcome as Outcome);
+      if (next.done) return { done: true, value: undefined };
+      const step = next.value;
+      const at = (step as { at?: Micros }).at; // a random loop's steps have none: each follows the previous one
+      if (at !== undefined) {
+        this.due = step;
+        return { done: false, value: { kind: 'until', at } };
+      }
+      this.current = this.perform(step);
+      resumedWith = undefined;
+    }
+  }
+
+  return(): IteratorResult<Effect, void> {
+    this.current = this.due = undefined;
+    return { done: true, value: undefined };
+  }
+
+  throw(error: unknown): never {
+    throw error;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
   }
 }
