@@ -50,7 +50,7 @@ export function leaseClient(options: LeaseClientOptions): NodeModel {
           return undefined;
         case 'write':
           if (held === undefined) ctx.log('holds no lease: not writing');
-          else yield* writeToStorage(ctx, { ...options, token: held });
+          else yield* writeToStorage(ctx, { resource, storage: options.storage, token: held });
           return undefined;
         case 'release': {
           if (held === undefined) return undefined;
