@@ -17,8 +17,10 @@ export interface CallGroup {
   /** The caller's incarnation: a crash forgets every call. */
   incarnation: number;
   ids: number[];
-  /** One per request, `ok: false` until its reply comes. */
-  replies: Reply[];
+  /** Whom each request went to: a request with no reply by the timeout gets `{ ok: false, from }`. */
+  requests: ReadonlyArray<{ to: string }>;
+  /** One per request, once its reply comes. */
+  replies: Array<Reply | undefined>;
   remaining: number;
   /** Every request has its reply, or the timeout has passed. */
   over: boolean;
@@ -57,7 +59,7 @@ export class Message<B = unknown> implements Envelope<B> {
 export function waitingCall(node: NodeRuntime, reply: Message): CallGroup | undefined {
   const call = reply[CALL];
   if (call === undefined || call.over || call.node !== node || call.incarnation !== node.incarnation) return undefined;
-  return call.replies[call.ids.indexOf(reply.inReplyTo!)]!.ok ? undefined : call;
+  return call.replies[call.ids.indexOf(reply.inReplyTo!)] === undefined ? call : undefined;
 }
 
 /**
@@ -89,11 +91,10 @@ export function perform(loop: EventLoop, node: NodeRuntime, workflow: Resumable,
   if (requests.length === 0) return step(loop, node, workflow, []);
   const timeout = new SimEvent(loop.trueTime + node.clock.trueDuration(effect.timeout), CALL_TIMEOUT, node, node.incarnation, undefined);
   const count = requests.length;
-  const call: CallGroup = { workflow, node, incarnation: node.incarnation, ids: new Array(count), replies: new Array(count), remaining: count, over: false, timeout };
+  const call: CallGroup = { workflow, node, incarnation: node.incarnation, ids: new Array(count), requests, replies: new Array(count), remaining: count, over: false, timeout };
   timeout.payload = call;
   for (let i = 0; i < count; i++) {
     const request = requests[i]!;
-    call.replies[i] = { ok: false, from: request.to };
     call.ids[i] = loop.send(node, request.to, request.body, undefined, call).id;
   }
   loop.enqueue(timeout);
@@ -108,12 +109,16 @@ export function answerCall(loop: EventLoop, node: NodeRuntime, call: CallGroup, 
   step(loop, node, call.workflow, call.replies);
 }
 
-/** The timeout: the workflow resumes with the replies it has; the others stay `ok: false`. */
+/** The timeout: the workflow resumes with the replies it has, and `ok: false` for the others. */
 export function expireCall(loop: EventLoop, node: NodeRuntime, call: CallGroup): void {
   call.over = true;
-  if (loop.trace) {
-    const waitingFor = call.replies.filter((r) => !r.ok).map((r) => r.from);
-    loop.record({ t: loop.trueTime, kind: 'timeout', node: node.id, local: node.clock.read(loop.trueTime), waitingFor });
+  const waitingFor: string[] = [];
+  for (let i = 0; i < call.replies.length; i++) {
+    if (call.replies[i] !== undefined) continue;
+    const from = call.requests[i]!.to;
+    call.replies[i] = { ok: false, from };
+    waitingFor.push(from);
   }
+  if (loop.trace) loop.record({ t: loop.trueTime, kind: 'timeout', node: node.id, local: node.clock.read(loop.trueTime), waitingFor });
   step(loop, node, call.workflow, call.replies);
 }
