@@ -1,6 +1,6 @@
 import { call, callAll, ConfigError, follow, ms, sleep, type Effect, type Micros, type NodeContext, type NodeModel, type Reply } from '../../kernel/index.js';
 import { checkWorkTime, enter, leave, planOf, writeToStorage, type LockClientOptions, type LockOp, type LockScript } from '../locking/client.js';
-import type { RedisReply } from '../redis/server.js';
+import type { RedisCommand, RedisReply } from '../redis/server.js';
 
 export interface RedlockOptions extends LockClientOptions {
   /** The independent Redis masters (no replication between them). */
@@ -117,7 +117,7 @@ export function redlockClient(options: RedlockOptions): NodeModel {
         case 'release':
           if (holds) leave(ctx, options.resource);
           holds = false;
-          if (value !== undefined) yield* callAll(options.servers.map((to) => ({ to, body: { op: 'del-if-equal', key: options.resource, value } })), options.timeout);
+          if (value !== undefined) yield* callAll(toEveryMaster(options, { op: 'del-if-equal', key: options.resource, value }), options.timeout);
           return undefined;
       }
     }
@@ -125,12 +125,14 @@ export function redlockClient(options: RedlockOptions): NodeModel {
   };
 }
 
-const setNxPx = (options: RedlockOptions, value: string) => ({ op: 'set-nx-px', key: options.resource, value, ttl: options.ttl });
+const setNxPx = (options: RedlockOptions, value: string): RedisCommand => ({ op: 'set-nx-px', key: options.resource, value, ttl: options.ttl });
+/** The same command to every master: one body, shared by the requests (a message's body is never changed). */
+const toEveryMaster = (options: RedlockOptions, body: RedisCommand) => options.servers.map((to) => ({ to, body }));
 const isGrant = (reply: Reply<RedisReply>) => reply.ok && reply.body.op === 'set-nx-px' && reply.body.ok;
 
 /** Step 2, all masters at once: the masters that granted within `timeout`. */
 function* acquireAtOnce(options: RedlockOptions, value: string): Generator<Effect, string[], any> {
-  const replies = yield* callAll<RedisReply>(options.servers.map((to) => ({ to, body: setNxPx(options, value) })), options.timeout);
+  const replies = yield* callAll<RedisReply>(toEveryMaster(options, setNxPx(options, value)), options.timeout);
   return replies.filter(isGrant).map((r) => r.from);
 }
 
