@@ -206,7 +206,8 @@ export function redisServer(options: RedisOptions = {}): NodeModel<RedisMessage>
       if (!('ok' in reply) || !reply.ok) return;
       if (command.op === 'del-if-equal') ctx.annotate({ [command.key]: null });
       else if (command.op === 'set-nx-px' || command.op === 'pexpire-if-equal') {
-        ctx.annotate({ [command.key]: `${client} until ${formatTime(keyspace.live(command.key, ctx.now())!.expiresAt!)} by its clock` });
+        const expiresAt = keyspace.live(command.key, ctx.now())!.expiresAt!;
+        ctx.annotate(() => ({ [command.key]: `${client} until ${formatTime(expiresAt)} by its clock` }));
       }
     };
 
