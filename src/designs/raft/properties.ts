@@ -104,9 +104,9 @@ export function leaderCompleteness(): Property<RaftFact> {
  */
 export function stateMachineSafety(): Property<RaftFact> {
   // The first result is kept as applied (results are immutable, like the states they
-  // come from: `StateMachine.apply`) and as JSON for the message; every replica, and
-  // every replay of the log after a restart, is compared with it.
-  const applied = new Map<number, { id: string; result: unknown; json: string; node: string }>();
+  // come from: `StateMachine.apply`); every replica, and every replay of the log after
+  // a restart, is compared with it.
+  const applied = new Map<number, { id: string; result: unknown; node: string }>();
   return {
     name: 'state-machine-safety',
     watches: ['applied'],
@@ -115,14 +115,14 @@ export function stateMachineSafety(): Property<RaftFact> {
       const { index, id, result } = fact.data;
       const first = applied.get(index);
       if (first === undefined) {
-        applied.set(index, { id, result, json: JSON.stringify(result), node: fact.node });
+        applied.set(index, { id, result, node: fact.node });
         return undefined;
       }
       if (first.id !== id) {
         return { message: `${fact.node} applied entry ${id} at index ${index}, where ${first.node} applied ${first.id}`, nodes: [first.node, fact.node] };
       }
       if (!sameJson(first.result, result)) {
-        return { message: `${fact.node} applied entry ${id} at index ${index} with result ${JSON.stringify(result)}, where ${first.node} got ${first.json}`, nodes: [first.node, fact.node] };
+        return { message: `${fact.node} applied entry ${id} at index ${index} with result ${JSON.stringify(result)}, where ${first.node} got ${JSON.stringify(first.result)}`, nodes: [first.node, fact.node] };
       }
       return undefined;
     },

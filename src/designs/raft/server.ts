@@ -147,7 +147,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
     /** Steered: the election timer is held (see `RAFT_STEERING`). */
     let electionTimerHeld = false;
     /** For `failOpenWhenCutOff`: the followers heard from since the last heartbeat, the heartbeats in a row without a majority, and the local copy answered from meanwhile. */
-    let heardThisBeat = new Set<string>();
+    const heardThisBeat = new Set<string>();
     let beatsWithoutMajority = 0;
     let cutOff: { replica: Replica<S, R>; answered: number } | undefined;
 
@@ -258,7 +258,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
     const becomeLeader = () => {
       role = 'leader';
       beatsWithoutMajority = 0;
-      heardThisBeat = new Set();
+      heardThisBeat.clear();
       cutOff = undefined;
       leader = ctx.id;
       if (electionTimer) ctx.cancelTimer(electionTimer);
@@ -404,7 +404,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
       else {
         beatsWithoutMajority = heardThisBeat.size + 1 >= majority ? 0 : beatsWithoutMajority + 1;
         if (beatsWithoutMajority === 0) cutOff = undefined;
-        heardThisBeat = new Set();
+        heardThisBeat.clear();
         for (const command of machine.leaderTick?.(replica.state) ?? []) propose({ type: 'machine', command });
         broadcast();
       }
