@@ -155,15 +155,16 @@ export function refundWithinCapture(): PaymentsProperty {
 
 /** Each event's effect is applied at most once per consumer (a recognised repeat is fine). */
 export function effectsOnce(): PaymentsProperty {
-  const applied = new Map<string, Micros>();
+  const applied = new Map<string, Map<string, Micros>>(); // consumer → event → when it last applied it
   return {
     name: 'effects-once',
     watches: ['event-consumed'],
     observe(fact) {
       if (fact.kind !== 'event-consumed' || fact.data.duplicate) return undefined;
-      const id = `${fact.data.consumer}/${fact.data.event}`;
-      const before = applied.get(id);
-      applied.set(id, fact.t);
+      let ofConsumer = applied.get(fact.data.consumer);
+      if (ofConsumer === undefined) applied.set(fact.data.consumer, (ofConsumer = new Map()));
+      const before = ofConsumer.get(fact.data.event);
+      ofConsumer.set(fact.data.event, fact.t);
       if (before === undefined) return undefined;
       return {
         message: `${fact.data.consumer} applied event ${fact.data.event} (${fact.data.type} for ${fact.data.subject}) twice: at ${formatTime(before)} and ${formatTime(fact.t)}`,
@@ -185,8 +186,10 @@ export interface SettleOptions {
  * reaches every consumer, once the faults have healed. Judged at the end of the run.
  */
 export function noLostEvent(consumers: readonly string[], options: SettleOptions): PaymentsProperty {
+  /** Each event (`<type> for <subject>`) the database committed, and when first. */
   const committed = new Map<string, Micros>();
-  const received = new Set<string>();
+  /** Per consumer, the events it received, named as in `committed`. */
+  const received = new Map<string, Set<string>>(consumers.map((consumer) => [consumer, new Set()]));
   return {
     name: 'no-lost-event',
     watches: ['db-row', 'event-consumed'],
@@ -199,7 +202,7 @@ export function noLostEvent(consumers: readonly string[], options: SettleOptions
           if (!committed.has(id)) committed.set(id, fact.t);
         }
       }
-      if (fact.kind === 'event-consumed') received.add(`${fact.data.consumer}: ${fact.data.type} for ${fact.data.subject}`);
+      if (fact.kind === 'event-consumed') received.get(fact.data.consumer)?.add(`${fact.data.type} for ${fact.data.subject}`);
       return undefined;
     },
     finish(end) {
@@ -207,7 +210,7 @@ export function noLostEvent(consumers: readonly string[], options: SettleOptions
       for (const [event, t] of committed) {
         if (t > end.t - options.deliveryGrace) continue;
         for (const consumer of consumers) {
-          if (!received.has(`${consumer}: ${event}`)) {
+          if (!received.get(consumer)!.has(event)) {
             return { message: `${event}, committed at ${formatTime(t)}, never reached ${consumer}: the event was lost`, nodes: [consumer] };
           }
         }

@@ -121,7 +121,7 @@ export function raftLockClient(options: RaftLockClientOptions): NodeModel {
         case 'write': {
           const held = lease;
           if (held === undefined) ctx.log('holds no lock: not writing');
-          else yield* writeToStorage(ctx, { ...options, token: held.token, stillHeld: options.renewal === 'corrected' ? () => held.held : undefined });
+          else yield* writeToStorage(ctx, { resource, storage: options.storage, token: held.token, stillHeld: options.renewal === 'corrected' ? () => held.held : undefined });
           return undefined;
         }
         case 'release': {

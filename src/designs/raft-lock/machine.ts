@@ -49,6 +49,9 @@ export interface LockMachineOptions {
   heartbeat: Micros;
 }
 
+/** Names a lease as its leader's age count knows it: the grant and its latest renewal. */
+const ageKey = (lease: Lease) => `${lease.token}/${lease.refreshedAt}`;
+
 const withLease = (state: LockState, resource: string, lease: Lease | undefined): LockState => {
   const leases = new Map(state.leases);
   if (lease) leases.set(resource, lease);
@@ -97,10 +100,9 @@ export function lockMachine(options: LockMachineOptions) {
         if (localClock) return [];
         const proposals: LockCommand[] = [];
         const next = new Map<string, number>();
-        const keyOf = (lease: Lease) => `${lease.token}/${lease.refreshedAt}`;
-        if (options.expiry === 'leader-timers') inherited ??= new Set([...state.leases.values()].map(keyOf));
+        if (options.expiry === 'leader-timers') inherited ??= new Set([...state.leases.values()].map(ageKey));
         for (const [resource, lease] of state.leases) {
-          const key = keyOf(lease);
+          const key = ageKey(lease);
           if (inherited?.has(key)) continue;
           const age = (ages.get(key) ?? 0) + 1;
           next.set(key, age);

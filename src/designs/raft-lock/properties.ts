@@ -18,14 +18,24 @@ const link = (from: string, to: string) => `${from}\u0000${to}`;
  */
 export function noMinorityGrant(servers: readonly string[]): Property<RaftLockFact | KernelFact> {
   const cuts = new Map<Fault, Array<[string, string]>>();
-  let blocked = new Set<string>();
+  /** How many partitions in force cut each link: a link is blocked while any does (kept as they come and go, not rebuilt). */
+  const blocked = new Map<string, number>();
   const minoritySince = new Map<string, Micros>();
-  const appendedAt = new Map<string, Micros>();
+  /** Per server, the true time it appended the entry at each index (indexed by log index). */
+  const appendedAt = new Map<string, Micros[]>();
 
+  const count = (links: Array<[string, string]>, by: 1 | -1) => {
+    for (const [a, b] of links) {
+      const key = link(a, b);
+      const left = (blocked.get(key) ?? 0) + by;
+      if (left === 0) blocked.delete(key);
+      else blocked.set(key, left);
+    }
+  };
   const update = (t: Micros) => {
-    blocked = new Set([...cuts.values()].flatMap((links) => links.map(([a, b]) => link(a, b))));
     for (const server of servers) {
-      const reachable = servers.filter((other) => other === server || (!blocked.has(link(server, other)) && !blocked.has(link(other, server)))).length;
+      let reachable = 0;
+      for (const other of servers) if (other === server || (!blocked.has(link(server, other)) && !blocked.has(link(other, server)))) reachable++;
       if (reachable * 2 > servers.length) minoritySince.delete(server);
       else if (!minoritySince.has(server)) minoritySince.set(server, t);
     }
@@ -40,21 +50,29 @@ export function noMinorityGrant(servers: readonly string[]): Property<RaftLockFa
         case 'recover': {
           const { fault } = fact.data;
           if (fault.kind !== 'partition' && fault.kind !== 'partition-oneway' && fault.kind !== 'partition-bridge') return undefined;
-          if (fact.kind === 'fault') cuts.set(fault, cutLinks(fault));
-          else cuts.delete(fault);
+          const earlier = cuts.get(fault);
+          if (earlier !== undefined) count(earlier, -1);
+          cuts.delete(fault);
+          if (fact.kind === 'fault') {
+            const links = cutLinks(fault);
+            cuts.set(fault, links);
+            count(links, 1);
+          }
           update(fact.t);
           return undefined;
         }
         case 'log-appended': {
           const { from, terms } = fact.data;
-          for (let index = from; index < from + terms.length; index++) appendedAt.set(`${fact.node}/${index}`, fact.t);
+          let times = appendedAt.get(fact.node);
+          if (times === undefined) appendedAt.set(fact.node, (times = []));
+          for (let index = from; index < from + terms.length; index++) times[index] = fact.t;
           return undefined;
         }
         case 'lock-granted': {
           const since = minoritySince.get(fact.node);
           if (since === undefined) return undefined;
           const { resource, client, token } = fact.data;
-          const appended = appendedAt.get(`${fact.node}/${token}`) ?? fact.t;
+          const appended = appendedAt.get(fact.node)?.[token] ?? fact.t;
           if (since > appended) return undefined;
           return {
             message:

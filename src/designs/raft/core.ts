@@ -139,11 +139,27 @@ export interface CommitCount {
  * it commit with it.
  */
 export function advanceCommitIndex({ log, matchIndexes, currentTerm, commitIndex, countEarlierTerms = false }: CommitCount): number {
-  const sorted = [...matchIndexes].sort((a, b) => b - a);
-  const majorityHas = sorted[Math.floor(sorted.length / 2)]!;
+  const majorityHas = majorityMatch(matchIndexes);
   if (majorityHas <= commitIndex) return commitIndex;
   if (countEarlierTerms || termAt(log, majorityHas) === currentTerm) return majorityHas;
   return commitIndex;
+}
+
+/**
+ * The highest index a majority of the logs reach: the largest match index that at
+ * least a majority of the match indexes are at or above (the median, for three
+ * servers). Counted in place: the leader asks on every AppendEntries reply.
+ */
+function majorityMatch(matchIndexes: readonly number[]): number {
+  const majority = Math.floor(matchIndexes.length / 2) + 1;
+  let highest = Number.NEGATIVE_INFINITY;
+  for (const candidate of matchIndexes) {
+    if (candidate <= highest) continue;
+    let atOrAbove = 0;
+    for (const other of matchIndexes) if (other >= candidate) atOrAbove++;
+    if (atOrAbove >= majority) highest = candidate;
+  }
+  return highest;
 }
 
 /**

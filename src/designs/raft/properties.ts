@@ -33,7 +33,8 @@ export function electionSafety(): Property<RaftFact> {
  * always preceded by the same term.
  */
 export function logMatching(): Property<RaftFact> {
-  const seen = new Map<string, { id: string; prevTerm: number; node: string }>();
+  /** Per index, the first entry seen there for each term (usually one): numbers as keys, no key strings built per entry. */
+  const seen = new Map<number, Map<number, { id: string; prevTerm: number; node: string }>>();
   return {
     name: 'log-matching',
     watches: ['log-appended'],
@@ -44,10 +45,11 @@ export function logMatching(): Property<RaftFact> {
         const index = from + k;
         const term = terms[k]!;
         const prevTerm = k === 0 ? fact.data.prevTerm : terms[k - 1]!;
-        const key = `${index}/${term}`;
-        const first = seen.get(key);
+        let atIndex = seen.get(index);
+        if (atIndex === undefined) seen.set(index, (atIndex = new Map()));
+        const first = atIndex.get(term);
         if (first === undefined) {
-          seen.set(key, { id: ids[k]!, prevTerm, node: fact.node });
+          atIndex.set(term, { id: ids[k]!, prevTerm, node: fact.node });
         } else if (first.id !== ids[k] || first.prevTerm !== prevTerm) {
           return {
             message:
@@ -75,7 +77,8 @@ export function leaderCompleteness(): Property<RaftFact> {
     watches: ['committed', 'became-leader'],
     observe(fact) {
       if (fact.kind === 'committed') {
-        committed.push({ ...fact.data, node: fact.node, t: fact.t });
+        const { index, term, leaderTerm } = fact.data;
+        committed.push({ index, term, leaderTerm, node: fact.node, t: fact.t });
         return undefined;
       }
       if (fact.kind !== 'became-leader') return undefined;
@@ -100,14 +103,16 @@ export function leaderCompleteness(): Property<RaftFact> {
  * the log (a local clock, say) and the replicas have diverged.
  */
 export function stateMachineSafety(): Property<RaftFact> {
-  const applied = new Map<number, { id: string; result: string; node: string }>();
+  // The first result is kept as applied (results are immutable, like the states they
+  // come from: `StateMachine.apply`); every replica, and every replay of the log after
+  // a restart, is compared with it.
+  const applied = new Map<number, { id: string; result: unknown; node: string }>();
   return {
     name: 'state-machine-safety',
     watches: ['applied'],
     observe(fact) {
       if (fact.kind !== 'applied') return undefined;
-      const { index, id } = fact.data;
-      const result = JSON.stringify(fact.data.result);
+      const { index, id, result } = fact.data;
       const first = applied.get(index);
       if (first === undefined) {
         applied.set(index, { id, result, node: fact.node });
@@ -116,12 +121,43 @@ export function stateMachineSafety(): Property<RaftFact> {
       if (first.id !== id) {
         return { message: `${fact.node} applied entry ${id} at index ${index}, where ${first.node} applied ${first.id}`, nodes: [first.node, fact.node] };
       }
-      if (first.result !== result) {
-        return { message: `${fact.node} applied entry ${id} at index ${index} with result ${result}, where ${first.node} got ${first.result}`, nodes: [first.node, fact.node] };
+      if (!sameJson(first.result, result)) {
+        return { message: `${fact.node} applied entry ${id} at index ${index} with result ${JSON.stringify(result)}, where ${first.node} got ${JSON.stringify(first.result)}`, nodes: [first.node, fact.node] };
       }
       return undefined;
     },
   };
+}
+
+/** Whether two values serialize to the same JSON: the plain-data case decided without building the strings. */
+function sameJson(a: unknown, b: unknown): boolean {
+  return plainEqual(a, b) || JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Equal as plain data: the same primitives, or arrays and plain objects with the same
+ * keys in the same order holding plain-equal values. Plain-equal values have the same
+ * JSON; `false` only means "not shown equal here" (a `toJSON`, a class, NaN), left to
+ * `JSON.stringify`.
+ */
+function plainEqual(a: unknown, b: unknown): boolean {
+  if (typeof a === 'function' || typeof b === 'function') return false;
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!plainEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const keys = Object.keys(a);
+  const otherKeys = Object.keys(b);
+  if (keys.length !== otherKeys.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key !== otherKeys[i] || !plainEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 /** All four, in the order a failure usually shows itself. */
@@ -138,7 +174,7 @@ export function raftSafety(): Property<RaftFact | KernelFact>[] {
  * from the log, so a replica's count starts again when it restarts.
  */
 export function appliedOnce(): Property<RaftFact | KernelFact> {
-  const applied = new Map<string, Map<string, { index: number; t: number }>>(); // node → session + seq → first application
+  const applied = new Map<string, Map<string, Map<number, { index: number; t: number }>>>(); // node → session → seq → first application
   return {
     name: 'applied-once',
     watches: ['command-applied', 'crash'],
@@ -149,12 +185,13 @@ export function appliedOnce(): Property<RaftFact | KernelFact> {
       }
       if (fact.kind !== 'command-applied') return undefined;
       const { index, session, seq } = fact.data;
-      const mine = applied.get(fact.node) ?? new Map<string, { index: number; t: number }>();
-      applied.set(fact.node, mine);
-      const key = `${session}\u0000${seq}`;
-      const first = mine.get(key);
+      let mine = applied.get(fact.node);
+      if (mine === undefined) applied.set(fact.node, (mine = new Map()));
+      let ofSession = mine.get(session);
+      if (ofSession === undefined) mine.set(session, (ofSession = new Map()));
+      const first = ofSession.get(seq);
       if (first === undefined) {
-        mine.set(key, { index, t: fact.t });
+        ofSession.set(seq, { index, t: fact.t });
         return undefined;
       }
       return {

@@ -77,6 +77,18 @@ export interface RaftServerOptions<C, S, R> {
 
 type Role = 'follower' | 'candidate' | 'leader';
 
+/** Entries of a log the diagram shows. */
+const LOG_STRIP = 8;
+
+/** A log as the diagram shows it: the terms of its last entries, after the index of the first shown (`[14] 2 2 4 4 4 5`). */
+function logStrip(log: readonly Entry<unknown>[]): string {
+  if (log.length === 0) return 'empty';
+  const first = Math.max(1, log.length - LOG_STRIP + 1);
+  let strip = `[${first}]`;
+  for (let i = first; i <= log.length; i++) strip += ` ${log[i - 1]!.term}`;
+  return strip;
+}
+
 /**
  * How a scenario steers a server (`steer` faults), enough to replay the paper's
  * Figure 8 step by step: `time-out` makes it time out now (start an election, as its
@@ -135,7 +147,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
     /** Steered: the election timer is held (see `RAFT_STEERING`). */
     let electionTimerHeld = false;
     /** For `failOpenWhenCutOff`: the followers heard from since the last heartbeat, the heartbeats in a row without a majority, and the local copy answered from meanwhile. */
-    let heardThisBeat = new Set<string>();
+    const heardThisBeat = new Set<string>();
     let beatsWithoutMajority = 0;
     let cutOff: { replica: Replica<S, R>; answered: number } | undefined;
 
@@ -217,8 +229,11 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
       ctx.send(peer, request);
     };
 
+    /** The leader's own last index, then each peer's match index: filled anew on each count, allocated once. */
+    const matchIndexes = new Array<number>(servers.length);
     const advanceCommit = () => {
-      const matchIndexes = [log.length, ...peers.map((p) => matchIndex.get(p)!)];
+      matchIndexes[0] = log.length;
+      for (let k = 0; k < peers.length; k++) matchIndexes[k + 1] = matchIndex.get(peers[k]!)!;
       const next = advanceCommitIndex({ log, matchIndexes, currentTerm, commitIndex, countEarlierTerms: variant.commitEarlierTerms });
       if (next === commitIndex) return;
       commitIndex = next;
@@ -243,7 +258,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
     const becomeLeader = () => {
       role = 'leader';
       beatsWithoutMajority = 0;
-      heardThisBeat = new Set();
+      heardThisBeat.clear();
       cutOff = undefined;
       leader = ctx.id;
       if (electionTimer) ctx.cancelTimer(electionTimer);
@@ -389,7 +404,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
       else {
         beatsWithoutMajority = heardThisBeat.size + 1 >= majority ? 0 : beatsWithoutMajority + 1;
         if (beatsWithoutMajority === 0) cutOff = undefined;
-        heardThisBeat = new Set();
+        heardThisBeat.clear();
         for (const command of machine.leaderTick?.(replica.state) ?? []) propose({ type: 'machine', command });
         broadcast();
       }
@@ -399,19 +414,22 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
     /**
      * What the diagram shows of this server, annotated again after any event that changed
      * it (free when not tracing): term, role, commit index and its log as a strip of the
-     * terms of its last entries (`[14] 2 2 4 4 4 5`: entries 14.. and their terms), as in
-     * the paper's Figure 8.
+     * terms of its last entries (`logStrip`), as in the paper's Figure 8. `shown` is what
+     * it shows now (-1: nothing yet), updated in place.
      */
-    let shown: { term: number; role: Role; commit: number; length: number; lastTerm: number } | undefined;
-    const LOG_STRIP = 8;
+    const shown = { term: -1, role: 'follower' as Role, commit: -1, length: -1, lastTerm: -1 };
     const annotate = () => {
       const lastTerm = termAt(log, log.length);
-      if (shown?.term === currentTerm && shown.role === role && shown.commit === commitIndex && shown.length === log.length && shown.lastTerm === lastTerm) return;
-      const first = Math.max(1, log.length - LOG_STRIP + 1);
-      const strip = log.length === 0 ? 'empty' : `[${first}] ${log.slice(first - 1).map((e) => e.term).join(' ')}`;
-      if (shown?.term !== currentTerm || shown.role !== role || shown.commit !== commitIndex) ctx.annotate({ term: currentTerm, role, commit: commitIndex });
-      if (shown?.length !== log.length || shown.lastTerm !== lastTerm) ctx.annotate({ log: strip });
-      shown = { term: currentTerm, role, commit: commitIndex, length: log.length, lastTerm };
+      const stateChanged = shown.term !== currentTerm || shown.role !== role || shown.commit !== commitIndex;
+      const logChanged = shown.length !== log.length || shown.lastTerm !== lastTerm;
+      if (!stateChanged && !logChanged) return;
+      if (stateChanged) ctx.annotate({ term: currentTerm, role, commit: commitIndex });
+      if (logChanged) ctx.annotate({ log: logStrip(log) });
+      shown.term = currentTerm;
+      shown.role = role;
+      shown.commit = commitIndex;
+      shown.length = log.length;
+      shown.lastTerm = lastTerm;
     };
 
     resetElectionTimer();
