@@ -32,6 +32,15 @@ describe('seeded random streams', () => {
     }
   });
 
+  it("are seeded as seedrandom seeds alea, for seeds of any length and character (the kernel seeds the generator itself)", () => {
+    const seeds = Array.from({ length: 5_000 }, (_, i) => `${i * 7919}/${['node', 'link', 'world'][i % 3]}:${'é→x'.repeat(i % 11)}-${i}`);
+    for (const seed of ['', ' ', ...seeds]) {
+      const ours = new Random(seed);
+      const theirs = seedrandom.alea(seed);
+      for (let i = 0; i < 5; i++) expect(ours.float()).toBe(theirs());
+    }
+  });
+
   it('print 32-bit ids as 8 hex digits', () => {
     const stream = new RandomSource(3).stream('ids');
     const reference = seedrandom.alea('3/ids');

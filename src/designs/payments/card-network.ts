@@ -89,7 +89,7 @@ export function cardNetwork(behaviour: NetworkBehaviour = DEFAULT_NETWORK): Node
             if (request.key !== null) {
               const previous = ctx.disk.get<NetworkReply>(`key/${request.key}`);
               if (previous) {
-                ctx.log(`authorization with key ${request.key} seen before: answering as the first time`);
+                ctx.log(() => `authorization with key ${request.key} seen before: answering as the first time`);
                 ctx.probe('network de-duplicated a repeated authorization');
                 return answer(previous);
               }
@@ -117,7 +117,7 @@ export function cardNetwork(behaviour: NetworkBehaviour = DEFAULT_NETWORK): Node
             if (ctx.random.chance(behaviour.slowRate)) {
               const delay = ctx.random.int(behaviour.slowDelay[0], behaviour.slowDelay[1]);
               if (reply.type === 'authorized') paymentsFact(ctx, 'network-reply-late', { charge: reply.charge, reference: request.reference, to: envelope.from, delay });
-              ctx.log(`answering ${envelope.from} about ${request.reference} late, in ${delay / ms(1)}ms`);
+              ctx.log(() => `answering ${envelope.from} about ${request.reference} late, in ${delay / ms(1)}ms`);
               ctx.setTimer(delay, { envelope, reply });
               return;
             }

@@ -97,7 +97,7 @@ export function paymentClient(options: ClientOptions): NodeModel {
         const reply = yield* call<ServiceReply>(service, body(request), options.timeout);
         if (!reply.ok) {
           paymentsFact(ctx, `${kind}-timeout`, { key, device: ctx.id, attempt: n, request });
-          ctx.log(`${request}: no answer from ${service} within ${options.timeout / ms(1)}ms; will retry with the same key`);
+          ctx.log(() => `${request}: no answer from ${service} within ${options.timeout / ms(1)}ms; will retry with the same key`);
         } else {
           paymentsFact(ctx, `${kind}-answer`, { key, device: ctx.id, attempt: n, request, answer: reply.body.type });
           if (reply.body.type !== 'error' && reply.body.type !== 'in-progress') return reply.body;

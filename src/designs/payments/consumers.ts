@@ -50,5 +50,5 @@ export function ledger(options: ConsumerOptions): NodeModel<Delivery> {
 
 /** Sends the customer a message per event (the effect is the message: a repeat is a second email). */
 export function notifications(options: ConsumerOptions): NodeModel<Delivery> {
-  return consumer(options, (ctx, { event }) => ctx.log(`notify customer: ${event.type} for ${event.payment}`));
+  return consumer(options, (ctx, { event }) => ctx.log(() => `notify customer: ${event.type} for ${event.payment}`));
 }

@@ -139,7 +139,7 @@ export function database(schema: Schema): NodeModel<DbRequest> {
       for (const write of tx.writes) paymentsFact(ctx, 'db-row', write);
       // The whiteboard: each payment's and refund's state, one band per row, as it commits.
       for (const { table, id, after } of tx.writes) {
-        if (table === 'payments' || table === 'refunds') ctx.annotate({ [id]: `${after.status}${after.idempotency_key ? ` (${after.idempotency_key})` : ''}` });
+        if (table === 'payments' || table === 'refunds') ctx.annotate(() => ({ [id]: `${after.status}${after.idempotency_key ? ` (${after.idempotency_key})` : ''}` }));
       }
       ctx.reply(envelope, { type: 'committed', results } satisfies DbReply);
     },

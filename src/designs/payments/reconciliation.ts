@@ -60,7 +60,7 @@ export function reconciliationJob(options: ReconciliationOptions): NodeModel {
 
 function* scan(ctx: NodeContext, options: ReconciliationOptions, table: string, statuses: string[]) {
   const read = yield* call<DbReply>(options.db, { type: 'tx', ops: [{ op: 'scan', table, where: { status: statuses }, olderThan: options.olderThan }] }, options.dbTimeout);
-  if (!read.ok || read.body.type !== 'committed') ctx.log(`could not read unfinished ${table}`);
+  if (!read.ok || read.body.type !== 'committed') ctx.log(() => `could not read unfinished ${table}`);
   return read.ok && read.body.type === 'committed' ? (read.body.results[0] as Row[]) : [];
 }
 
@@ -71,7 +71,7 @@ function* reconcilePayments(ctx: NodeContext, options: ReconciliationOptions) {
     if (!found.ok || found.body.type !== 'charges') continue;
     const charge = found.body.charges[0];
     const steps = reconcile(status, charge?.status);
-    ctx.log(`${payment.id} is ${status} here, ${charge ? `${charge.id} ${charge.status}` : 'no charge'} at the network: ${steps.join(', ') || 'nothing to do'}`);
+    ctx.log(() => `${payment.id} is ${status} here, ${charge ? `${charge.id} ${charge.status}` : 'no charge'} at the network: ${steps.join(', ') || 'nothing to do'}`);
     let current: PaymentStatus = status;
     for (const step of steps) {
       const to: PaymentStatus = step === 'record-authorized' ? 'AUTHORIZED' : step === 'record-failed' || step === 'record-voided' ? 'FAILED' : 'CAPTURED';
@@ -91,9 +91,10 @@ function* reconcileRefunds(ctx: NodeContext, options: ReconciliationOptions) {
   for (const refund of yield* scan(ctx, options, 'refunds', ['REQUESTED'])) {
     const found = yield* call<NetworkReply>(options.network, { type: 'lookup-refund', refundKey: String(refund.id), close: true }, options.networkTimeout);
     if (!found.ok || found.body.type !== 'refund-record') continue;
-    ctx.log(`${refund.id} is REQUESTED here, ${found.body.result?.outcome ?? 'unknown'} at the network`);
+    const outcome = found.body.result?.outcome;
+    ctx.log(() => `${refund.id} is REQUESTED here, ${outcome ?? 'unknown'} at the network`);
     ctx.probe('reconciliation finished a stuck refund');
-    if (found.body.result?.outcome === 'refunded') {
+    if (outcome === 'refunded') {
       yield* completeRefund(ctx, options, refund, { id: String(refund.payment), amount: Number(refund.amount) });
     } else {
       yield* compensateRefund(ctx, options, refund);

@@ -76,7 +76,7 @@ export function paymentService(options: ServiceOptions): NodeModel<ServiceReques
         ctx.spawn(
           (function* () {
             const reply = request.type === 'pay' ? yield* pay(request) : yield* refundSaga(ctx, options, request);
-            ctx.log(`${request.request}: answering ${reply.type}${'reason' in reply ? ` (${reply.reason})` : ''}`);
+            ctx.log(() => `${request.request}: answering ${reply.type}${'reason' in reply ? ` (${reply.reason})` : ''}`);
             ctx.reply(envelope, reply);
           })(),
         );
@@ -99,12 +99,12 @@ function* processPaymentSeed(ctx: NodeContext, options: ServiceOptions, request:
   const existing = got.body.value;
   if (existing) {
     if (existing.status === 'completed') {
-      ctx.log(`${request.request}: key ${key} completed before: returning the cached result`);
+      ctx.log(() => `${request.request}: key ${key} completed before: returning the cached result`);
       return { result: existing.result as PaymentResult, cached: true };
     }
     if (existing.status === 'in_progress') return { type: 'in-progress' };
   }
-  ctx.log(`${request.request}: no idempotency record for key ${key}: creating a new payment`);
+  ctx.log(() => `${request.request}: no idempotency record for key ${key}: creating a new payment`);
   // Step 2: Create payment record (source of truth)
   const paymentId = `pay-${ctx.random.hex()}`;
   const payment: Row = { id: paymentId, idempotency_key: key, amount, currency: 'USD', card, status: 'PENDING' };
@@ -119,7 +119,7 @@ function* processPaymentSeed(ctx: NodeContext, options: ServiceOptions, request:
   );
   if (!auth.ok || auth.body.type === 'error') {
     // Network failure - payment status uncertain. Keep as PENDING, reconciliation job will resolve.
-    ctx.log(`${request.request}: Payment network error (${auth.ok ? 'error' : 'timeout'}) for ${paymentId}: left PENDING, raising`);
+    ctx.log(() => `${request.request}: Payment network error (${auth.ok ? 'error' : 'timeout'}) for ${paymentId}: left PENDING, raising`);
     return { type: 'error', reason: 'payment network error' };
   }
   const success = auth.body.type === 'authorized';
@@ -156,7 +156,7 @@ function* processPaymentCorrected(ctx: NodeContext, options: ServiceOptions, req
   paymentsFact(ctx, 'payment-started', { request: request.request, payment: paymentId, key });
   const auth = yield* askNetwork(options, { type: 'authorize', reference: paymentId, key, amount, card });
   if (auth === undefined) {
-    ctx.log(`${request.request}: no answer from the network for ${paymentId} after ${options.networkAttempts} tries: left PENDING for reconciliation`);
+    ctx.log(() => `${request.request}: no answer from the network for ${paymentId} after ${options.networkAttempts} tries: left PENDING for reconciliation`);
     return { type: 'error', reason: 'payment network unavailable' };
   }
   const success = auth.type === 'authorized';
@@ -176,7 +176,7 @@ function answerFromExisting(ctx: NodeContext, request: PayRequest, aborted: Extr
   const existing = aborted.reason === 'unique' ? aborted.existing : undefined;
   if (existing === undefined) return { type: 'error', reason: 'unexpected conflict' };
   const status = existing.status as PaymentStatus;
-  ctx.log(`${request.request}: key ${request.key} is already payment ${existing.id} (${status})`);
+  ctx.log(() => `${request.request}: key ${request.key} is already payment ${existing.id} (${status})`);
   ctx.probe('retry deduplicated: the key is already a payment');
   if (!isSettled(status)) return { type: 'in-progress' };
   const result: PaymentResult = { payment: String(existing.id), success: status !== 'FAILED', charge: existing.network_reference as string | null, amount: Number(existing.amount) };

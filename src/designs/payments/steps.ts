@@ -40,13 +40,13 @@ export function* commit(ctx: NodeContext, wiring: PaymentsWiring, ops: DbOp[], e
   const outboxRows: DbOp[] = wiring.publishing === 'outbox' ? events.map((e) => ({ op: 'insert', table: 'outbox', row: { ...e } })) : [];
   const reply = yield* call<DbReply>(wiring.db, { type: 'tx', ops: [...ops, ...outboxRows] }, wiring.dbTimeout);
   if (!reply.ok) {
-    ctx.log(`database did not answer within ${wiring.dbTimeout / ms(1)}ms: the transaction may or may not have committed`);
+    ctx.log(() => `database did not answer within ${wiring.dbTimeout / ms(1)}ms: the transaction may or may not have committed`);
     return undefined;
   }
   if (wiring.publishing === 'dual-write' && reply.body.type === 'committed') {
     for (const event of events) {
       const published = yield* call<QueueReply>(wiring.queue, { type: 'publish', event: { ...event, id: `dw-${ctx.id}-${ctx.random.hex()}` } } satisfies QueueRequest, wiring.dbTimeout);
-      if (!published.ok) ctx.log(`dual write: committed, but publishing ${event.type} for ${event.subject} failed; the event is lost`);
+      if (!published.ok) ctx.log(() => `dual write: committed, but publishing ${event.type} for ${event.subject} failed; the event is lost`);
     }
   }
   return reply.body;
@@ -74,7 +74,7 @@ export function* recordStatus(ctx: NodeContext, wiring: PaymentsWiring, payment:
   const reply = yield* commit(ctx, wiring, [{ op: 'update', table: 'payments', id: String(payment.id), set: { ...set, status: to }, expect: { status: from } }], [
     statusEvent('payments', payment, to),
   ]);
-  if (reply?.type === 'aborted') ctx.log(`${payment.id}: ${from} → ${to} refused, the payment is ${String(reply.reason === 'conflict' ? reply.current?.status : '?')} now`);
+  if (reply?.type === 'aborted') ctx.log(() => `${payment.id}: ${from} → ${to} refused, the payment is ${String(reply.reason === 'conflict' ? reply.current?.status : '?')} now`);
   return reply?.type === 'committed';
 }
 
@@ -82,7 +82,7 @@ export function* recordStatus(ctx: NodeContext, wiring: PaymentsWiring, payment:
 export function* capture(ctx: NodeContext, wiring: PaymentsWiring, payment: Row, charge: string): Gen<boolean> {
   const reply = yield* askNetwork(wiring, { type: 'capture', charge });
   if (reply?.type !== 'captured') {
-    ctx.log(`${payment.id}: capture of ${charge} not confirmed (${reply?.type ?? 'no answer'}); reconciliation will finish it`);
+    ctx.log(() => `${payment.id}: capture of ${charge} not confirmed (${reply?.type ?? 'no answer'}); reconciliation will finish it`);
     return false;
   }
   return yield* recordStatus(ctx, wiring, payment, { from: 'AUTHORIZED', to: 'CAPTURED' });
@@ -105,10 +105,10 @@ export function* completeRefund(ctx: NodeContext, wiring: PaymentsWiring, refund
 /** The refund saga's compensation: the network refused, so release the reservation made in step 1. */
 export function* compensateRefund(ctx: NodeContext, wiring: PaymentsWiring, refund: Row): Gen<boolean> {
   if (!wiring.compensation) {
-    ctx.log(`${refund.id}: the network declined the refund; this saga has no compensating step, so ${refund.amount} stays reserved`);
+    ctx.log(() => `${refund.id}: the network declined the refund; this saga has no compensating step, so ${refund.amount} stays reserved`);
     return false;
   }
-  ctx.log(`${refund.id}: the network declined the refund; compensating: cancelling the reservation`);
+  ctx.log(() => `${refund.id}: the network declined the refund; compensating: cancelling the reservation`);
   const reply = yield* commit(ctx, wiring, [{ op: 'update', table: 'refunds', id: String(refund.id), set: { status: 'CANCELLED' }, expect: { status: 'REQUESTED' } }], [
     statusEvent('refunds', refund, 'CANCELLED'),
   ]);

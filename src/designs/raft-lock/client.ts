@@ -65,7 +65,7 @@ export function raftLockClient(options: RaftLockClientOptions): NodeModel {
         // One call, as `await self.lock_service.renew_lease(...)`: a timeout or a "not the leader" is the exception.
         const renewed = yield* renew(lease, 1);
         if (renewed?.type !== 'renewed') {
-          ctx.log(`renewal of token ${lease.token} failed: renewals stop, the client still believes it holds the lock`);
+          ctx.log(() => `renewal of token ${lease.token} failed: renewals stop, the client still believes it holds the lock`);
           return;
         }
         yield* sleep(options.renewEvery);
@@ -77,7 +77,7 @@ export function raftLockClient(options: RaftLockClientOptions): NodeModel {
       yield* sleep(ttl);
       if (lease.held && lease.confirmed === number) {
         lease.held = false;
-        ctx.log(`no renewal of token ${lease.token} confirmed within the TTL: the client stops using the lock`);
+        ctx.log(() => `no renewal of token ${lease.token} confirmed within the TTL: the client stops using the lock`);
       }
     }
 
@@ -91,7 +91,7 @@ export function raftLockClient(options: RaftLockClientOptions): NodeModel {
         if (renewed?.type === 'renewed') lease.confirmed = Math.max(lease.confirmed, number);
         else if (renewed !== undefined) {
           lease.held = false;
-          ctx.log(`the service says token ${lease.token} is no longer held: the client stops using the lock`);
+          ctx.log(() => `the service says token ${lease.token} is no longer held: the client stops using the lock`);
         }
       }
     }

@@ -424,7 +424,7 @@ export function raftServer<C, S, R>(options: RaftServerOptions<C, S, R>): NodeMo
       const logChanged = shown.length !== log.length || shown.lastTerm !== lastTerm;
       if (!stateChanged && !logChanged) return;
       if (stateChanged) ctx.annotate({ term: currentTerm, role, commit: commitIndex });
-      if (logChanged) ctx.annotate({ log: logStrip(log) });
+      if (logChanged) ctx.annotate(() => ({ log: logStrip(log) }));
       shown.term = currentTerm;
       shown.role = role;
       shown.commit = commitIndex;

@@ -26,7 +26,7 @@ export function sentinel(options: SentinelOptions): NodeModel<SentinelQuery> {
           const pong = yield* call(current, { op: 'get', key: '__ping__' }, options.pingInterval);
           missed = pong.ok ? 0 : missed + 1;
           if (missed >= options.missedPings) {
-            ctx.log(`${options.primary} missed ${missed} pings: promoting ${options.replica}`);
+            ctx.log(() => `${options.primary} missed ${missed} pings: promoting ${options.replica}`);
             ctx.send(options.replica, { op: 'promote' });
             current = options.replica;
           } else if (pong.ok) {
