@@ -23,10 +23,12 @@ export function faultEnd(fault: Fault): Micros | undefined {
 
 /** Nodes a fault names: for validation, traces, filters and diagrams. */
 export function faultNodes(fault: Fault): string[] {
-  return fieldsOf(fault.kind).flatMap(([name, field]) => {
+  const nodes: string[] = [];
+  for (const [name, field] of fieldsOf(fault.kind)) {
     const value = valueOf(fault, name);
-    return field.nodes && value !== undefined ? field.nodes(value) : [];
-  });
+    if (field.nodes && value !== undefined) nodes.push(...field.nodes(value));
+  }
+  return nodes;
 }
 
 /** The fault in one line: `pause client-1 for 1.5s (stop-the-world)`. */

@@ -82,23 +82,26 @@ export interface Route {
 
 /** All a node sees of the world: its own clock, random stream and disk, and the network. */
 function createContext(node: NodeRuntime, loop: EventLoop): NodeContext {
+  // A synced write makes every earlier write durable too. Emptying an array through
+  // `length` is a slow builtin even when it is empty, and most writes find it empty.
+  const synced = () => {
+    if (node.unsynced.length > 0) node.unsynced.length = 0;
+  };
   const disk: Disk = {
     get: <T>(key: string) => node.disk.get(key) as T | undefined,
     set: (key, value) => {
       node.disk.set(key, freeze(value, true));
-      node.unsynced.length = 0;
+      synced();
     },
     delete: (key) => {
       node.disk.delete(key);
-      node.unsynced.length = 0;
+      synced();
     },
     write: (key, value) => {
       node.unsynced.push({ key, had: node.disk.has(key), prior: node.disk.get(key) });
       node.disk.set(key, freeze(value, true));
     },
-    sync: () => {
-      node.unsynced.length = 0;
-    },
+    sync: synced,
   };
   return {
     id: node.id,
