@@ -120,3 +120,22 @@ describe('storage: synced and unsynced writes', () => {
     );
   });
 });
+
+describe('what a node writes to its disk', () => {
+  it('is frozen all the way down, so a change in place that skips the disk is an error', () => {
+    const written = { row: { id: 1, tags: ['a', { deep: true }] }, at: [1, 2] };
+    const map = new Map([['k', { v: 1 }]]);
+    const sim = new Simulation({ seed: 1 });
+    sim.node('n', (ctx) => {
+      ctx.disk.set('plain', written);
+      ctx.disk.write('map', map);
+    });
+    sim.run(ms(1));
+    expect(Object.isFrozen(written) && Object.isFrozen(written.row) && Object.isFrozen(written.row.tags) && Object.isFrozen(written.row.tags[1]) && Object.isFrozen(written.at)).toBe(true);
+    expect(() => {
+      (written.row.tags[1] as { deep: boolean }).deep = false;
+    }).toThrow(TypeError);
+    expect(() => map.set('k', { v: 2 })).toThrow();
+    expect(Object.isFrozen(map.get('k'))).toBe(true);
+  });
+});
