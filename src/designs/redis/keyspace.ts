@@ -209,6 +209,14 @@ export type ValueSnapshot =
  */
 export class Keyspace {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * The key last looked up or written, and its entry as stored (undefined: none). A
+   * script works on one key several times in a row (a sliding log's ZREMRANGEBYSCORE,
+   * ZCARD, ZADD and PEXPIRE; a counter's GET then SET), and among a million keys each
+   * Map lookup is a cache miss: the repeats are answered from here.
+   */
+  private lastKey: string | undefined;
+  private lastEntry: Entry | undefined;
 
   /** `onWrite` sees every key a command changed, for replication. */
   constructor(private readonly onWrite?: (key: string) => void) {}
@@ -219,9 +227,10 @@ export class Keyspace {
 
   /** The live entry, expiring it first if its time has passed on `now`. */
   live(key: string, now: Micros): Entry | undefined {
-    const entry = this.entries.get(key);
+    const entry = this.peek(key);
     if (entry && entry.expiresAt !== undefined && entry.expiresAt <= now) {
       this.entries.delete(key);
+      this.lastEntry = undefined;
       return undefined;
     }
     return entry;
@@ -229,12 +238,18 @@ export class Keyspace {
 
   /** The entry as stored, expired or not. */
   peek(key: string): Entry | undefined {
-    return this.entries.get(key);
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.lastEntry = this.entries.get(key);
+    }
+    return this.lastEntry;
   }
 
   put(key: string, entry: Entry | undefined): void {
     if (entry) this.entries.set(key, entry);
     else this.entries.delete(key);
+    this.lastKey = key;
+    this.lastEntry = entry;
     this.onWrite?.(key);
   }
 
@@ -406,6 +421,7 @@ export class Keyspace {
     this.entries.forEach((entry, key) => {
       if (entry.expiresAt !== undefined && entry.expiresAt <= now) {
         this.entries.delete(key);
+        if (key === this.lastKey) this.lastEntry = undefined;
         return;
       }
       entries += entryCount(entry.value);
@@ -420,6 +436,7 @@ export class Keyspace {
 
   restore(snapshot: ReadonlyArray<readonly [string, ValueSnapshot, Micros | null]>): void {
     this.entries.clear();
+    this.lastKey = undefined;
     for (const [key, value, expiresAt] of snapshot) this.entries.set(key, { value: valueOf(value), expiresAt: expiresAt ?? undefined });
   }
 
