@@ -62,10 +62,22 @@ export interface Algorithm<S = any> {
 }
 
 const windowIndex = (now: Micros, window: Micros) => Math.floor(now / window);
-/** The aligned window `now` falls in, as the whiteboard writes it. */
+/**
+ * The aligned window `now` falls in, as the whiteboard writes it. The text is kept for
+ * the last window asked about: it changes once a window, and is asked for at every
+ * decision (of millions).
+ */
+let shownWindow = { start: NaN, window: NaN, text: '' };
 const alignedWindow = (now: Micros, window: Micros) => {
   const start = windowIndex(now, window) * window;
-  return `[${formatTime(start)}, ${formatTime(start + window)})`;
+  if (start !== shownWindow.start || window !== shownWindow.window) shownWindow = { start, window, text: `[${formatTime(start)}, ${formatTime(start + window)})` };
+  return shownWindow.text;
+};
+/** `formatDuration`, kept for the last duration asked about (a tier's window, at every decision). */
+let shownDuration = { duration: NaN, text: '' };
+const durationText = (duration: Micros) => {
+  if (duration !== shownDuration.duration) shownDuration = { duration, text: formatDuration(duration) };
+  return shownDuration.text;
 };
 const count = (value: RedisValue | undefined) => (value === null || value === undefined ? 0 : Number(value));
 
@@ -101,7 +113,7 @@ export const slidingLog: Algorithm<number> = {
     ...Array.from({ length: cost }, (_, k): DataCommand => ({ op: 'zadd', key, score: now, member: k === 0 ? request : `${request}#${k}` })),
     { op: 'pexpire', key, ttl: window },
   ],
-  show: (size, _now, { limit, window }) => ({ counter: `${size}/${limit} in the last ${formatDuration(window)}` }),
+  show: (size, _now, { limit, window }) => ({ counter: `${size}/${limit} in the last ${durationText(window)}` }),
 };
 
 /**
