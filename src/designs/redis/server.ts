@@ -158,7 +158,7 @@ export function redisServer(options: RedisOptions = {}): NodeModel<RedisMessage>
               return reseededDraws[drawn++]!;
             }
           : () => ctx.random.float(),
-      fact: (kind, data) => ctx.fact(kind, meta ? { ...meta, ...data } : data),
+      fact: (kind, data) => ctx.fact(kind, meta ? Object.assign({}, meta, data) : data),
       annotate: (fields) => ctx.annotate(fields),
     };
 
