@@ -121,7 +121,8 @@ export function apiServer(options: ApiServerOptions): NodeModel {
         (function* readThenWrite() {
           const now = ctx.now();
           const reads = batch.ids.map((_, i) => algorithm.read(keyOf(batch.users[i]!), now, limitOf(batch.tiers[i]!)));
-          const replies = yield* viaStore(reads.flat(), timeout);
+          const commands = reads.flat();
+          const replies = yield* viaStore(commands, timeout);
           const writes: DataCommand[] = [];
           const delays: Micros[] = [];
           let next = 0;
@@ -136,7 +137,7 @@ export function apiServer(options: ApiServerOptions): NodeModel {
             if (decision.allowed) writes.push(...algorithm.write(keyOf(batch.users[i]!), now, limit, decision.state, String(batch.ids[i]!), costOf(batch, i)));
           });
           if (writes.length > 0) ctx.send(primary!, { op: 'pipeline', commands: writes });
-          answered(batch.ids.length, ctx.now() - now, delays, reads.flat().length + writes.length);
+          answered(batch.ids.length, ctx.now() - now, delays, commands.length + writes.length);
         })(),
       );
 
