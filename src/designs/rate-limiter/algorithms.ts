@@ -109,10 +109,13 @@ export const slidingLog: Algorithm<number> = {
   state: ([, size]) => count(size),
   decide: (size, _now, { limit }, cost) => (size + cost <= limit ? { allowed: true, state: size + cost, delay: 0 } : { allowed: false, state: size, delay: 0 }),
   // A request of cost n is n entries (`id`, `id#1`, …): the log counts units, not calls.
-  write: (key, now, { window }, _size, request, cost) => [
-    ...Array.from({ length: cost }, (_, k): DataCommand => ({ op: 'zadd', key, score: now, member: k === 0 ? request : `${request}#${k}` })),
-    { op: 'pexpire', key, ttl: window },
-  ],
+  write: (key, now, { window }, _size, request, cost) => {
+    // A loop, not a spread of Array.from: this runs for every admitted request.
+    const commands: DataCommand[] = [];
+    for (let k = 0; k < cost; k++) commands.push({ op: 'zadd', key, score: now, member: k === 0 ? request : `${request}#${k}` });
+    commands.push({ op: 'pexpire', key, ttl: window });
+    return commands;
+  },
   show: (size, _now, { limit, window }) => ({ counter: `${size}/${limit} in the last ${durationText(window)}` }),
 };
 
