@@ -196,8 +196,8 @@ function judge(decisions: Decisions, users: number, cell: StudyCell, limits: rea
       const limit = limits[tiers[k]!]!;
       if (allowed[k] === 1) {
         if (sliding!.conforms(user, t, limit)) judged.good++;
-        if (own.admit(user, t, limit) !== undefined) judged.over++;
-        if (sliding !== own) sliding!.admit(user, t, limit);
+        if (own.breaks(user, t, limit)) judged.over++;
+        if (sliding !== own) sliding!.breaks(user, t, limit);
       } else if (sliding!.conforms(user, t, limit)) {
         judged.goodDenied++;
         judged.good++;
