@@ -62,10 +62,22 @@ export interface Algorithm<S = any> {
 }
 
 const windowIndex = (now: Micros, window: Micros) => Math.floor(now / window);
-/** The aligned window `now` falls in, as the whiteboard writes it. */
+/**
+ * The aligned window `now` falls in, as the whiteboard writes it. The text is kept for
+ * the last window asked about: it changes once a window, and is asked for at every
+ * decision (of millions).
+ */
+let shownWindow = { start: NaN, window: NaN, text: '' };
 const alignedWindow = (now: Micros, window: Micros) => {
   const start = windowIndex(now, window) * window;
-  return `[${formatTime(start)}, ${formatTime(start + window)})`;
+  if (start !== shownWindow.start || window !== shownWindow.window) shownWindow = { start, window, text: `[${formatTime(start)}, ${formatTime(start + window)})` };
+  return shownWindow.text;
+};
+/** `formatDuration`, kept for the last duration asked about (a tier's window, at every decision). */
+let shownDuration = { duration: NaN, text: '' };
+const durationText = (duration: Micros) => {
+  if (duration !== shownDuration.duration) shownDuration = { duration, text: formatDuration(duration) };
+  return shownDuration.text;
 };
 const count = (value: RedisValue | undefined) => (value === null || value === undefined ? 0 : Number(value));
 
@@ -97,11 +109,14 @@ export const slidingLog: Algorithm<number> = {
   state: ([, size]) => count(size),
   decide: (size, _now, { limit }, cost) => (size + cost <= limit ? { allowed: true, state: size + cost, delay: 0 } : { allowed: false, state: size, delay: 0 }),
   // A request of cost n is n entries (`id`, `id#1`, …): the log counts units, not calls.
-  write: (key, now, { window }, _size, request, cost) => [
-    ...Array.from({ length: cost }, (_, k): DataCommand => ({ op: 'zadd', key, score: now, member: k === 0 ? request : `${request}#${k}` })),
-    { op: 'pexpire', key, ttl: window },
-  ],
-  show: (size, _now, { limit, window }) => ({ counter: `${size}/${limit} in the last ${formatDuration(window)}` }),
+  write: (key, now, { window }, _size, request, cost) => {
+    // A loop, not a spread of Array.from: this runs for every admitted request.
+    const commands: DataCommand[] = [];
+    for (let k = 0; k < cost; k++) commands.push({ op: 'zadd', key, score: now, member: k === 0 ? request : `${request}#${k}` });
+    commands.push({ op: 'pexpire', key, ttl: window });
+    return commands;
+  },
+  show: (size, _now, { limit, window }) => ({ counter: `${size}/${limit} in the last ${durationText(window)}` }),
 };
 
 /**
@@ -230,18 +245,18 @@ export function gcraAnswer(tat: number | undefined, now: Micros, { limit, window
   const from = Math.max(tat ?? nowUnits, nowUnits);
   const newTat = from + cost * window;
   const allowAt = newTat - (burst ?? limit) * window;
-  const micros = (units: number) => Math.ceil(units / limit);
+  // Units back to microseconds, Math.ceil(units / limit), written out: a closure made per call costs more than the arithmetic.
   if (nowUnits < allowAt) {
     return {
       allowed: 0,
       // throttled's answer (what is left now); redis_rate answers 0 here.
       remaining: Math.max(0, Math.floor(((burst ?? limit) * window - (from - nowUnits)) / window)),
-      retryAfter: cost > (burst ?? limit) ? Infinity : micros(allowAt - nowUnits),
-      resetAfter: micros(from - nowUnits),
+      retryAfter: cost > (burst ?? limit) ? Infinity : Math.ceil((allowAt - nowUnits) / limit),
+      resetAfter: Math.ceil((from - nowUnits) / limit),
       tat,
     };
   }
-  return { allowed: cost, remaining: Math.floor((nowUnits - allowAt) / window), retryAfter: -1, resetAfter: micros(newTat - nowUnits), tat: newTat };
+  return { allowed: cost, remaining: Math.floor((nowUnits - allowAt) / window), retryAfter: -1, resetAfter: Math.ceil((newTat - nowUnits) / limit), tat: newTat };
 }
 
 /** GCRA as an algorithm: one key holding TAT (in units of 1/L µs), living until TAT has passed. */

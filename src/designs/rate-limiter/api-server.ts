@@ -56,8 +56,12 @@ export function apiServer(options: ApiServerOptions): NodeModel {
   };
   const keyOf = (user: string) => `rl:${user}`;
   const costOf = (batch: RequestBatch, i: number) => batch.costs?.[i] ?? 1;
-  /** The fact's `cost`, only where it is not 1 (so the facts of unit requests read as before). */
-  const costField = (batch: RequestBatch, i: number) => (costOf(batch, i) === 1 ? {} : { cost: costOf(batch, i) });
+  /** Adds the fact's `cost`, only where it is not 1 (so the facts of unit requests read as before); set, not spread, as a spread costs per request. */
+  const withCost = <T extends { cost?: number }>(fields: T, batch: RequestBatch, i: number): T => {
+    const cost = costOf(batch, i);
+    if (cost !== 1) fields.cost = cost;
+    return fields;
+  };
 
   return (ctx) => {
     const local = new Keyspace();
@@ -65,7 +69,7 @@ export function apiServer(options: ApiServerOptions): NodeModel {
     let askingSentinel = false;
 
     const decided = (batch: RequestBatch, i: number, allowed: boolean, delay: Micros, cause: Decided['cause']) =>
-      limiterFact(ctx, 'decided', { system, user: batch.users[i]!, tier: batch.tiers[i]!, request: String(batch.ids[i]!), allowed, delay, cause, ...costField(batch, i) });
+      limiterFact(ctx, 'decided', withCost<Decided>({ system, user: batch.users[i]!, tier: batch.tiers[i]!, request: String(batch.ids[i]!), allowed, delay, cause }, batch, i));
     const answered = (requests: number, latency: Micros, delays: Micros[], commands: number) =>
       limiterFact(ctx, 'answered', { system, requests, latency, delays, commands });
 
@@ -98,7 +102,7 @@ export function apiServer(options: ApiServerOptions): NodeModel {
         (function* script() {
           const started = ctx.now();
           const commands = batch.ids.map((id, i) =>
-            evalOf(i, limitOf(batch.tiers[i]!), { system, user: batch.users[i]!, tier: batch.tiers[i]!, request: String(id), cause: 'limit', ...costField(batch, i) }),
+            evalOf(i, limitOf(batch.tiers[i]!), withCost<DecisionMeta>({ system, user: batch.users[i]!, tier: batch.tiers[i]!, request: String(id), cause: 'limit' }, batch, i)),
           );
           const replies = yield* viaStore(commands, timeout);
           const delays: Micros[] = [];
@@ -117,7 +121,8 @@ export function apiServer(options: ApiServerOptions): NodeModel {
         (function* readThenWrite() {
           const now = ctx.now();
           const reads = batch.ids.map((_, i) => algorithm.read(keyOf(batch.users[i]!), now, limitOf(batch.tiers[i]!)));
-          const replies = yield* viaStore(reads.flat(), timeout);
+          const commands = reads.flat();
+          const replies = yield* viaStore(commands, timeout);
           const writes: DataCommand[] = [];
           const delays: Micros[] = [];
           let next = 0;
@@ -132,29 +137,36 @@ export function apiServer(options: ApiServerOptions): NodeModel {
             if (decision.allowed) writes.push(...algorithm.write(keyOf(batch.users[i]!), now, limit, decision.state, String(batch.ids[i]!), costOf(batch, i)));
           });
           if (writes.length > 0) ctx.send(primary!, { op: 'pipeline', commands: writes });
-          answered(batch.ids.length, ctx.now() - now, delays, reads.flat().length + writes.length);
+          answered(batch.ids.length, ctx.now() - now, delays, commands.length + writes.length);
         })(),
       );
 
     const pending = new Map<string, { count: number; ttl: Micros }>();
-    /** The local keyspace at `now`; under hybrid, noting each counter a local decision raises (by the request's cost). */
-    const localAt = (now: Micros, cost: number) =>
-      deployment.kind !== 'hybrid'
-        ? (command: DataCommand) => local.execute(command, now)
-        : (command: DataCommand) => {
-            if (command.op === 'set') {
-              const entry = pending.get(command.key);
-              pending.set(command.key, { count: (entry?.count ?? 0) + cost, ttl: command.ttl ?? 0 });
-            }
-            return local.execute(command, now);
-          };
+    // The request being decided locally: its time and cost (one function for every request, not one made per request).
+    let decidingAt: Micros = 0;
+    let decidingCost = 1;
+    /** The local keyspace at the decision's time; under hybrid, noting each counter a local decision raises (by the request's cost). */
+    const localCall = (command: DataCommand) => {
+      if (deployment.kind === 'hybrid' && command.op === 'set') {
+        const entry = pending.get(command.key);
+        if (entry === undefined) pending.set(command.key, { count: decidingCost, ttl: command.ttl ?? 0 });
+        else {
+          // In place: a sync takes the entries it sends out of `pending` first, so none of them is changed here.
+          entry.count += decidingCost;
+          entry.ttl = command.ttl ?? 0;
+        }
+      }
+      return local.execute(command, decidingAt);
+    };
 
     const decideLocally = (batch: RequestBatch) => {
       const now = ctx.now();
       const delays: Micros[] = [];
       batch.ids.forEach((id, i) => {
         const cost = costOf(batch, i);
-        const decision = decideOn(localAt(now, cost), algorithm, keyOf(batch.users[i]!), now, limitOf(batch.tiers[i]!), String(id), cost);
+        decidingAt = now;
+        decidingCost = cost;
+        const decision = decideOn(localCall, algorithm, keyOf(batch.users[i]!), now, limitOf(batch.tiers[i]!), String(id), cost);
         decided(batch, i, decision.allowed, decision.delay, 'limit');
         ctx.annotate(decision.shown);
         if (decision.delay > 0) delays.push(decision.delay);

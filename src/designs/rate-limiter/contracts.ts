@@ -25,6 +25,8 @@ export interface ContractMeter {
   readonly contract: ContractName;
   /** Records an admission of `cost` units at true time `t`; returns why it breaks the contract, or undefined. */
   admit(user: string, t: Micros, limit: Limit, cost?: number): string | undefined;
+  /** Records an admission as `admit` does; only whether it breaks the contract, without wording why (the study counts millions). */
+  breaks(user: string, t: Micros, limit: Limit, cost?: number): boolean;
   /** Whether admitting `cost` more units at `t` would keep the contract: the request was a good one. */
   conforms(user: string, t: Micros, limit: Limit, cost?: number): boolean;
 }
@@ -61,6 +63,15 @@ export class SlidingWindowMeter implements ContractMeter {
   constructor(private readonly slack: Micros = 0) {}
 
   admit(user: string, t: Micros, tier: Limit, cost = 1): string | undefined {
+    return this.record(user, t, tier, cost)?.();
+  }
+
+  breaks(user: string, t: Micros, tier: Limit, cost = 1): boolean {
+    return this.record(user, t, tier, cost) !== undefined;
+  }
+
+  /** Records the admission; when it breaks the contract, returns how to say why. */
+  private record(user: string, t: Micros, tier: Limit, cost: number): (() => string) | undefined {
     const limit = this.narrowed(tier);
     let log = this.logs.get(user);
     if (log === undefined) this.logs.set(user, (log = { times: [], head: 0 }));
@@ -80,7 +91,7 @@ export class SlidingWindowMeter implements ContractMeter {
     if (most.count / limit.limit > this.worst) this.worst = most.count / limit.limit;
     if (most.count <= limit.limit) return undefined;
     const from = newest === t ? times[times.length - most.count]! : most.from;
-    return `${most.count} requests admitted for ${user} in the ${formatDuration(limit.window)} window from ${formatTime(from)} (limit ${limit.limit})`;
+    return () => `${most.count} requests admitted for ${user} in the ${formatDuration(limit.window)} window from ${formatTime(from)} (limit ${limit.limit})`;
   }
 
   conforms(user: string, t: Micros, tier: Limit, cost = 1): boolean {
@@ -129,6 +140,15 @@ export class AlignedWindowMeter implements ContractMeter {
   private readonly counts = new Map<string, { index: number; count: number }>();
 
   admit(user: string, t: Micros, limit: Limit, cost = 1): string | undefined {
+    return this.record(user, t, limit, cost)?.();
+  }
+
+  breaks(user: string, t: Micros, limit: Limit, cost = 1): boolean {
+    return this.record(user, t, limit, cost) !== undefined;
+  }
+
+  /** Records the admission; when it breaks the contract, returns how to say why. */
+  private record(user: string, t: Micros, limit: Limit, cost: number): (() => string) | undefined {
     const index = Math.floor(t / limit.window);
     const current = this.counts.get(user);
     // An admission for a window already left behind (interleaved deciders) is not re-opened.
@@ -142,7 +162,7 @@ export class AlignedWindowMeter implements ContractMeter {
       current.count = count;
     }
     if (count <= limit.limit) return undefined;
-    return `${count} requests admitted for ${user} in the aligned window from ${formatTime(index * limit.window)} (limit ${limit.limit})`;
+    return () => `${count} requests admitted for ${user} in the aligned window from ${formatTime(index * limit.window)} (limit ${limit.limit})`;
   }
 
   conforms(user: string, t: Micros, limit: Limit, cost = 1): boolean {
@@ -166,6 +186,15 @@ export class BucketMeter implements ContractMeter {
   ) {}
 
   admit(user: string, t: Micros, tier: Limit, cost = 1): string | undefined {
+    return this.record(user, t, tier, cost)?.();
+  }
+
+  breaks(user: string, t: Micros, tier: Limit, cost = 1): boolean {
+    return this.record(user, t, tier, cost) !== undefined;
+  }
+
+  /** Records the admission; when it breaks the contract, returns how to say why. */
+  private record(user: string, t: Micros, tier: Limit, cost: number): (() => string) | undefined {
     const limit = this.envelope(tier);
     let bucket = this.buckets.get(user);
     if (bucket === undefined) this.buckets.set(user, (bucket = { tokens: capacityOf(limit), at: t, fullAt: t, sinceFull: 0 }));
@@ -174,11 +203,11 @@ export class BucketMeter implements ContractMeter {
     bucket.sinceFull += cost;
     if (bucket.tokens >= 0) return undefined;
     const burst = limit.burst ?? limit.limit;
-    const span = t - bucket.fullAt;
-    return (
-      `${bucket.sinceFull} requests admitted for ${user} in the ${formatDuration(span)} from ${formatTime(bucket.fullAt)}; ` +
-      `the contract allows ${burst} + ${limit.limit}/${formatDuration(limit.window)} × ${formatDuration(span)} = ${(burst + (limit.limit * span) / limit.window).toFixed(2)}`
-    );
+    const { sinceFull, fullAt } = bucket;
+    const span = t - fullAt;
+    return () =>
+      `${sinceFull} requests admitted for ${user} in the ${formatDuration(span)} from ${formatTime(fullAt)}; ` +
+      `the contract allows ${burst} + ${limit.limit}/${formatDuration(limit.window)} × ${formatDuration(span)} = ${(burst + (limit.limit * span) / limit.window).toFixed(2)}`;
   }
 
   conforms(user: string, t: Micros, tier: Limit, cost = 1): boolean {

@@ -1,4 +1,5 @@
 import { ms, seconds, type Micros } from '../../kernel/index.js';
+import type { DataCommand } from '../redis/keyspace.js';
 import type { Script } from '../redis/server.js';
 import { decideOn, SCRIPTED_ALGORITHMS, type Algorithm } from './algorithms.js';
 import { scriptDecided } from './facts.js';
@@ -39,6 +40,9 @@ export function seedScriptArgs(limit: { limit: number; window: Micros }, serverN
   return [limit.window / seconds(1), limit.limit, Math.floor(serverNow / ms(1)) / 1_000];
 }
 
+/** TIME, one object for every script call (the keyspace only reads it). */
+const TIME: DataCommand = { op: 'time' };
+
 /**
  * An algorithm run whole inside the store, timed by the store's own clock (TIME), so
  * every API server's request is judged on one clock. ARGV: limit, window, burst (0:
@@ -47,7 +51,7 @@ export function seedScriptArgs(limit: { limit: number; window: Micros }, serverN
  */
 export function atomicScript(algorithm: Algorithm): Script {
   return (redis, keys, args) => {
-    const now = redis.call({ op: 'time' }) as number;
+    const now = redis.call(TIME) as number;
     const limit = { limit: Number(args[0]), window: Number(args[1]), burst: Number(args[2]) || undefined };
     const decision = decideOn(redis.call, algorithm, keys[0]!, now, limit, String(args[3]), args[4] === undefined ? 1 : Number(args[4]));
     scriptDecided(redis, { allowed: decision.allowed, delay: decision.delay });

@@ -196,8 +196,8 @@ function judge(decisions: Decisions, users: number, cell: StudyCell, limits: rea
       const limit = limits[tiers[k]!]!;
       if (allowed[k] === 1) {
         if (sliding!.conforms(user, t, limit)) judged.good++;
-        if (own.admit(user, t, limit) !== undefined) judged.over++;
-        if (sliding !== own) sliding!.admit(user, t, limit);
+        if (own.breaks(user, t, limit)) judged.over++;
+        if (sliding !== own) sliding!.breaks(user, t, limit);
       } else if (sliding!.conforms(user, t, limit)) {
         judged.goodDenied++;
         judged.good++;
@@ -220,10 +220,13 @@ export function studySummary(options: StudyOptions): { collect(fact: Fact<Limite
   const limits = STUDY_TIERS.map((t) => t.limit);
   const tierIndex = new Map(STUDY_TIERS.map((t, i) => [t.name, i]));
   const rows = new Map<string, Collecting>();
+  // A judged row's columns, emptied for the next row: every row has the same traffic, so
+  // they are already as long as it needs (a new set per row grew by doubling, millions long).
+  const spare: Decisions[] = [];
   const rowOf = (system: string): Collecting => {
     let row = rows.get(system);
     if (!row) {
-      row = { requests: 0, admitted: 0, over: 0, goodDenied: 0, good: 0, commands: 0, latencies: new Map(), memory: undefined, worst: 0, decisions: new Decisions() };
+      row = { requests: 0, admitted: 0, over: 0, goodDenied: 0, good: 0, commands: 0, latencies: new Map(), memory: undefined, worst: 0, decisions: spare.pop() ?? new Decisions() };
       rows.set(system, row);
     }
     return row;
@@ -250,6 +253,8 @@ export function studySummary(options: StudyOptions): { collect(fact: Fact<Limite
         const { decisions, ...row } = rowOf(system);
         const cell = cells[Number(system.slice(1)) - 1]!;
         done.set(system, { ...row, ...judge(decisions, options.users, cell, limits), memory: { bytes, entries, users } });
+        decisions.length = 0;
+        spare.push(decisions);
         rows.delete(system);
       }
     },

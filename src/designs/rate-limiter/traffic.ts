@@ -214,11 +214,12 @@ export function trafficSource(traffic: Traffic, replays: Replay[]): NodeModel {
     if (replay.servers.length !== traffic.mix.servers) throw new ConfigError(`${replay.system}: the traffic was drawn for ${traffic.mix.servers} servers, not ${replay.servers.length}`);
   }
   const tierNames = traffic.mix.tiers.map((t) => t.name);
-  const userNames = Array.from({ length: traffic.mix.users }, (_, u) => userName(u));
   // Each request's user and tier, in arrival order: a replay reads them straight through
   // instead of looking every request's user up in arrays as long as the users (a
-  // million), a cache miss a request.
-  const requestUsers = Array.from(traffic.users, (user) => userNames[user]!);
+  // million), a cache miss a request. Each request gets its own copy of its user's
+  // name, made in arrival order, so the names a replay reads (to build the user's key)
+  // lie side by side too, not scattered over a million strings.
+  const requestUsers = Array.from(traffic.users, (user) => userName(user));
   const requestTiers = Array.from(traffic.users, (user) => tierNames[traffic.userTier[user]!]!);
   const activeUsers = new Set(traffic.users).size;
   return (ctx) => {

@@ -23,6 +23,12 @@ export type Value =
 export class SortedSet {
   private readonly scores: number[] = [];
   private readonly order: string[] = [];
+  /**
+   * Each member's print (`printOf`), in `order`'s order: a scan for a member, and the
+   * lengths a removal subtracts, read these numbers side by side instead of each
+   * member's string, a cache miss apiece when a million keys hold them.
+   */
+  private readonly prints: number[] = [];
   /** member → score, once the set has been past `SCANNED` members. */
   private index: Map<string, number> | undefined;
   /** The members' lengths, summed: what their strings take, without visiting them (`Keyspace.memory`). */
@@ -38,7 +44,8 @@ export class SortedSet {
 
   /** Returns 1 if the member is new, 0 if it was there (its score is updated). */
   add(member: string, score: number): 0 | 1 {
-    const existing = this.positionOf(member);
+    const print = printOf(member);
+    const existing = this.positionOf(member, print);
     if (existing >= 0) {
       if (this.scores[existing] === score) return 0;
       this.removeAt(existing);
@@ -48,9 +55,11 @@ export class SortedSet {
     if (at === this.scores.length) {
       this.scores.push(score);
       this.order.push(member);
+      this.prints.push(print);
     } else {
       this.scores.splice(at, 0, score);
       this.order.splice(at, 0, member);
+      this.prints.splice(at, 0, print);
     }
     if (this.index === undefined && this.order.length > SCANNED) this.index = new Map(this.order.map((m, i) => [m, this.scores[i]!]));
     return existing >= 0 ? 0 : 1;
@@ -63,10 +72,11 @@ export class SortedSet {
     if (to <= from) return 0;
     for (let i = from; i < to; i++) {
       this.index?.delete(this.order[i]!);
-      this.memberChars -= this.order[i]!.length;
+      this.memberChars -= lengthOf(this.prints[i]!);
     }
     this.scores.splice(from, to - from);
     this.order.splice(from, to - from);
+    this.prints.splice(from, to - from);
     return to - from;
   }
 
@@ -75,7 +85,7 @@ export class SortedSet {
   }
 
   score(member: string): number | undefined {
-    const at = this.positionOf(member);
+    const at = this.positionOf(member, printOf(member));
     return at >= 0 ? this.scores[at] : undefined;
   }
 
@@ -88,7 +98,7 @@ export class SortedSet {
 
   /** Returns 1 if the member was there. */
   remove(member: string): 0 | 1 {
-    const at = this.positionOf(member);
+    const at = this.positionOf(member, printOf(member));
     if (at < 0) return 0;
     this.removeAt(at);
     this.index?.delete(member);
@@ -100,9 +110,12 @@ export class SortedSet {
     return this.order;
   }
 
-  /** Where the member is, or -1. */
-  private positionOf(member: string): number {
-    if (this.index === undefined) return this.order.indexOf(member);
+  /** Where the member (whose print is `print`) is, or -1. */
+  private positionOf(member: string, print: number): number {
+    if (this.index === undefined) {
+      for (let i = 0; i < this.prints.length; i++) if (this.prints[i] === print && this.order[i] === member) return i;
+      return -1;
+    }
     const score = this.index.get(member);
     if (score === undefined) return -1;
     for (let i = this.firstAbove(score, true); ; i++) if (this.order[i] === member) return i;
@@ -111,6 +124,7 @@ export class SortedSet {
   private removeAt(i: number): void {
     this.scores.splice(i, 1);
     this.order.splice(i, 1);
+    this.prints.splice(i, 1);
   }
 
   /** First position whose score is above `score` (or at or above it, with `inclusive`). */
@@ -129,6 +143,17 @@ export class SortedSet {
 
 /** Past this many members a scan for one costs more than keeping an index (measured on the study's sliding logs). */
 const SCANNED = 16;
+
+/** Prints keep a member's length above 21 bits of a hash of its characters: equal members have equal prints. */
+const HASH_BITS = 2 ** 21;
+
+function printOf(member: string): number {
+  let hash = 0;
+  for (let i = 0; i < member.length; i++) hash = (hash * 31 + member.charCodeAt(i)) % HASH_BITS;
+  return member.length * HASH_BITS + hash;
+}
+
+const lengthOf = (print: number) => Math.floor(print / HASH_BITS);
 
 export interface Entry {
   value: Value;
@@ -209,6 +234,14 @@ export type ValueSnapshot =
  */
 export class Keyspace {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * The key last looked up or written, and its entry as stored (undefined: none). A
+   * script works on one key several times in a row (a sliding log's ZREMRANGEBYSCORE,
+   * ZCARD, ZADD and PEXPIRE; a counter's GET then SET), and among a million keys each
+   * Map lookup is a cache miss: the repeats are answered from here.
+   */
+  private lastKey: string | undefined;
+  private lastEntry: Entry | undefined;
 
   /** `onWrite` sees every key a command changed, for replication. */
   constructor(private readonly onWrite?: (key: string) => void) {}
@@ -219,9 +252,10 @@ export class Keyspace {
 
   /** The live entry, expiring it first if its time has passed on `now`. */
   live(key: string, now: Micros): Entry | undefined {
-    const entry = this.entries.get(key);
+    const entry = this.peek(key);
     if (entry && entry.expiresAt !== undefined && entry.expiresAt <= now) {
       this.entries.delete(key);
+      this.lastEntry = undefined;
       return undefined;
     }
     return entry;
@@ -229,12 +263,18 @@ export class Keyspace {
 
   /** The entry as stored, expired or not. */
   peek(key: string): Entry | undefined {
-    return this.entries.get(key);
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.lastEntry = this.entries.get(key);
+    }
+    return this.lastEntry;
   }
 
   put(key: string, entry: Entry | undefined): void {
     if (entry) this.entries.set(key, entry);
     else this.entries.delete(key);
+    this.lastKey = key;
+    this.lastEntry = entry;
     this.onWrite?.(key);
   }
 
@@ -406,6 +446,7 @@ export class Keyspace {
     this.entries.forEach((entry, key) => {
       if (entry.expiresAt !== undefined && entry.expiresAt <= now) {
         this.entries.delete(key);
+        if (key === this.lastKey) this.lastEntry = undefined;
         return;
       }
       entries += entryCount(entry.value);
@@ -420,6 +461,7 @@ export class Keyspace {
 
   restore(snapshot: ReadonlyArray<readonly [string, ValueSnapshot, Micros | null]>): void {
     this.entries.clear();
+    this.lastKey = undefined;
     for (const [key, value, expiresAt] of snapshot) this.entries.set(key, { value: valueOf(value), expiresAt: expiresAt ?? undefined });
   }
 

@@ -91,8 +91,9 @@ export interface RedisOptions {
  */
 /** Commands that only read: a replica answers them too (writes get READONLY, as Redis replicas answer). */
 const READ_ONLY_COMMANDS = ['get', 'time', 'memory-usage', 'info-memory', 'zcard', 'hgetall', 'lrange', 'llen', 'zrangebyscore', 'zscore', 'hget'] as const;
-const readsOnly = (command: RedisCommand): command is Extract<RedisCommand, { op: (typeof READ_ONLY_COMMANDS)[number] }> =>
-  (READ_ONLY_COMMANDS as readonly string[]).includes(command.op);
+/** A set, not the list: every command of millions is looked up here. */
+const READ_ONLY = new Set<string>(READ_ONLY_COMMANDS);
+const readsOnly = (command: RedisCommand): command is Extract<RedisCommand, { op: (typeof READ_ONLY_COMMANDS)[number] }> => READ_ONLY.has(command.op);
 
 export function redisServer(options: RedisOptions = {}): NodeModel<RedisMessage> {
   const interval = options.replicationInterval ?? ms(100);
@@ -140,12 +141,23 @@ export function redisServer(options: RedisOptions = {}): NodeModel<RedisMessage>
     };
     let primary = !options.replica;
     let busyUntil: Micros = 0;
-    // One context for every script call; `meta` and the reseeded PRNG are per call.
+    // One context for every script call; `meta` and where the reseeded PRNG is read are per call.
     let meta: Record<string, unknown> | undefined;
-    let reseeded = new Random('lua-math-random');
+    // Reseeded per call, every call draws the same sequence: it is drawn once, as far as
+    // any call has read it, and each call reads it from the start (a new PRNG per call
+    // was a seeding per store command).
+    const reseededDraws: number[] = [];
+    const reseeded = new Random('lua-math-random');
+    let drawn = 0;
     const redis: ScriptContext = {
       call: (command) => run(command),
-      random: options.scriptRandom === 'reseeded-per-call' ? () => reseeded.float() : () => ctx.random.float(),
+      random:
+        options.scriptRandom === 'reseeded-per-call'
+          ? () => {
+              if (drawn === reseededDraws.length) reseededDraws.push(reseeded.float());
+              return reseededDraws[drawn++]!;
+            }
+          : () => ctx.random.float(),
       fact: (kind, data) => ctx.fact(kind, meta ? Object.assign({}, meta, data) : data),
       annotate: (fields) => ctx.annotate(fields),
     };
@@ -189,7 +201,7 @@ export function redisServer(options: RedisOptions = {}): NodeModel<RedisMessage>
             const script = options.scripts?.[command.script];
             if (!script) throw new ConfigError(`${ctx.id}: no script named '${command.script}' is loaded`);
             meta = command.meta;
-            if (options.scriptRandom === 'reseeded-per-call') reseeded = new Random('lua-math-random');
+            drawn = 0;
             return { op: 'eval', value: script(redis, command.keys, command.args) };
           }
           default:
