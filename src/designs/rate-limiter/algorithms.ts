@@ -325,11 +325,12 @@ export function decideOn(
   limit: Limit,
   request: string,
   cost = 1,
-): { allowed: boolean; delay: Micros; shown: Record<string, string> } {
+): { allowed: boolean; delay: Micros; shown: () => Record<string, string> } {
   const replies = algorithm.read(key, now, limit).map(call);
   const decision = algorithm.decide(algorithm.state(replies, now, limit), now, limit, cost);
   if (decision.allowed) for (const command of algorithm.write(key, now, limit, decision.state, request, cost)) call(command);
-  return { allowed: decision.allowed, delay: decision.delay, shown: whiteboard(algorithm, key, decision, now, limit) };
+  // The whiteboard as a function: `ctx.annotate` builds it only when the run is traced.
+  return { allowed: decision.allowed, delay: decision.delay, shown: () => whiteboard(algorithm, key, decision, now, limit) };
 }
 
 /**

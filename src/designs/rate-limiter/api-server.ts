@@ -88,7 +88,7 @@ export function apiServer(options: ApiServerOptions): NodeModel {
     const storeDown = (batch: RequestBatch, i: number) => {
       const open = 'onStoreDown' in deployment && deployment.onStoreDown === 'open';
       decided(batch, i, open, 0, open ? 'fail-open' : 'fail-closed');
-      ctx.annotate({ decision: `${keyOf(batch.users[i]!)} ${open ? 'allowed' : 'denied'}: the store did not answer (failing ${open ? 'open' : 'closed'})` });
+      ctx.annotate(() => ({ decision: `${keyOf(batch.users[i]!)} ${open ? 'allowed' : 'denied'}: the store did not answer (failing ${open ? 'open' : 'closed'})` }));
     };
 
     function* viaStore(commands: RedisCommand[], timeout: Micros) {
@@ -132,7 +132,7 @@ export function apiServer(options: ApiServerOptions): NodeModel {
             const limit = limitOf(batch.tiers[i]!);
             const decision = algorithm.decide(algorithm.state(mine.map(valueOf), now, limit), now, limit, costOf(batch, i));
             decided(batch, i, decision.allowed, decision.delay, 'limit');
-            ctx.annotate(whiteboard(algorithm, keyOf(batch.users[i]!), decision, now, limit));
+            ctx.annotate(() => whiteboard(algorithm, keyOf(batch.users[i]!), decision, now, limit));
             if (decision.delay > 0) delays.push(decision.delay);
             if (decision.allowed) writes.push(...algorithm.write(keyOf(batch.users[i]!), now, limit, decision.state, String(batch.ids[i]!), costOf(batch, i)));
           });

@@ -65,7 +65,7 @@ function recordingDecision(script: Script): Script {
   return (redis, keys, args) => {
     const result = script(redis, keys, args);
     scriptDecided(redis, { allowed: result === 1, delay: 0 });
-    redis.annotate?.({ decision: `${keys[0]} ${result === 1 ? 'allowed' : 'denied'}` });
+    redis.annotate?.(() => ({ decision: `${keys[0]} ${result === 1 ? 'allowed' : 'denied'}` }));
     return result;
   };
 }

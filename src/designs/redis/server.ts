@@ -39,7 +39,7 @@ export interface ScriptContext {
   random(): number;
   fact(kind: string, data: Record<string, unknown>): void;
   /** The server's diagram state (queue depths, say), as `ctx.annotate`: not Redis either. */
-  annotate?(fields: Record<string, unknown>): void;
+  annotate?(fields: Record<string, unknown> | (() => Record<string, unknown>)): void;
 }
 
 /** A script: a function of the keyspace (through `redis.call`), its keys and its arguments. */
