@@ -1,4 +1,4 @@
-import { call, ConfigError, follow, sleep, type Micros, type NodeModel } from '../../kernel/index.js';
+import { call, ConfigError, follow, sleep, type Effect, type Micros, type NodeModel } from '../../kernel/index.js';
 import { checkWorkTime, enter, leaseHolderLoop, leave, planOf, writeToStorage, type LockClientOptions, type LockOp, type LockScript } from '../locking/client.js';
 import type { LeaseReply } from './server.js';
 
@@ -34,32 +34,43 @@ export function leaseClient(options: LeaseClientOptions): NodeModel {
         if (renewed.ok && renewed.body.op === 'renew' && !renewed.body.ok) ctx.log(() => `renewal of token ${token} refused`);
       }
     }
-    function* perform(step: LockOp) {
+    function* acquire() {
+      const acquired = yield* call<LeaseReply>(lockServer, { op: 'acquire', resource, client: ctx.id, ttl: options.ttl }, options.timeout);
+      if (!acquired.ok || acquired.body.op !== 'acquire' || !acquired.body.granted) return false;
+      const token = acquired.body.token;
+      held = token;
+      if (renewEvery !== 'never') ctx.spawn(renewals(token, renewEvery));
+      enter(ctx, resource, token);
+      return true;
+    }
+    function* write() {
+      if (held === undefined) ctx.log('holds no lease: not writing');
+      else yield* writeToStorage(ctx, { resource, storage: options.storage, token: held });
+      return undefined;
+    }
+    function* release() {
+      if (held === undefined) return undefined;
+      const token = held;
+      leave(ctx, resource);
+      held = undefined;
+      yield* call(lockServer, { op: 'release', resource, client: ctx.id, token }, options.timeout);
+      return undefined;
+    }
+    /**
+     * Each step as its own small workflow, a wait as the sleep itself: one generator
+     * holding every step's locals, made afresh for each step (most of them a wait for
+     * the next try), was 9% of what a gc-pause-fencing run allocated.
+     */
+    function perform(step: LockOp): Generator<Effect, boolean | undefined> {
       switch (step.kind) {
-        case 'acquire': {
-          const acquired = yield* call<LeaseReply>(lockServer, { op: 'acquire', resource, client: ctx.id, ttl: options.ttl }, options.timeout);
-          if (!acquired.ok || acquired.body.op !== 'acquire' || !acquired.body.granted) return false;
-          const token = acquired.body.token;
-          held = token;
-          if (renewEvery !== 'never') ctx.spawn(renewals(token, renewEvery));
-          enter(ctx, resource, token);
-          return true;
-        }
+        case 'acquire':
+          return acquire();
         case 'wait':
-          yield* sleep(step.duration);
-          return undefined;
+          return sleep(step.duration) as Generator<Effect, undefined>;
         case 'write':
-          if (held === undefined) ctx.log('holds no lease: not writing');
-          else yield* writeToStorage(ctx, { resource, storage: options.storage, token: held });
-          return undefined;
-        case 'release': {
-          if (held === undefined) return undefined;
-          const token = held;
-          leave(ctx, resource);
-          held = undefined;
-          yield* call(lockServer, { op: 'release', resource, client: ctx.id, token }, options.timeout);
-          return undefined;
-        }
+          return write();
+        case 'release':
+          return release();
       }
     }
     ctx.spawn(follow(planOf(ctx, options.script, () => leaseHolderLoop(ctx.random, options.work)), perform));
