@@ -62,22 +62,10 @@ export interface Algorithm<S = any> {
 }
 
 const windowIndex = (now: Micros, window: Micros) => Math.floor(now / window);
-/**
- * The aligned window `now` falls in, as the whiteboard writes it. The text is kept for
- * the last window asked about: it changes once a window, and is asked for at every
- * decision (of millions).
- */
-let shownWindow = { start: NaN, window: NaN, text: '' };
+/** The aligned window `now` falls in, as the whiteboard writes it. */
 const alignedWindow = (now: Micros, window: Micros) => {
   const start = windowIndex(now, window) * window;
-  if (start !== shownWindow.start || window !== shownWindow.window) shownWindow = { start, window, text: `[${formatTime(start)}, ${formatTime(start + window)})` };
-  return shownWindow.text;
-};
-/** `formatDuration`, kept for the last duration asked about (a tier's window, at every decision). */
-let shownDuration = { duration: NaN, text: '' };
-const durationText = (duration: Micros) => {
-  if (duration !== shownDuration.duration) shownDuration = { duration, text: formatDuration(duration) };
-  return shownDuration.text;
+  return `[${formatTime(start)}, ${formatTime(start + window)})`;
 };
 const count = (value: RedisValue | undefined) => (value === null || value === undefined ? 0 : Number(value));
 
@@ -116,7 +104,7 @@ export const slidingLog: Algorithm<number> = {
     commands.push({ op: 'pexpire', key, ttl: window });
     return commands;
   },
-  show: (size, _now, { limit, window }) => ({ counter: `${size}/${limit} in the last ${durationText(window)}` }),
+  show: (size, _now, { limit, window }) => ({ counter: `${size}/${limit} in the last ${formatDuration(window)}` }),
 };
 
 /**
